@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The whole suite: lint, Django checks, then pytest on SQLite and on a throwaway PostgreSQL,
+# browser tests included. In CI (CI=true) a missing browser or PostgreSQL fails the run.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=.venv/bin
+bash scripts/system-deps.sh || true
+
+echo "== ruff"
+$BIN/ruff check src tests
+$BIN/ruff format --check src tests
+echo "== django checks"
+export DANGJIAN_DATA_DIR=${DANGJIAN_DATA_DIR:-$(mktemp -d /tmp/dangjian-test.XXXXXX)}
+$BIN/dangjian check --fail-level WARNING
+$BIN/dangjian makemigrations --check --dry-run >/dev/null || { echo "missing migrations: run dangjian makemigrations" >&2; exit 1; }
+
+if [ "${CI:-}" = "true" ]; then export DANGJIAN_REQUIRE_BROWSER=1; fi
+
+echo "== pytest on SQLite"
+$BIN/pytest -q -p no:cacheprovider "$@"
+
+if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  echo "== pytest on PostgreSQL"
+  source scripts/pg-throwaway.sh
+  trap pg_stop EXIT
+  DANGJIAN_DATABASE_URL="$PG_URL" $BIN/pytest -q -p no:cacheprovider "$@"
+elif [ "${CI:-}" = "true" ]; then
+  echo "PostgreSQL is required in CI but its server binaries are missing" >&2; exit 1
+else
+  echo "warning: PostgreSQL server not installed; the suite ran on SQLite only" >&2
+fi

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    name = "dangjian.accounts"
+    verbose_name = "账号与权限"

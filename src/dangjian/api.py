@@ -1,0 +1,51 @@
+"""REST API v1 (django-ninja). OpenAPI schema at /api/v1/openapi.json, docs at /api/v1/docs.
+
+Authentication: the browser session (with CSRF) or ``Authorization: Bearer <token>``.
+Every endpoint reads through the same scoped querysets as the pages.
+"""
+
+from __future__ import annotations
+
+from django.utils import timezone
+from ninja import NinjaAPI
+from ninja.security import APIKeyCookie, HttpBearer
+
+from dangjian.accounts.models import ApiToken
+
+
+class TokenAuth(HttpBearer):
+    def authenticate(self, request, token):
+        row = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=ApiToken.hash(token), revoked=False, user__is_active=True)
+            .first()
+        )
+        if row is None:
+            return None
+        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+        request.user = row.user
+        return row.user
+
+
+class SessionAuth(APIKeyCookie):
+    """Django session with CSRF check, as ninja's ``django_auth`` but returning the user."""
+
+    param_name = "sessionid"
+
+    def authenticate(self, request, key):
+        if request.user.is_authenticated:
+            return request.user
+        return None
+
+
+api = NinjaAPI(
+    title="社区党建工作平台 API",
+    version="1",
+    description="组织、区域、党员等数据接口。权限与网页一致：只能读取和修改本人负责的组织及其下级。",
+    auth=[TokenAuth(), SessionAuth()],
+    urls_namespace="api",
+)
+
+api.add_router("/orgs", "dangjian.orgs.api.router")
+api.add_router("/places", "dangjian.orgs.api.places_router")
+api.add_router("/members", "dangjian.members.api.router")

@@ -1,0 +1,641 @@
+"""The rules table: every quota, cadence, percentage and deadline the platform enforces (SPEC §13).
+
+Each rule has an id, its numbers (named values), a unit, its source and a plain Chinese explanation.
+Code refers to a rule by id and reads a number with :func:`value`; no number of §13 is written
+anywhere else. A locality changes its numbers in configuration, without code changes: the JSON file
+named by the setting ``DANGJIAN_RULES_FILE``::
+
+    {"default": {"funds.office_activity": {"county_seat_yuan": 80000}},
+     "orgs": {"C0103": {"cadre.residents_per_cadre": {"max_residents": 400}}}}
+
+``default`` overrides apply everywhere; ``orgs`` overrides apply to the organisation with that code
+and everything below it (the nearest one wins). Figures from national regulations were checked
+against the regulation's text where noted in ``source``; local figures come from the seeds.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule: numbers with names, the unit they are in, where the rule comes from, and why."""
+
+    id: str
+    title: str
+    values: Mapping[str, Any]
+    unit: str
+    source: str
+    explain: str
+    area: str = ""
+    enforcement: str = "warn"  # warn | block | flag | info
+    tags: tuple[str, ...] = field(default_factory=tuple)
+
+
+def _r(id, title, values, unit, source, explain, area, enforcement="warn"):  # noqa: A002
+    return Rule(id, title, values, unit, source, explain, area, enforcement)
+
+
+BRANCH_REGS = "《中国共产党支部工作条例（试行）》（2018）"
+DEV_RULES = "《中国共产党发展党员工作细则》（2014）"
+DUES_REGS = "《关于中国共产党党费收缴、使用和管理的规定》（2008）"
+EDU_REGS = "《中国共产党党员教育管理工作条例》（2019）"
+CONSTITUTION = "《中国共产党章程》"
+SEED_002 = "seed [002] 社区党建工作问题的探析（3621 工作模式）"
+SEED_001 = "seed [001]"
+
+RULES: tuple[Rule, ...] = (
+    # --- §1 structure --------------------------------------------------------------------------
+    _r(
+        "org.branch_min_full_members",
+        "支部正式党员最少人数",
+        {"min": 3},
+        "名正式党员",
+        f"{CONSTITUTION} 第三十条；{BRANCH_REGS} 第五条",
+        "正式党员 3 人以上的，应当成立党支部；不足 3 人的支部系统给出提醒，不拒绝。",
+        "orgs",
+    ),
+    _r(
+        "org.branch_committee_threshold",
+        "支部委员会设立门槛",
+        {"min_full_members": 7},
+        "名正式党员",
+        f"{BRANCH_REGS} 第九条",
+        "正式党员 7 人以上的支部设立支部委员会；不足 7 人的只设书记（必要时设副书记）。",
+        "orgs",
+    ),
+    _r(
+        "org.general_branch_threshold",
+        "设立党总支的通常人数",
+        {"members_over": 50},
+        "名党员",
+        f"{BRANCH_REGS} 第五条（通常做法）",
+        "党员超过 50 人的，一般设立党的总支部委员会。系统提醒，不拒绝。",
+        "orgs",
+    ),
+    _r(
+        "org.party_committee_threshold",
+        "设立基层党委的通常人数",
+        {"members_over": 100},
+        "名党员",
+        f"{CONSTITUTION} 第三十条（通常做法）",
+        "党员超过 100 人的，一般设立党的基层委员会。系统提醒，不拒绝。",
+        "orgs",
+    ),
+    _r(
+        "org.branch_committee_size",
+        "支部委员会人数与任期",
+        {
+            "min": 3,
+            "max_usual": 5,
+            "max": 7,
+            "term_years_community": 5,
+            "term_years_other": 3,
+            "remind_days_before_end": 90,
+        },
+        "人 / 年",
+        f"{BRANCH_REGS} 第九条、第十条",
+        "支部委员会一般由 3 至 5 人组成，最多不超过 7 人；社区党支部每届 5 年，其他 3 年；届满前提醒换届。",
+        "orgs",
+    ),
+    _r(
+        "org.coverage",
+        "楼栋支部、楼道小组全覆盖",
+        {"building_branch": 1, "corridor_group": 1},
+        "个",
+        f"{SEED_001} 纵向到底、横向到边、全面覆盖",
+        "每个楼栋应有支部，每个楼道（单元）应有党小组；系统列出空白点。",
+        "orgs",
+    ),
+    # --- §3 organisational life ------------------------------------------------------------------
+    _r(
+        "meeting.branch_general",
+        "支部党员大会",
+        {"min_count": 1, "period": "quarter"},
+        "次/季度",
+        f"{BRANCH_REGS} 第十一条",
+        "支部党员大会一般每季度召开 1 次。",
+        "meetings",
+    ),
+    _r(
+        "meeting.branch_committee",
+        "支部委员会会议",
+        {"min_count": 1, "period": "month"},
+        "次/月",
+        f"{BRANCH_REGS} 第十三条",
+        "支部委员会会议一般每月召开 1 次。",
+        "meetings",
+    ),
+    _r(
+        "meeting.group",
+        "党小组会",
+        {"min_count": 1, "period": "month"},
+        "次/月",
+        f"{BRANCH_REGS} 第十四条",
+        "党小组会一般每月召开 1 次。",
+        "meetings",
+    ),
+    _r(
+        "meeting.party_lecture",
+        "党课",
+        {"min_count": 1, "period": "quarter", "secretary_per_year": 1},
+        "次/季度",
+        f"地方通行做法；{BRANCH_REGS} 第十五条（支部书记每年至少讲 1 次党课）",
+        "党课一般每季度 1 次（地方规定）；支部书记每年至少讲 1 次党课（条例）。",
+        "meetings",
+    ),
+    _r(
+        "meeting.theme_day",
+        "主题党日",
+        {"min_count": 1, "period": "month"},
+        "次/月",
+        f"{BRANCH_REGS} 第十六条",
+        "党支部每月相对固定 1 天开展主题党日。",
+        "meetings",
+    ),
+    _r(
+        "meeting.org_life",
+        "组织生活会",
+        {"min_count": 1, "period": "year", "usual_quarter": 4},
+        "次/年",
+        f"{BRANCH_REGS} 第十七条",
+        "组织生活会一般每年召开 1 次，通常在第四季度。",
+        "meetings",
+    ),
+    _r(
+        "meeting.member_appraisal",
+        "民主评议党员",
+        {"min_count": 1, "period": "year"},
+        "次/年",
+        f"{BRANCH_REGS} 第十七条",
+        "民主评议党员一般每年开展 1 次。",
+        "meetings",
+    ),
+    _r(
+        "meeting.heart_talk",
+        "谈心谈话",
+        {"min_count": 1, "period": "year"},
+        "次/年",
+        f"{BRANCH_REGS} 第十八条",
+        "支部委员与党员之间的谈心谈话每年至少 1 次。",
+        "meetings",
+    ),
+    _r(
+        "meeting.general_vote",
+        "党员大会表决",
+        {"quorum_fraction": 0.5, "approve_fraction": 0.5},
+        "比例（超过）",
+        f"{BRANCH_REGS} 第十一条",
+        "有表决权的到会人数超过应到会人数的半数方可召开；赞成人数超过应到会有表决权党员的半数为通过。",
+        "meetings",
+        "block",
+    ),
+    _r(
+        "member.no_org_life",
+        "不参加组织生活、不交党费、不做党分配工作",
+        {"months": 6},
+        "个月",
+        f"{CONSTITUTION} 第九条",
+        "党员连续 6 个月不参加党的组织生活、不交纳党费、不做党所分配的工作，又无正当理由的，"
+        "列入“自行脱党”处理名单，由支部处理。",
+        "members",
+        "flag",
+    ),
+    _r(
+        "member.lost_contact",
+        "失联党员",
+        {"suspend_after_months": 6, "remove_after_years": 2},
+        "个月 / 年",
+        f"{EDU_REGS} 第二十四条、第二十五条",
+        "失去联系满 6 个月的停止党籍；停止党籍满 2 年仍无法取得联系的，按自行脱党除名。",
+        "members",
+        "flag",
+    ),
+    _r(
+        "member.mobile_card",
+        "流动党员活动证",
+        {"max_absence_months": 6},
+        "个月",
+        EDU_REGS,
+        "外出 6 个月以内的发放流动党员活动证；外出时间较长且地点固定的，应转移组织关系。",
+        "members",
+    ),
+    # --- §2 dues ---------------------------------------------------------------------------------
+    _r(
+        "dues.in_service",
+        "在职党员党费比例",
+        {"brackets": [[3000, 0.005], [5000, 0.01], [10000, 0.015], [None, 0.02]]},
+        "月税后工资（元）上限 → 比例",
+        f"{DUES_REGS} 第二条",
+        "月工资收入（税后）3000 元以下（含）交 0.5%；3000–5000 元（含）交 1%；5000–10000 元（含）交 1.5%；"
+        "10000 元以上交 2%。",
+        "members",
+    ),
+    _r(
+        "dues.retired",
+        "离退休党员党费比例",
+        {"brackets": [[5000, 0.005], [None, 0.01]]},
+        "月养老金（元）上限 → 比例",
+        f"{DUES_REGS} 第四条",
+        "离退休费总额 5000 元以下（含）交 0.5%；5000 元以上交 1%。",
+        "members",
+    ),
+    _r(
+        "dues.flat",
+        "学生、下岗失业、低保党员党费",
+        {"yuan_per_month": 0.2},
+        "元/月",
+        f"{DUES_REGS} 第五条",
+        "学生党员、下岗失业党员、领取最低生活保障金的党员每月交 0.2 元。",
+        "members",
+    ),
+    _r(
+        "dues.back_payment",
+        "党费补交与预备党员",
+        {"max_back_months": 6, "from_admission": True},
+        "个月",
+        DUES_REGS,
+        "补交党费一般不超过 6 个月；预备党员从被批准为预备党员之日起交纳党费。",
+        "members",
+    ),
+    # --- §2 development ----------------------------------------------------------------------------
+    _r(
+        "dev.min_age",
+        "申请入党最低年龄",
+        {"years": 18},
+        "周岁",
+        f"{CONSTITUTION} 第一条",
+        "年满 18 岁方可申请入党。",
+        "members",
+        "block",
+    ),
+    _r(
+        "dev.applicant_talk",
+        "入党申请人谈话",
+        {"within_days": 30},
+        "天",
+        f"{DEV_RULES} 第七条",
+        "党组织收到入党申请书后，应当在一个月内派人同入党申请人谈话。",
+        "members",
+    ),
+    _r(
+        "dev.activist_period",
+        "入党积极分子培养期",
+        {"min_years": 1},
+        "年",
+        f"{DEV_RULES} 第十三条",
+        "入党积极分子经过一年以上培养教育和考察，方可列为发展对象。",
+        "members",
+        "block",
+    ),
+    _r(
+        "dev.candidate_training",
+        "发展对象短期集中培训",
+        {"min_days": 3, "min_hours": 24},
+        "天 / 学时",
+        f"{DEV_RULES} 第十七条",
+        "发展对象集中培训时间一般不少于 3 天（或不少于 24 个学时）。",
+        "members",
+    ),
+    _r(
+        "dev.approval",
+        "审批预备党员",
+        {"within_months": 3, "max_months": 6, "approver": "street"},
+        "个月",
+        f"{DEV_RULES} 第二十七条、第二十八条",
+        "上级党委（街道/镇党委，而非社区）在 3 个月内审批，最长不超过 6 个月。",
+        "members",
+    ),
+    _r(
+        "dev.probation",
+        "预备期",
+        {"years": 1},
+        "年",
+        f"{CONSTITUTION} 第七条",
+        "预备期为一年，自支部大会通过之日算起；届满按期讨论转正。",
+        "members",
+    ),
+    _r(
+        "dev.probation_extension",
+        "延长预备期",
+        {"min_months": 6, "max_months": 12},
+        "个月",
+        f"{CONSTITUTION} 第七条",
+        "需要继续考察的，可以延长预备期，但不能少于半年，最长不超过一年。",
+        "members",
+    ),
+    # --- §4 councils -------------------------------------------------------------------------------
+    _r(
+        "council.joint",
+        "社区党建联席会",
+        {"min_count": 1, "period": "month"},
+        "次/月",
+        SEED_002,
+        "由社区党组织牵头，原则上每月召开 1 次，可临时召开。",
+        "meetings",
+    ),
+    _r(
+        "council.coordination",
+        "社区党建协调委员会",
+        {"min_count": 1, "period": "half"},
+        "次/半年",
+        SEED_002,
+        "由镇党委牵头，每半年召开 1 次。",
+        "meetings",
+    ),
+    _r(
+        "council.guidance",
+        "社区大党建指导委员会",
+        {"min_count": 1, "period": "year"},
+        "次/年",
+        SEED_002,
+        "县级，每年年底召开 1 次，总结表彰、部署下一年度。",
+        "meetings",
+    ),
+    _r(
+        "council.absence_criticism",
+        "无故缺席通报批评",
+        {"notices_to_lose_awards": 2},
+        "次/年",
+        SEED_002,
+        "成员单位无故不参加会议的通报批评；一年内被通报批评 2 次及以上的，取消年度评先选优资格。",
+        "meetings",
+        "flag",
+    ),
+    _r(
+        "council.county_leaders",
+        "县领导联系社区",
+        {"leaders_per_community": 3, "visits_per_quarter": 1, "meetings_per_quarter": 1},
+        "名 / 次每季度",
+        SEED_002,
+        "每个社区确定 3 名县领导，每季度督导 1 次、参加联席会议 1 次。",
+        "meetings",
+    ),
+    # --- §5 co-building --------------------------------------------------------------------------
+    _r(
+        "cobuild.unit_deeds",
+        "驻区单位办实事",
+        {"min_per_year": 1},
+        "件/年",
+        SEED_002,
+        "每个驻区单位每年至少为社区办 1 件实事。",
+        "cobuild",
+    ),
+    _r(
+        "cobuild.member_deeds",
+        "在职党员办实事、结对帮扶",
+        {"min_per_year": 1, "max_per_year": 2, "min_households": 1},
+        "件/年；户",
+        SEED_002,
+        "在职党员每年为社区办 1–2 件实事好事，至少联系帮扶 1 户困难居民。",
+        "members",
+    ),
+    _r(
+        "cobuild.unit_volunteer_services",
+        "驻区单位志愿服务",
+        {"min_per_year": 2},
+        "次/年",
+        SEED_002,
+        "驻区单位党员志愿者服务队每年深入社区服务不少于 2 次（义诊、修理、咨询等）。",
+        "cobuild",
+    ),
+    _r(
+        "cobuild.assessment_weight",
+        "共建成效占单位党建考核比重",
+        {"min_fraction": 0.2},
+        "比例（不低于）",
+        SEED_002,
+        "驻区单位参与共驻共建的情况占其党建工作考核的比重不低于 20%。",
+        "cobuild",
+    ),
+    _r(
+        "cobuild.stars",
+        "星光榜",
+        {"min": 1, "max": 5, "period": "year"},
+        "星",
+        SEED_002,
+        "社区党组织每年对驻区单位评定 1–5 星，五星单位由指导委员会表彰并公布。",
+        "cobuild",
+    ),
+    _r(
+        "member.invisible",
+        "“隐形党员”提醒",
+        {"silent_months": 6},
+        "个月",
+        "seed [003]（地方可调整）",
+        "到社区报到的在职党员连续 N 个月没有任何活动记录的，列入提醒名单，可向其单位党组织发函。",
+        "members",
+    ),
+    # --- §8 grid ---------------------------------------------------------------------------------
+    _r(
+        "grid.residents_per_cadre",
+        "每名社区干部联系居民",
+        {"max_residents": 500},
+        "人",
+        SEED_002,
+        "每名社区干部联系居民应在 500 人以内。",
+        "grid",
+    ),
+    _r(
+        "grid.area_visits",
+        "片区走访",
+        {"min_count": 1, "period": "month"},
+        "次/月",
+        SEED_002,
+        "每月走访片区居民不少于 1 次，重点人员由社区书记亲自走访。",
+        "grid",
+    ),
+    _r(
+        "grid.liaisons",
+        "社情联络员",
+        {"residents_per_liaison": 500},
+        "人/名",
+        SEED_002,
+        "每 500 名居民配备 1 名社情联络员。",
+        "grid",
+    ),
+    # --- §9 capacity ------------------------------------------------------------------------------
+    _r(
+        "staff.county_seat",
+        "县城所在地社区工作者配备",
+        {
+            "admin": 2,
+            "institution": 7,
+            "public_welfare": 12,
+            "of_which_family_planning": 2,
+            "of_which_social_security": 2,
+            "of_which_security_info": 8,
+        },
+        "名（不少于）",
+        SEED_002,
+        "县城所在地社区：行政编不少于 2 名、事业编不少于 7 名、公益性岗位不少于 12 名"
+        "（其中计生专干 2 名、社保协管员 2 名、治安信息员 8 名）。",
+        "capacity",
+    ),
+    _r(
+        "staff.other_town",
+        "建制镇社区工作者配备",
+        {
+            "admin": 1,
+            "institution": 4,
+            "public_welfare": 8,
+            "of_which_family_planning": 2,
+            "of_which_social_security": 2,
+            "of_which_security_info": 4,
+        },
+        "名（不少于）",
+        SEED_002,
+        "其他建制镇社区：行政编不少于 1 名、事业编不少于 4 名、公益性岗位不少于 8 名"
+        "（其中计生 2 名、社保 2 名、治安信息员 4 名）。",
+        "capacity",
+    ),
+    _r(
+        "funds.office_activity",
+        "社区办公和活动经费",
+        {"county_seat_yuan": 60000, "other_town_yuan": 50000},
+        "元/年（不少于）",
+        SEED_002,
+        "县城所在地社区每年不少于 6 万元，其他建制镇社区不少于 5 万元。",
+        "capacity",
+    ),
+    _r(
+        "funds.street_special",
+        "街道党建工作专项经费",
+        {"min_yuan": 300000},
+        "元（不少于）",
+        SEED_001,
+        "街道党建工作专项经费不少于 30 万元。",
+        "capacity",
+    ),
+    _r(
+        "training.county",
+        "县委党校培训",
+        {"min_times_per_year": 1, "min_days": 20},
+        "次/年；天",
+        SEED_002,
+        "社区干部每年至少到县委党校培训 1 次，每次不少于 20 天。",
+        "capacity",
+    ),
+    _r(
+        "training.town",
+        "镇党校培训",
+        {"min_times_per_year": 2, "min_days": 10},
+        "次/年；天",
+        SEED_002,
+        "镇党校每年至少培训 2 次，每次不少于 10 天。",
+        "capacity",
+    ),
+    _r(
+        "office.space_bands",
+        "社区办公用房面积分档",
+        {"bands_m2": [100, 150, 300]},
+        "平方米",
+        SEED_001,
+        "按 100 以下、100–150、150–300、300 平方米以上分档统计。",
+        "capacity",
+        "info",
+    ),
+    _r(
+        "staff.seconded_term",
+        "下派干部任期",
+        {"min_years": 2, "max_years": 3},
+        "年",
+        SEED_002,
+        "下派到社区的干部任期 2–3 年。",
+        "capacity",
+        "info",
+    ),
+)
+
+_BY_ID: dict[str, Rule] = {r.id: r for r in RULES}
+assert len(_BY_ID) == len(RULES), "duplicate rule id"
+
+
+class UnknownRule(KeyError):
+    pass
+
+
+@lru_cache(maxsize=1)
+def _overrides() -> dict[str, Any]:
+    path = getattr(settings, "DANGJIAN_RULES_FILE", "")
+    data: dict[str, Any] = {}
+    if path:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    extra = getattr(settings, "DANGJIAN_RULES", None)  # settings-level overrides, same shape
+    if extra:
+        data = {
+            "default": {**data.get("default", {}), **extra.get("default", {})},
+            "orgs": {**data.get("orgs", {}), **extra.get("orgs", {})},
+        }
+    for section in ("default", "orgs"):
+        data.setdefault(section, {})
+    for rid in data["default"]:
+        if rid not in _BY_ID:
+            raise UnknownRule(f"规则配置中有未知的规则编号：{rid}")
+    return data
+
+
+def reset_cache() -> None:
+    """Forget loaded overrides (tests and configuration reloads)."""
+    _overrides.cache_clear()
+
+
+def get(rule_id: str) -> Rule:
+    try:
+        return _BY_ID[rule_id]
+    except KeyError as exc:
+        raise UnknownRule(rule_id) from exc
+
+
+def effective(rule_id: str, *, org_codes: tuple[str, ...] = ()) -> dict[str, Any]:
+    """The numbers of a rule as they apply, defaults overlaid by locality overrides.
+
+    ``org_codes`` are the codes of an organisation and its ancestors, nearest last; the nearest
+    organisation override wins.
+    """
+    rule = get(rule_id)
+    values = dict(rule.values)
+    ov = _overrides()
+    values.update(ov["default"].get(rule_id, {}))
+    for code in org_codes:
+        values.update(ov["orgs"].get(code, {}).get(rule_id, {}))
+    return values
+
+
+def value(rule_id: str, key: str, *, org: Any = None) -> Any:
+    """One number of a rule, e.g. ``value("org.branch_min_full_members", "min")``.
+
+    Pass ``org`` (an Organisation) to honour overrides configured for it or its ancestors.
+    """
+    codes: tuple[str, ...] = ()
+    if org is not None and _overrides()["orgs"]:
+        codes = tuple(org.ancestor_codes())
+    values = effective(rule_id, org_codes=codes)
+    if key not in values:
+        raise UnknownRule(f"{rule_id}.{key}")
+    return values[key]
+
+
+def as_rows() -> list[dict[str, Any]]:
+    """The table for display and ``dangjian rules --json``, with effective default numbers."""
+    return [
+        {
+            "id": r.id,
+            "title": r.title,
+            "values": effective(r.id),
+            "unit": r.unit,
+            "source": r.source,
+            "explain": r.explain,
+            "area": r.area,
+            "enforcement": r.enforcement,
+        }
+        for r in RULES
+    ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MembersConfig(AppConfig):
+    name = "dangjian.members"
+    verbose_name = "党员信息库"

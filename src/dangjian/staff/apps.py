@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class StaffConfig(AppConfig):
+    name = "dangjian.staff"
+    verbose_name = "社区工作者"

@@ -1,0 +1,14 @@
+"""URL wiring only: each app owns its own urls.py."""
+
+from django.urls import include, path
+
+from .api import api
+
+urlpatterns = [
+    path("", include("dangjian.core.urls")),
+    path("accounts/", include("dangjian.accounts.urls")),
+    path("orgs/", include("dangjian.orgs.urls")),
+    path("members/", include("dangjian.members.urls")),
+    path("api/v1/", api.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+]

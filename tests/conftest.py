@@ -1,0 +1,186 @@
+"""The cast every test can use: a small county with two streets and three communities, and
+users at each level — street secretary, two community secretaries, a branch secretary, a member,
+an outsider — built once per test through the real services."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from dataclasses import dataclass
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from dangjian.accounts.models import Grant
+from dangjian.core.access import forget_scope
+from dangjian.members.models import Category, Member
+from dangjian.orgs.models import Organisation, OrgKind, Place, PlaceKind
+
+from .factories import make_member, make_org, make_place
+
+# Playwright's sync API runs an event loop in the test thread; Django's ORM is still used
+# synchronously from there.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+@dataclass
+class Cast:
+    county: Organisation
+    street_a: Organisation
+    street_b: Organisation
+    comm_a: Organisation
+    comm_a2: Organisation
+    comm_b: Organisation
+    branch_a: Organisation
+    branch_a_2: Organisation
+    group_a: Organisation
+    branch_b: Organisation
+    place_a: Place
+    building_a: Place
+    corridor_a: Place
+    place_b: Place
+    member_a: Member
+    member_b: Member
+    admin: object
+    street_sec: object
+    comm_a_sec: object
+    comm_b_sec: object
+    branch_sec: object
+    member_user: object
+    outsider: object
+    password: str = "demo-Pass-2026"
+
+
+def _user(username: str, password: str, **kw):
+    return get_user_model().objects.create_user(username=username, password=password, **kw)
+
+
+@pytest.fixture
+def cast(db) -> Cast:
+    pw = Cast.password
+    county = make_org(parent=None, kind=OrgKind.COUNTY, name="示例县委", code="X")
+    street_a = make_org(parent=county, kind=OrgKind.STREET, name="东城街道党工委", code="SA")
+    street_b = make_org(parent=county, kind=OrgKind.TOWN, name="西山镇党委", code="SB")
+    comm_a = make_org(
+        parent=street_a, kind=OrgKind.COMMUNITY_COMMITTEE, name="文化东路社区党委", code="CA"
+    )
+    comm_a2 = make_org(
+        parent=street_a, kind=OrgKind.GENERAL_BRANCH, name="团结路社区党总支", code="CA2"
+    )
+    comm_b = make_org(
+        parent=street_b, kind=OrgKind.GENERAL_BRANCH, name="迎宾路社区党总支", code="CB"
+    )
+    branch_a = make_org(
+        parent=comm_a, kind=OrgKind.BUILDING_BRANCH, name="文化东路第一楼栋党支部", code="CA-B1"
+    )
+    branch_a_2 = make_org(
+        parent=comm_a, kind=OrgKind.BRANCH, name="文化东路离退休党支部", code="CA-B2"
+    )
+    group_a = make_org(
+        parent=branch_a, kind=OrgKind.GROUP, name="1号楼1单元党小组", code="CA-B1-G1"
+    )
+    branch_b = make_org(parent=comm_b, kind=OrgKind.BRANCH, name="迎宾路第一党支部", code="CB-B1")
+    place_a = make_place(parent=None, community=comm_a, name="文化东路社区")
+    grid_a = make_place(parent=place_a, community=comm_a, kind=PlaceKind.GRID, name="第一网格")
+    building_a = make_place(parent=grid_a, community=comm_a, kind=PlaceKind.BUILDING, name="1号楼")
+    corridor_a = make_place(
+        parent=building_a, community=comm_a, kind=PlaceKind.CORRIDOR, name="1单元"
+    )
+    place_b = make_place(parent=None, community=comm_b, name="迎宾路社区")
+    member_user = _user("member_a", pw)
+    member_a = make_member(org=branch_a, name="张三", categories=(Category.RETIRED,), user=None)
+    Member.objects.filter(pk=member_a.pk).update(user=member_user)
+    member_b = make_member(org=branch_b, name="李四", categories=(Category.IN_SERVICE,))
+    admin = get_user_model().objects.create_superuser("admin", password=pw)
+    street_sec = _user("street_a_sec", pw)
+    comm_a_sec = _user("comm_a_sec", pw)
+    comm_b_sec = _user("comm_b_sec", pw)
+    branch_sec = _user("branch_a_sec", pw)
+    outsider = _user("outsider", pw)
+    Grant.objects.create(user=street_sec, org=street_a, role=Grant.Role.SECRETARY)
+    Grant.objects.create(user=comm_a_sec, org=comm_a, role=Grant.Role.SECRETARY)
+    Grant.objects.create(user=comm_b_sec, org=comm_b, role=Grant.Role.SECRETARY)
+    Grant.objects.create(user=branch_sec, org=branch_a, role=Grant.Role.SECRETARY)
+    c = Cast(
+        county,
+        street_a,
+        street_b,
+        comm_a,
+        comm_a2,
+        comm_b,
+        branch_a,
+        branch_a_2,
+        group_a,
+        branch_b,
+        place_a,
+        building_a,
+        corridor_a,
+        place_b,
+        member_a,
+        member_b,
+        admin,
+        street_sec,
+        comm_a_sec,
+        comm_b_sec,
+        branch_sec,
+        member_user,
+        outsider,
+    )
+    for u in (admin, street_sec, comm_a_sec, comm_b_sec, branch_sec, member_user, outsider):
+        forget_scope(u)
+    return c
+
+
+CHROMIUM = "/usr/bin/chromium"
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """A real headless Chromium (Debian's). Missing browser: skip locally, fail in CI."""
+    if not shutil.which(CHROMIUM):
+        if os.environ.get("DANGJIAN_REQUIRE_BROWSER"):
+            pytest.fail(f"browser tests are mandatory in CI but {CHROMIUM} is missing")
+        pytest.skip("Chromium is not installed (apt-get install chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS, headless=True)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    ctx = browser.new_context(locale="zh-CN", viewport={"width": 1280, "height": 900})
+    pg = ctx.new_page()
+    pg.set_default_timeout(10_000)
+    yield pg
+    ctx.close()
+
+
+@pytest.fixture
+def phone(browser):
+    ctx = browser.new_context(
+        locale="zh-CN", viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    pg = ctx.new_page()
+    pg.set_default_timeout(10_000)
+    yield pg
+    ctx.close()
+
+
+def login(page, live_server, username: str, password: str = Cast.password) -> None:
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("#id_username", username)
+    page.fill("#id_password", password)
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
