@@ -6,4 +6,5 @@ app_name = "orgs"
 urlpatterns = [
     path("", views.org_list, name="list"),
     path("<int:pk>/", views.org_detail, name="detail"),
+    path("coverage/", views.coverage, name="coverage"),
 ]

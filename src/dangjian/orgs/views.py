@@ -26,3 +26,9 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "orgs/detail.html",
         {"org": org, "children": children, "ancestors": org.ancestors()},
     )
+
+
+@login_required
+def coverage(request: HttpRequest) -> HttpResponse:
+    """Buildings without a branch and corridors without a group, per community (to be built)."""
+    return render(request, "orgs/list.html", {"roots": org_roots_for(user=request.user)})
