@@ -1,0 +1,173 @@
+"""``dangjian demo --no-serve`` builds the county of seed 002 with the seed's figures, once."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db.models import Count, Q, Sum
+
+from dangjian.accounts.models import Grant
+from dangjian.core.models import AuditEntry
+from dangjian.demo import spec
+from dangjian.demo.people import ACCOUNTS
+from dangjian.members.models import EventKind, Member, MemberEvent, Mode, State, Status
+from dangjian.orgs.models import (
+    BRANCH_KINDS,
+    COMMUNITY_KINDS,
+    Office,
+    Organisation,
+    OrgKind,
+    Place,
+    PlaceKind,
+    ResidentUnit,
+)
+from dangjian.staff.models import Staff
+
+
+@pytest.fixture(scope="module")
+def built(django_db_setup, django_db_blocker):
+    """The demo is built once for this module (it takes a while) and wiped afterwards."""
+    out = StringIO()
+    with django_db_blocker.unblock():
+        call_command("demo", "--no-serve", stdout=out)
+        yield out.getvalue()
+        call_command("flush", interactive=False, verbosity=0)
+        ContentType.objects.clear_cache()
+
+
+@pytest.fixture
+def county(built, db):
+    return Organisation.objects.get(code=spec.COUNTY_CODE)
+
+
+def test_it_builds_the_seed_figures_exactly(county):
+    members = Member.objects.filter(org__path__startswith=county.path)
+    assert members.count() == 398
+    assert members.filter(state=State.ACTIVE).count() == 398
+    communities = Organisation.objects.filter(kind__in=COMMUNITY_KINDS)
+    assert communities.count() == 8
+    assert communities.filter(kind=OrgKind.GENERAL_BRANCH).count() == 4
+    assert communities.filter(kind=OrgKind.COMMUNITY_BRANCH).count() == 4
+    assert Organisation.objects.filter(kind=OrgKind.TOWN).count() == 3
+    residents = Place.objects.filter(kind=PlaceKind.HOUSEHOLD).aggregate(n=Sum("population"))
+    assert residents["n"] == 26_620
+    assert Place.objects.aggregate(n=Sum("population"))["n"] == 26_620
+    assert ResidentUnit.objects.count() == 188
+    staff = Staff.objects.all()
+    assert staff.count() == 103
+    assert staff.filter(kind__in=["admin", "institution"]).count() == 48
+    assert staff.filter(kind__in=["public_welfare", "hired"]).count() == 55
+
+
+def test_the_communities_have_the_names_the_seed_gives(county):
+    names = {
+        (o.parent.short_name, o.short_name)
+        for o in Organisation.objects.filter(kind__in=COMMUNITY_KINDS).select_related("parent")
+    }
+    assert names == {
+        ("城关镇", "文化东路社区"),
+        ("城关镇", "文化西路社区"),
+        ("城关镇", "富兴路社区"),
+        ("城关镇", "建设路社区"),
+        ("可可托海镇", "文化东路社区"),
+        ("可可托海镇", "文化西路社区"),
+        ("可可托海镇", "团结路社区"),
+        ("恰库尔图镇", "迎宾路社区"),
+    }
+
+
+def test_every_member_has_a_timeline_with_real_history(county):
+    members = Member.objects.filter(org__path__startswith=county.path)
+    assert not members.annotate(n=Count("events")).filter(n=0).exists()
+    kinds = set(MemberEvent.objects.values_list("kind", flat=True))
+    assert {
+        EventKind.REGISTERED,
+        EventKind.TRANSFER_IN,
+        EventKind.STATUS_CHANGE,
+        EventKind.CATEGORY_CHANGE,
+        EventKind.INTERNAL_MOVE,
+        EventKind.CHECK_IN,
+        EventKind.GOING_OUT,
+        EventKind.RETURNED,
+    } <= kinds
+    assert MemberEvent.objects.filter(kind=EventKind.TRANSFER_IN).exclude(letter_no="").exists()
+    assert members.filter(status=Status.PROBATIONARY).exists()
+    assert members.filter(mode=Mode.DUAL).exclude(work_unit="").exists()
+    # the cached state on the member is what its latest event says
+    for m in members.prefetch_related("events")[:60]:
+        last = sorted(m.events.all(), key=lambda e: (e.date, e.seq, e.id))[-1]
+        assert (last.org_id, last.status, last.state, last.mode) == (
+            m.org_id,
+            m.status,
+            m.state,
+            m.mode,
+        )
+    # and every member was written through the services, so the audit has them
+    assert AuditEntry.objects.filter(action="create", object_repr__in=[m.name for m in members[:5]])
+
+
+def test_it_leaves_coverage_gaps_and_structural_warnings_to_show(county):
+    branch_kinds = [str(k) for k in BRANCH_KINDS]
+    buildings = Place.objects.filter(kind=PlaceKind.BUILDING)
+    uncovered = buildings.exclude(covering_orgs__kind__in=branch_kinds)
+    assert 0 < uncovered.count() < buildings.count() // 4
+    corridors = Place.objects.filter(kind=PlaceKind.CORRIDOR)
+    no_group = corridors.exclude(covering_orgs__kind=OrgKind.GROUP)
+    assert 0 < no_group.count() < corridors.count() // 3
+    small = Organisation.objects.annotate(
+        full=Count("members", filter=Q(members__status=Status.FULL))
+    ).filter(kind__in=branch_kinds, full__lt=3)
+    assert small.filter(name="富兴路社区第三楼栋党支部").exists()
+    assert Office.objects.filter(title="secretary", left_on__isnull=False).exists()
+
+
+def test_the_demo_accounts_exist_with_their_grants(county):
+    users = get_user_model().objects.in_bulk([a.username for a in ACCOUNTS], field_name="username")
+    assert set(users) == {a.username for a in ACCOUNTS}
+    assert users["admin"].is_superuser
+    grant = Grant.objects.get(user=users["wenhuadong_sec"])
+    assert (grant.org.short_name, grant.org.parent.short_name) == ("文化东路社区", "城关镇")
+    assert Grant.objects.get(user=users["county_org"]).role == Grant.Role.VIEWER
+    member = Member.objects.get(user=users["member"])
+    assert member.org == Grant.objects.get(user=users["branch_sec"]).org
+
+
+@pytest.mark.parametrize("account", [a.username for a in ACCOUNTS])
+def test_each_demo_account_can_log_in(county, client, account):
+    r = client.post(
+        "/accounts/login/", {"username": account, "password": spec.PASSWORD}, follow=True
+    )
+    assert r.status_code == 200
+    assert r.context["user"].username == account
+
+
+def test_a_community_secretary_sees_only_their_community(county, client):
+    client.post("/accounts/login/", {"username": "yingbin_sec", "password": spec.PASSWORD})
+    r = client.get("/api/v1/members/?limit=100")
+    assert r.status_code == 200
+    assert r.json()["count"] == 33
+    other = Member.objects.exclude(
+        org__path__startswith=Grant.objects.get(user__username="yingbin_sec").org.path
+    ).first()
+    assert client.get(f"/members/{other.pk}/").status_code == 404
+
+
+def test_running_it_again_builds_nothing_new(built, county):
+    assert "演示账号" in built and "demo-Pass-2026" in built
+    before = (Member.objects.count(), Place.objects.count(), AuditEntry.objects.count())
+    out = StringIO()
+    call_command("demo", "--no-serve", stdout=out)
+    assert "演示数据已存在" in out.getvalue()
+    assert (Member.objects.count(), Place.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_reset_refuses_to_wipe_data_that_is_not_the_demo(county):
+    Organisation.objects.create(
+        kind=OrgKind.COUNTY, name="真实的区委", code="REAL", path="9999999/", depth=0
+    )
+    with pytest.raises(CommandError, match="演示县以外的数据"):
+        call_command("demo", "--no-serve", "--reset", stdout=StringIO())
+    assert Member.objects.count() == 398
