@@ -1,33 +1,66 @@
-"""Second factor: an account that must use TOTP cannot go anywhere until it has verified."""
+"""Second factor: an account that must use TOTP cannot go anywhere until it has verified.
+
+An account needs the second factor when an administrator required it (``Profile.require_2fa``)
+or when the user paired an authenticator themselves (a confirmed device). Such an account,
+logged in with its password only, reaches nothing but the pages needed to finish logging in.
+"""
 
 from __future__ import annotations
 
+from typing import Any
+from urllib.parse import urlencode
+
+from django.contrib.auth.models import AnonymousUser
 from django.shortcuts import redirect
 from django.urls import reverse
 
-EXEMPT_PREFIXES = ("/accounts/", "/static/", "/healthz", "/i18n/", "/api/")
+# Only what finishing (or abandoning) the login needs. The rest of /accounts/ — password change,
+# API tokens, roles — is behind the second factor: otherwise a stolen password alone could issue
+# an API token and go round it.
+EXEMPT_PREFIXES = (
+    "/accounts/login/",
+    "/accounts/logout/",
+    "/accounts/otp/",
+    "/static/",
+    "/healthz",
+    "/i18n/",
+)
+API_PREFIX = "/api/"
 
 
 class SecondFactorMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: Any) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: Any) -> Any:
         user = getattr(request, "user", None)
         if (
             user is not None
             and user.is_authenticated
             and not request.path.startswith(EXEMPT_PREFIXES)
-            and needs_second_factor(user)
             and not user.is_verified()
+            and needs_second_factor(user)
         ):
-            return redirect(f"{reverse('accounts:otp')}?next={request.path}")
+            if request.path.startswith(API_PREFIX):
+                # The API is exempt from the second factor by design for Bearer tokens: a token
+                # is a long random secret (stored hashed) that an administrator issues to another
+                # system on the server (`dangjian issue-token`), or that a user issues on the
+                # tokens page — which is itself behind the second factor. A machine cannot type
+                # a TOTP code, and the token is already a possession factor. A *browser session*
+                # that has not passed the second factor is a different matter: it must not reach
+                # the API, so it counts as anonymous there (the API answers 401; token auth does
+                # not look at the session and still works).
+                request.user = AnonymousUser()
+                return self.get_response(request)
+            query = urlencode({"next": request.get_full_path()})
+            return redirect(f"{reverse('accounts:otp')}?{query}")
         return self.get_response(request)
 
 
-def needs_second_factor(user) -> bool:
+def needs_second_factor(user: Any) -> bool:
     from django_otp import user_has_device
 
-    profile = getattr(user, "profile", None)
-    required = bool(profile and profile.require_2fa)
+    from .models import Profile
+
+    required = Profile.objects.filter(user=user, require_2fa=True).exists()
     return required or user_has_device(user, confirmed=True)

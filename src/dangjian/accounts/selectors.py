@@ -1,0 +1,62 @@
+"""Reads on accounts, each for the user who asks."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Q, QuerySet
+
+from dangjian.orgs.models import Organisation
+
+from .models import ApiToken, Grant
+
+
+def tokens_of(*, user: Any) -> QuerySet[ApiToken]:
+    """The user's own API tokens, newest first (nobody lists another user's tokens)."""
+    return ApiToken.objects.filter(user=user).order_by("revoked", "-created_at", "-pk")
+
+
+def admin_paths(*, user: Any) -> tuple[str, ...] | None:
+    """Organisation paths where the user holds the ``admin`` role; ``None`` means everywhere
+    (a superuser). Only administrators hand out roles — a secretary runs the work but does not
+    decide who else may see it."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return ()
+    if user.is_superuser:
+        return None
+    paths = Grant.objects.filter(user=user, role=Grant.Role.ADMIN, org__is_active=True).values_list(
+        "org__path", flat=True
+    )
+    return tuple(sorted(set(paths)))
+
+
+def is_role_admin(*, user: Any) -> bool:
+    return admin_paths(user=user) != ()
+
+
+def admin_reaches(*, user: Any, org_path: str) -> bool:
+    paths = admin_paths(user=user)
+    return paths is None or any(org_path.startswith(p) for p in paths)
+
+
+def _under(paths: tuple[str, ...] | None, lookup: str) -> Q:
+    if paths is None:
+        return Q()
+    q = Q(pk__in=[])
+    for p in paths:
+        q |= Q(**{f"{lookup}__startswith": p})
+    return q
+
+
+def grants_manageable(*, user: Any) -> QuerySet[Grant]:
+    """Grants on organisations in the administrator's subtrees, tree order."""
+    return (
+        Grant.objects.filter(_under(admin_paths(user=user), "org__path"))
+        .select_related("user", "org")
+        .order_by("org__path", "role", "user__username")
+    )
+
+
+def orgs_grantable(*, user: Any) -> QuerySet[Organisation]:
+    """Organisations on which the administrator may grant roles."""
+    return Organisation.objects.filter(_under(admin_paths(user=user), "path"), is_active=True)

@@ -1,0 +1,1 @@
+from .clients import client_for  # noqa: F401
