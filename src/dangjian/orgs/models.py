@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.access import ScopedQuerySet
@@ -41,6 +44,8 @@ BRANCH_KINDS = {
 }
 #: Kinds that supervise communities from above.
 UPPER_KINDS = {OrgKind.COUNTY, OrgKind.STREET, OrgKind.TOWN}
+#: Kinds that have no organisations below them (a group is the smallest unit of a branch).
+LEAF_KINDS = {OrgKind.GROUP}
 
 
 class OrganisationQuerySet(ScopedQuerySet):
@@ -73,6 +78,7 @@ class Organisation(Versioned):
         max_length=32,
         unique=True,
         help_text=_("本地唯一编码，导入和接口用它指代组织。"),
+        error_messages={"unique": _("这个组织代码已被其他组织使用，请换一个。")},
     )
     is_county_seat = models.BooleanField(
         _("县城所在地"), default=False, help_text=_("配备和经费标准按县城所在地社区执行。")
@@ -209,6 +215,14 @@ class OfficeQuerySet(ScopedQuerySet):
     scope_path = "org__path"
     member_org_lookup = "org__path"
 
+    def current(self, on: dt.date) -> OfficeQuerySet:
+        """Offices held on ``on``: not left yet. A holder whose term has ended stays in office
+        until the election (the structural warnings remind of that)."""
+        return self.filter(Q(left_on__isnull=True) | Q(left_on__gt=on))
+
+    def past(self, on: dt.date) -> OfficeQuerySet:
+        return self.filter(left_on__lte=on)
+
 
 class Office(Versioned):
     """An office held in an organisation for a term: 书记、副书记、委员、组织员、楼栋长…"""
@@ -258,8 +272,16 @@ class Office(Versioned):
         return self.org.path
 
     def clean(self) -> None:
-        if self.term_end and self.term_end < self.term_start:
-            raise ValidationError({"term_end": _("任期届满日期不能早于任期开始日期。")})
+        errors = {}
+        if self.term_start and self.term_end and self.term_end < self.term_start:
+            errors["term_end"] = _("任期届满日期不能早于任期开始日期。")
+        if self.term_start and self.left_on and self.left_on < self.term_start:
+            errors["left_on"] = _("离任日期不能早于任期开始日期。")
+        if errors:
+            raise ValidationError(errors)
+
+    def is_current(self, on: dt.date) -> bool:
+        return self.left_on is None or self.left_on > on
 
 
 class ResidentUnitQuerySet(ScopedQuerySet):

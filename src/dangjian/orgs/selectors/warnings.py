@@ -1,0 +1,257 @@
+"""Structural warnings (SPEC §1): the system warns, it never refuses.
+
+Every number comes from the rules table (``core/rules.py``), read with the organisation's
+locality overrides. :func:`org_warnings` works on any number of organisations in a fixed number
+of queries: member counts (one), current offices (one) and the codes of ancestors above the
+given organisations (one, for rule overrides).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from dangjian.core import rules
+
+from ..models import BRANCH_KINDS, COMMUNITY_KINDS, UPPER_KINDS, Office, Organisation, OrgKind
+from .tree import member_counts, orgs_visible, prefix_q, today
+
+
+class WarningKind(models.TextChoices):
+    TOO_FEW_FULL = "too_few_full", gettext_lazy("正式党员不足")
+    NEEDS_COMMITTEE = "needs_committee", gettext_lazy("应设支部委员会")
+    COMMITTEE_NOT_NEEDED = "committee_not_needed", gettext_lazy("可不设支部委员会")
+    COMMITTEE_TOO_LARGE = "committee_too_large", gettext_lazy("支部委员会人数过多")
+    SHOULD_BE_GENERAL_BRANCH = "should_be_general_branch", gettext_lazy("党员较多，应设党总支")
+    SHOULD_BE_PARTY_COMMITTEE = "should_be_party_committee", gettext_lazy("党员较多，应设党委")
+    TERM_ENDING = "term_ending", gettext_lazy("任期即将届满")
+    TERM_ENDED = "term_ended", gettext_lazy("任期已届满")
+    NO_SECRETARY = "no_secretary", gettext_lazy("没有书记")
+    NO_GROUP_LEADER = "no_group_leader", gettext_lazy("没有党小组长")
+
+
+#: Organisations that should have a secretary recorded.
+SECRETARY_KINDS = BRANCH_KINDS | COMMUNITY_KINDS | UPPER_KINDS
+#: Organisations that become a party committee when they grow (a committee already is one).
+GROWING_KINDS = BRANCH_KINDS | {OrgKind.GENERAL_BRANCH}
+
+
+@dataclass(frozen=True)
+class OrgWarning:
+    """One warning about one organisation, with the rule it comes from."""
+
+    org: Organisation
+    kind: str
+    message: str
+    rule_id: str
+    holders: tuple[str, ...] = field(default=())
+
+    @property
+    def label(self) -> str:
+        return str(WarningKind(self.kind).label)
+
+    @property
+    def rule(self) -> rules.Rule:
+        return rules.get(self.rule_id)
+
+
+class _RuleReader:
+    """Rule numbers for many organisations: overrides resolved from ancestor codes in memory."""
+
+    def __init__(self, orgs: list[Organisation]) -> None:
+        codes = {o.pk: o.code for o in orgs}
+        missing = {int(seg) for o in orgs for seg in o.path.strip("/").split("/") if seg} - set(
+            codes
+        )
+        if missing:
+            codes.update(Organisation.objects.filter(pk__in=missing).values_list("pk", "code"))
+        self._codes = codes
+        self._cache: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {}
+
+    def __call__(self, org: Organisation, rule_id: str, key: str) -> Any:
+        chain = tuple(self._codes.get(i, "") for i in org.ancestor_ids())
+        k = (rule_id, chain)
+        if k not in self._cache:
+            self._cache[k] = rules.effective(rule_id, org_codes=chain)
+        return self._cache[k][key]
+
+
+def _current_offices(orgs: list[Organisation], on: dt.date) -> dict[int, list[Office]]:
+    """Current offices of the given organisations in one query: a prefix and depth filter, so
+    the query stays small however many organisations there are."""
+    ids = {o.pk for o in orgs}
+    rows = (
+        Office.objects.current(on)
+        .filter(prefix_q("org__path", (o.path for o in orgs)))
+        .filter(org__depth__in={o.depth for o in orgs})
+        .order_by("org_id", "title", "term_start", "pk")
+    )
+    out: dict[int, list[Office]] = defaultdict(list)
+    for office in rows:
+        if office.org_id in ids:
+            out[office.org_id].append(office)
+    return out
+
+
+def _persons(offices: Iterable[Office]) -> set[Any]:
+    """One person may hold two titles; count people, not offices."""
+    return {o.member_id or ("name", o.holder_name) for o in offices}
+
+
+def org_warnings(
+    *, orgs: Iterable[Organisation], on: dt.date | None = None
+) -> dict[int, list[OrgWarning]]:
+    """Warnings for each organisation (its own situation; descendants are counted as members
+    of it). Returns every given organisation's id, with an empty list when all is well."""
+    orgs = list(orgs)
+    if not orgs:
+        return {}
+    on = on or today()
+    counts = member_counts(orgs=orgs)
+    offices = _current_offices(orgs, on)
+    rule = _RuleReader(orgs)
+    out: dict[int, list[OrgWarning]] = {}
+    for org in orgs:
+        found: list[OrgWarning] = []
+        c = counts[org.pk]
+        held = offices.get(org.pk, [])
+
+        def warn(kind: str, rule_id: str, message: str, holders: tuple[str, ...] = ()) -> None:
+            found.append(OrgWarning(org, kind, message, rule_id, holders))  # noqa: B023
+
+        if org.kind in BRANCH_KINDS:
+            _branch_warnings(org, c.full, held, rule, warn)
+        _size_warnings(org, c.total, rule, warn)
+        _term_warnings(org, held, on, rule, warn)
+        titles = {o.title for o in held}
+        if org.kind in SECRETARY_KINDS and Office.Title.SECRETARY not in titles:
+            warn(
+                WarningKind.NO_SECRETARY,
+                "org.branch_committee_size",
+                _("没有在任书记的记录，请及时选举或补录。"),
+            )
+        if org.kind == OrgKind.GROUP and Office.Title.GROUP_LEADER not in titles:
+            warn(
+                WarningKind.NO_GROUP_LEADER,
+                "org.branch_committee_size",
+                _("没有在任党小组长的记录，请及时确定或补录。"),
+            )
+        out[org.pk] = found
+    return out
+
+
+def _branch_warnings(org, full, held, rule, warn) -> None:
+    minimum = rule(org, "org.branch_min_full_members", "min")
+    if full < minimum:
+        warn(
+            WarningKind.TOO_FEW_FULL,
+            "org.branch_min_full_members",
+            _("正式党员只有 %(n)d 名，不足 %(min)d 名。可与邻近支部联合或调整设置。")
+            % {"n": full, "min": minimum},
+        )
+    threshold = rule(org, "org.branch_committee_threshold", "min_full_members")
+    size_min = rule(org, "org.branch_committee_size", "min")
+    size_max = rule(org, "org.branch_committee_size", "max")
+    committee = len(_persons(o for o in held if o.title in Office.COMMITTEE_TITLES))
+    has_committee = committee >= size_min
+    if full >= threshold and not has_committee:
+        warn(
+            WarningKind.NEEDS_COMMITTEE,
+            "org.branch_committee_threshold",
+            _(
+                "正式党员 %(n)d 名，达到 %(t)d 名，应选举支部委员会（%(a)d 至 %(b)d 人）；现有在任委员 %(c)d 人。"
+            )
+            % {
+                "n": full,
+                "t": threshold,
+                "a": size_min,
+                "b": rule(org, "org.branch_committee_size", "max_usual"),
+                "c": committee,
+            },
+        )
+    if full < threshold and has_committee:
+        warn(
+            WarningKind.COMMITTEE_NOT_NEEDED,
+            "org.branch_committee_threshold",
+            _(
+                "正式党员 %(n)d 名，不足 %(t)d 名，一般不设支部委员会，只设书记（必要时设副书记）；现有在任委员 %(c)d 人。"
+            )
+            % {"n": full, "t": threshold, "c": committee},
+        )
+    if committee > size_max:
+        warn(
+            WarningKind.COMMITTEE_TOO_LARGE,
+            "org.branch_committee_size",
+            _("支部委员会现有 %(c)d 人，超过最多 %(max)d 人。") % {"c": committee, "max": size_max},
+        )
+
+
+def _size_warnings(org, total, rule, warn) -> None:
+    party_over = rule(org, "org.party_committee_threshold", "members_over")
+    general_over = rule(org, "org.general_branch_threshold", "members_over")
+    if org.kind in GROWING_KINDS and total > party_over:
+        warn(
+            WarningKind.SHOULD_BE_PARTY_COMMITTEE,
+            "org.party_committee_threshold",
+            _("党员 %(n)d 名，超过 %(over)d 名，一般应设立党的基层委员会。")
+            % {"n": total, "over": party_over},
+        )
+    elif org.kind in BRANCH_KINDS and total > general_over:
+        warn(
+            WarningKind.SHOULD_BE_GENERAL_BRANCH,
+            "org.general_branch_threshold",
+            _("党员 %(n)d 名，超过 %(over)d 名，一般应设立党的总支部委员会。")
+            % {"n": total, "over": general_over},
+        )
+
+
+def _term_warnings(org, held, on, rule, warn) -> None:
+    """One warning per term end date: a committee elected together ends together."""
+    days = rule(org, "org.branch_committee_size", "remind_days_before_end")
+    ends: dict[dt.date, list[Office]] = defaultdict(list)
+    for o in held:
+        if o.term_end is not None and o.term_end <= on + dt.timedelta(days=days):
+            ends[o.term_end].append(o)
+    for end in sorted(ends):
+        holders = tuple(f"{o.get_title_display()} {o.holder_name}" for o in ends[end])
+        if end < on:
+            warn(
+                WarningKind.TERM_ENDED,
+                "org.branch_committee_size",
+                _("%(who)s 的任期已于 %(d)s 届满，请尽快换届选举。")
+                % {"who": "、".join(holders), "d": end.isoformat()},
+                holders,
+            )
+        else:
+            warn(
+                WarningKind.TERM_ENDING,
+                "org.branch_committee_size",
+                _("%(who)s 的任期将于 %(d)s 届满（还有 %(n)d 天），请提前准备换届。")
+                % {"who": "、".join(holders), "d": end.isoformat(), "n": (end - on).days},
+                holders,
+            )
+
+
+def warnings_in(*, user: Any, org: Organisation, kind: str | None = None) -> list[OrgWarning]:
+    """Every warning in an organisation's subtree that the user may see, in tree order."""
+    orgs = list(orgs_visible(user=user).filter(path__startswith=org.path).order_by("path"))
+    found = org_warnings(orgs=orgs)
+    out = [w for o in orgs for w in found[o.pk]]
+    if kind:
+        out = [w for w in out if w.kind == kind]
+    return out
+
+
+def warning_summary(warnings: Iterable[OrgWarning]) -> list[tuple[str, str, int]]:
+    """(kind, label, count) for the kinds present, in the order of :class:`WarningKind`."""
+    n: dict[str, int] = defaultdict(int)
+    for w in warnings:
+        n[w.kind] += 1
+    return [(k, str(label), n[k]) for k, label in WarningKind.choices if n.get(k)]
