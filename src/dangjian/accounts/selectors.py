@@ -24,10 +24,15 @@ def admin_paths(*, user: Any) -> tuple[str, ...] | None:
         return ()
     if user.is_superuser:
         return None
+    cached = getattr(user, "_dangjian_admin_paths", None)
+    if cached is not None:
+        return cached
     paths = Grant.objects.filter(user=user, role=Grant.Role.ADMIN, org__is_active=True).values_list(
         "org__path", flat=True
     )
-    return tuple(sorted(set(paths)))
+    # Once per request, like ``scope_for``: the page, the form and the list all ask.
+    user._dangjian_admin_paths = tuple(sorted(set(paths)))
+    return user._dangjian_admin_paths
 
 
 def is_role_admin(*, user: Any) -> bool:

@@ -77,6 +77,13 @@ def token_revoke(*, token: ApiToken, acting_user: Any) -> ApiToken:
     return token
 
 
+def _forget(user: Any) -> None:
+    """Drop what this request cached about the user's reach (it has just changed)."""
+    forget_scope(user)
+    if hasattr(user, "_dangjian_admin_paths"):
+        del user._dangjian_admin_paths
+
+
 def _check_admin_reaches(acting_user: Any, org: Organisation) -> None:
     if not admin_reaches(user=acting_user, org_path=org.path):
         raise ValidationError({"org": _("只能在您管理的组织及其下级组织中授权。")})
@@ -97,7 +104,7 @@ def grant_add(*, user: Any, org: Organisation, role: str, acting_user: Any) -> G
         )
     grant = Grant.objects.create(user=user, org=org, role=role)
     audit.record_create(grant, acting_user=acting_user)
-    forget_scope(user)
+    _forget(user)
     return grant
 
 
@@ -109,7 +116,7 @@ def grant_revoke(*, grant: Grant, acting_user: Any) -> None:
         raise ValidationError(_("不能撤销自己的授权，请联系上级管理员。"))
     audit.record_delete(grant, acting_user=acting_user)
     grant.delete()
-    forget_scope(grant.user)
+    _forget(grant.user)
 
 
 @transaction.atomic

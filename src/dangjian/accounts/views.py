@@ -242,7 +242,13 @@ def roles(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.grants_manageable(user=request.user), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
-    return render(request, "accounts/roles.html", {"form": form, "page": page})
+    # The choices as a list, built by iterating (``list()`` would ask for a COUNT first).
+    org_choices = [choice for choice in form.fields["org"].choices]  # noqa: C416
+    return render(
+        request,
+        "accounts/roles.html",
+        {"form": form, "page": page, "org_choices": org_choices},
+    )
 
 
 @login_required
