@@ -1,0 +1,1 @@
+from tests.accounts.clients import client_for  # noqa: F401
