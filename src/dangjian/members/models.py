@@ -2,12 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from dangjian.core import rules
 from dangjian.core.access import ScopedQuerySet
 from dangjian.core.models import Versioned
+
+
+def add_years(day: dt.date, years: int) -> dt.date:
+    """The same calendar day ``years`` later (29 February becomes 28 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)
 
 
 class Gender(models.TextChoices):
@@ -114,8 +128,12 @@ class Member(Versioned):
         verbose_name_plural = _("党员")
         ordering = ["org", "name", "id"]
         indexes = [
+            # the register of one organisation, in name order
             models.Index(fields=["org", "state", "name"]),
-            models.Index(fields=["state", "status"]),
+            # search over the whole scope: a covering index the LIKE can scan without the rows.
+            # (No other index starts with ``state``: without statistics SQLite would pick any
+            # of them for ``state = 'active'`` and then read every row through it.)
+            models.Index(fields=["state", "search_key"], name="member_state_search"),
         ]
 
     def __str__(self) -> str:
@@ -123,6 +141,27 @@ class Member(Versioned):
 
     def audit_scope_path(self) -> str:
         return self.org.path
+
+    def clean(self) -> None:
+        """Facts that cannot all be true at once are refused with the field they concern."""
+        errors: dict[str, str] = {}
+        today = timezone.localdate()
+        for name in ("birth_date", "joined_on", "full_on"):
+            value = getattr(self, name)
+            if value and value > today:
+                errors[name] = gettext("日期不能晚于今天。")
+        if self.birth_date and self.joined_on and "joined_on" not in errors:
+            min_age = rules.value("dev.min_age", "years")
+            if self.joined_on < add_years(self.birth_date, min_age):
+                errors["joined_on"] = gettext(
+                    "入党时不满 %(n)d 周岁，请核对入党时间和出生日期。"
+                ) % {"n": min_age}
+        if self.full_on and self.joined_on and self.full_on < self.joined_on:
+            errors.setdefault("full_on", gettext("转正时间不能早于入党时间。"))
+        if self.status == Status.PROBATIONARY and self.full_on:
+            errors.setdefault("full_on", gettext("预备党员还没有转正，转正时间应留空。"))
+        if errors:
+            raise ValidationError(errors)
 
 
 class MemberCategory(models.Model):
@@ -216,6 +255,12 @@ class MemberEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.date} {self.get_kind_display()}"
+
+    @property
+    def category_labels(self) -> str:
+        """The categories the member had after this event, in words ("离退休、困难")."""
+        names = dict(Category.choices)
+        return "、".join(str(names.get(c, c)) for c in self.categories or [])
 
     def audit_scope_path(self) -> str:
         return self.org.path

@@ -3,33 +3,86 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
 
+from dangjian.core import crypto, idcard
 from dangjian.core.search import fold_query
+from dangjian.orgs.models import COMMUNITY_KINDS, UPPER_KINDS, Office, Organisation, OrgKind
 
-from .models import Member, MemberCategory, MemberEvent, State
+from .models import Member, MemberCategory, MemberEvent, State, Status
+
+#: Sortable columns of the list: the name a URL uses → the ORM ordering. Nothing else is
+#: accepted, so a crafted ``?sort=`` cannot order by (and so probe) a hidden column.
+SORTS: dict[str, tuple[str, ...]] = {
+    "org": ("org__path", "name", "id"),
+    "name": ("name", "id"),
+    "joined_on": ("joined_on", "id"),
+    "birth_date": ("birth_date", "id"),
+}
+DEFAULT_SORT = "org"
+#: ``state`` filter value meaning "whatever the state".
+ANY_STATE = "all"
+
+
+def ordering_for(sort: str | None) -> tuple[str, ...]:
+    """The ORM ordering for a whitelisted ``sort`` ("name", "-joined_on", …)."""
+    sort = sort or DEFAULT_SORT
+    desc = sort.startswith("-")
+    cols = SORTS.get(sort[1:] if desc else sort)
+    if cols is None:
+        cols, desc = SORTS[DEFAULT_SORT], False
+    if not desc:
+        return cols
+    return tuple(c[1:] if c.startswith("-") else f"-{c}" for c in cols)
 
 
 def members_visible(
     *,
     user: Any,
-    org: int | None = None,
+    org: Organisation | int | None = None,
     category: str | None = None,
     status: str | None = None,
     mode: str | None = None,
     state: str | None = State.ACTIVE,
     q: str | None = None,
+    sort: str | None = None,
 ) -> QuerySet[Member]:
-    """The members the user may see, filtered. ``org`` includes the organisation's subtree."""
+    """The members the user may see, filtered and ordered. ``org`` includes its subtree;
+    ``state`` defaults to 在册 (``"all"`` or None: any state); ``q`` is a name, full pinyin,
+    initials (traditional characters and full-width letters are folded), a phone number or a
+    whole ID number."""
     qs = Member.objects.visible_to(user)
+    path = None
     if org:
-        from dangjian.orgs.models import Organisation
-
-        path = Organisation.objects.filter(pk=org).values_list("path", flat=True).first()
-        qs = qs.filter(org__path__startswith=path) if path else qs.none()
-    if state:
+        path = (
+            org.path
+            if isinstance(org, Organisation)
+            else Organisation.objects.filter(pk=org).values_list("path", flat=True).first()
+        )
+        if not path:
+            return qs.none()
+    if q:
+        # A search reads the narrow (state, search_key) index end to end and joins the few
+        # matches to their organisation: cheap whatever the scope.
+        if path:
+            qs = qs.filter(org__path__startswith=path)
+        qs = qs.filter(search_filter(q))
+    else:
+        # Without a search, naming the organisations in scope (and in the chosen subtree) as an
+        # IN-list lets the database start from those few rows and walk the (org, state, name)
+        # index, instead of reading every member and joining: at 100,000 members this keeps a
+        # community's list in a few milliseconds. (With a search it would be the wrong way
+        # round for a wide scope, hence the two branches.)
+        orgs = Organisation.objects.visible_to(user)
+        if path:
+            orgs = orgs.filter(path__startswith=path)
+        qs = qs.filter(org__in=orgs.values("pk"))
+    if state and state != ANY_STATE:
         qs = qs.filter(state=state)
     if status:
         qs = qs.filter(status=status)
@@ -39,17 +92,61 @@ def members_visible(
         qs = qs.filter(
             Exists(MemberCategory.objects.filter(member=OuterRef("pk"), category=category))
         )
-    if q:
-        folded = fold_query(q)
-        if folded:
-            qs = qs.filter(search_key__contains=folded)
-    return qs
+    return qs.order_by(*ordering_for(sort))
+
+
+def search_filter(q: str) -> Q:
+    """What the search box matches. Names are matched on ``search_key`` ("张三 zhangsan zs"):
+    both sides are lower case and simplified, so the LIKE behaves the same on SQLite (whose LIKE
+    ignores ASCII case) and PostgreSQL (whose LIKE does not)."""
+    folded = fold_query(q)
+    if not folded:
+        return Q()
+    number = idcard.normalise(q)
+    if re.fullmatch(r"\d{17}[\dX]", number):
+        return Q(id_hash=crypto.blind_index(number))
+    if folded.isdigit() and len(folded) >= 4:
+        return Q(phone__contains=folded)
+    return Q(search_key__contains=folded)
 
 
 def with_list_data(qs: QuerySet[Member]) -> QuerySet[Member]:
-    """What a list row shows, in a constant number of queries."""
+    """What a list row shows, in a constant number of queries (one more for categories)."""
     return qs.select_related("org").prefetch_related(
         Prefetch("categories", queryset=MemberCategory.objects.order_by("category"))
+    )
+
+
+def org_choices(*, user: Any, selected: int | None = None, limit: int = 300) -> list[Any]:
+    """Organisations to filter the list by, in tree order: (id, name, depth) rows.
+
+    A city-wide scope has thousands of organisations; then only the levels down to communities
+    are offered, plus what lies directly under the chosen one, so the menu stays short.
+    """
+    base = (
+        Organisation.objects.visible_to(user)
+        .filter(is_active=True)
+        .exclude(kind=OrgKind.GROUP)
+        .order_by("path")
+    )
+    rows = list(base.values_list("pk", "name", "depth", "path")[: limit + 1])
+    if len(rows) <= limit:
+        return rows
+    narrow = Q(kind__in=[*UPPER_KINDS, *COMMUNITY_KINDS])
+    if selected:
+        chosen = Organisation.objects.filter(pk=selected).values_list("pk", flat=True)
+        narrow |= Q(parent_id__in=chosen) | Q(pk__in=chosen)
+    return list(base.filter(narrow).values_list("pk", "name", "depth", "path")[:limit])
+
+
+def member_orgs_changeable(*, user: Any) -> QuerySet[Organisation]:
+    """Organisations the user may put members into: branches and community organisations."""
+    from dangjian.orgs.models import BRANCH_KINDS
+
+    return (
+        Organisation.objects.changeable_by(user)
+        .filter(is_active=True, kind__in=[*BRANCH_KINDS, *COMMUNITY_KINDS])
+        .order_by("path")
     )
 
 
@@ -57,21 +154,63 @@ def member_timeline(*, member: Member) -> QuerySet[MemberEvent]:
     return member.events.select_related("org", "recorded_by").order_by("date", "seq", "id")
 
 
+def member_offices(*, member: Member) -> QuerySet[Office]:
+    """Offices the member holds or held, newest first (they are facts of this member)."""
+    return member.offices.select_related("org").order_by("left_on", "-term_start")
+
+
 def register_on(*, user: Any, org_path: str, on: dt.date) -> QuerySet[MemberEvent]:
     """The register of an organisation's subtree as it stood at the end of day ``on``.
 
-    Each member's latest event on or before that date tells where they were and in what state.
-    Returns those events (with ``member`` joined); the members are the rows' ``member``.
+    Each member's latest event on or before that date tells where they were and in what state;
+    the register is those whose latest event puts them, active, inside the subtree. Returns those
+    events with ``member`` and ``org`` joined: status, mode, categories and organisation are
+    read from the event (as they were then), the person's details from the member.
+
+    Access is decided on the events: an event at an organisation in the user's scope is theirs
+    to read, so a community still sees who was on its register last year even if that member has
+    since transferred elsewhere.
     """
     latest = (
         MemberEvent.objects.filter(member=OuterRef("member"), date__lte=on)
         .order_by("-date", "-seq", "-id")
         .values("pk")[:1]
     )
-    visible = Member.objects.visible_to(user).values("pk")
     return (
-        MemberEvent.objects.filter(pk=Subquery(latest), member__in=visible)
+        MemberEvent.objects.visible_to(user)
         .filter(date__lte=on, org__path__startswith=org_path, state=State.ACTIVE)
+        .filter(pk=Subquery(latest))
         .select_related("member", "org")
-        .order_by("org__path", "member__name")
+        .order_by("org__path", "member__name", "member_id")
     )
+
+
+@dataclass(frozen=True)
+class RegisterCounts:
+    total: int
+    full: int
+    probationary: int
+
+
+def register_counts(events: QuerySet[MemberEvent]) -> RegisterCounts:
+    """Counts by status of a ``register_on`` result, in one query."""
+    agg = events.order_by().aggregate(
+        total=Count("pk"),
+        full=Count("pk", filter=Q(status=Status.FULL)),
+        probationary=Count("pk", filter=Q(status=Status.PROBATIONARY)),
+    )
+    return RegisterCounts(**{k: v or 0 for k, v in agg.items()})
+
+
+def default_register_org(*, user: Any) -> Organisation | None:
+    """The organisation a register page opens on: the top of the user's scope."""
+    return (
+        Organisation.objects.visible_to(user)
+        .filter(is_active=True)
+        .order_by("depth", "path")
+        .first()
+    )
+
+
+def today() -> dt.date:
+    return timezone.localdate()

@@ -1,0 +1,128 @@
+"""Excel exports of the register (.xlsx that opens in WPS and Excel), with Chinese headers.
+
+Rows are read in chunks and written with openpyxl's write-only mode, so a 100,000-row register
+is never held in memory as objects; the file is built in a spooled temporary file. ID numbers
+are exported masked — the full number is only ever shown through the logged reveal.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tempfile
+from collections.abc import Iterable, Iterator
+from typing import IO, Any
+
+from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+
+from .models import Category, Education, Member, MemberEvent, Mode, Status
+
+CHUNK = 2000
+
+
+def headers() -> list[str]:
+    return [
+        _("姓名"),
+        _("性别"),
+        _("民族"),
+        _("出生日期"),
+        _("身份证号"),
+        _("入党时间"),
+        _("转正时间"),
+        _("党员身份"),
+        _("党员类别"),
+        _("管理方式"),
+        _("学历"),
+        _("工作单位"),
+        _("联系电话"),
+        _("所在党组织"),
+    ]
+
+
+WIDTHS = (10, 6, 8, 12, 22, 12, 12, 10, 22, 18, 10, 24, 16, 28)
+
+
+def _labels(choices: type, values: Iterable[str]) -> str:
+    names = dict(choices.choices)
+    return "、".join(str(names.get(v, v)) for v in values)
+
+
+def _person(m: Member) -> list[Any]:
+    return [
+        m.name,
+        m.get_gender_display(),
+        m.ethnicity,
+        m.birth_date,
+        m.id_masked,
+        m.joined_on,
+        m.full_on,
+    ]
+
+
+def member_rows(qs: QuerySet[Member]) -> Iterator[list[Any]]:
+    """Rows of the current register (a ``with_list_data`` queryset), read in chunks."""
+    for m in qs.iterator(chunk_size=CHUNK):
+        yield [
+            *_person(m),
+            m.get_status_display(),
+            "、".join(c.get_category_display() for c in m.categories.all()),
+            m.get_mode_display(),
+            m.get_education_display(),
+            m.work_unit,
+            m.phone,
+            m.org.name,
+        ]
+
+
+def register_rows(events: QuerySet[MemberEvent]) -> Iterator[list[Any]]:
+    """Rows of a past register (``selectors.register_on``): membership facts as they were."""
+    for e in events.iterator(chunk_size=CHUNK):
+        m = e.member
+        yield [
+            *_person(m),
+            str(dict(Status.choices).get(e.status, e.status)),
+            _labels(Category, e.categories or []),
+            str(dict(Mode.choices).get(e.mode, e.mode)),
+            str(dict(Education.choices).get(m.education, m.education)),
+            m.work_unit,
+            m.phone,
+            e.org.name,
+        ]
+
+
+def write_xlsx(*, sheet: str, title: str, rows: Iterable[list[Any]]) -> tuple[IO[bytes], int]:
+    """A workbook with a title line, a bold header row and ``rows``; returns (file, row count)."""
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(sheet[:31])
+    for i, width in enumerate(WIDTHS):
+        ws.column_dimensions[chr(ord("A") + i)].width = width
+    ws.freeze_panes = "A3"
+    head = WriteOnlyCell(ws, value=title)
+    head.font = Font(bold=True, size=14)
+    ws.append([head])
+    cols = []
+    for text in headers():
+        c = WriteOnlyCell(ws, value=text)
+        c.font = Font(bold=True)
+        c.alignment = Alignment(horizontal="center")
+        cols.append(c)
+    ws.append(cols)
+    count = 0
+    for row in rows:
+        cells = []
+        for value in row:
+            if isinstance(value, dt.date):
+                c = WriteOnlyCell(ws, value=value)
+                c.number_format = "yyyy-mm-dd"
+                cells.append(c)
+            else:
+                cells.append(value if value not in (None, "") else None)
+        ws.append(cells)
+        count += 1
+    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    wb.save(out)
+    out.seek(0)
+    return out, count
