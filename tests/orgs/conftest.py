@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from dangjian.accounts.models import ApiToken
 from dangjian.members.models import Status
@@ -79,3 +81,21 @@ def elect(
         )
         for i, t in enumerate(titles)
     ]
+
+
+def queries(client, url: str) -> int:
+    """How many SQL queries one GET of ``url`` issues (it must answer 200)."""
+    with CaptureQueriesContext(connection) as ctx:
+        r = client.get(url)
+    assert r.status_code == 200, r.content[:500]
+    return len(ctx.captured_queries)
+
+
+def same_queries_at_5_and_50(client, url: str, grow) -> None:
+    """``grow(n)`` adds rows until there are ``n``; the page must cost the same at 5 and 50."""
+    grow(5)
+    queries(client, url)  # warm caches (content types, session) so both counts are alike
+    at_5 = queries(client, url)
+    grow(50)
+    at_50 = queries(client, url)
+    assert at_5 == at_50, f"{url}: {at_5} queries with 5 rows, {at_50} with 50"

@@ -8,7 +8,8 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -177,12 +178,14 @@ def _visible_org(request, org_id: int) -> Organisation:
 def _changeable(request, obj_path: str) -> None:
     """Visible but not the user's to change: 403 (invisible was already a 404)."""
     if not scope_for(request.auth).reaches_path(obj_path, CHANGE):
-        raise HttpError(403, "您无权修改此组织。")
+        raise HttpError(403, _("您无权修改此组织。"))
 
 
-def _error(exc: ValidationError) -> tuple[int, dict[str, Any]]:
+def _error(exc: ValidationError) -> Status:
     errors = exc.message_dict if hasattr(exc, "error_dict") else {"__all__": exc.messages}
-    return 422, {"detail": "；".join(m for ms in errors.values() for m in ms), "errors": errors}
+    return Status(
+        422, {"detail": "；".join(m for ms in errors.values() for m in ms), "errors": errors}
+    )
 
 
 def _warning_out(w: selectors.OrgWarning) -> dict[str, Any]:
@@ -218,7 +221,7 @@ def get_org(request, org_id: int):
     current, _past = selectors.org_offices(org=org)
     return {
         **OrgOut.from_orm(org).model_dump(),
-        "ancestors": [a for a, visible in selectors.org_ancestors(user=request.auth, org=org)],
+        "ancestors": [a for a, _visible in selectors.org_ancestors(user=request.auth, org=org)],
         "counts": selectors.member_counts(orgs=[org])[org.pk].__dict__,
         "children": selectors.child_counts(user=request.auth, orgs=[org])[org.pk],
         "places": list(org.places.order_by("path")),
@@ -234,14 +237,14 @@ def create_org(request, payload: OrgIn):
     _changeable(request, parent.path)
     data = payload.dict(exclude={"parent_id"})
     if data["kind"] not in {k for k, _label in kind_choices(parent)}:
-        return 422, {"detail": "这种组织类型不能设在此上级组织之下。", "errors": {}}
+        return Status(422, {"detail": _("这种组织类型不能设在此上级组织之下。"), "errors": {}})
     if parent.kind in LEAF_KINDS:
-        return 422, {"detail": "党小组下不能再设下级组织。", "errors": {}}
+        return Status(422, {"detail": _("党小组下不能再设下级组织。"), "errors": {}})
     try:
         org = services.org_create(parent=parent, acting_user=request.auth, **data)
     except ValidationError as exc:
         return _error(exc)
-    return 201, org
+    return Status(201, org)
 
 
 @router.get("/{int:org_id}/offices", response=list[OfficeOut])
@@ -333,24 +336,27 @@ def create_place(request, payload: PlaceIn):
         _changeable(request, parent.community.path)
         kind = PLACE_CHILD_KIND.get(PlaceKind(parent.kind))
         if kind is None:
-            return 422, {"detail": "户下面不能再添加区域。", "errors": {}}
+            return Status(422, {"detail": _("户下面不能再添加区域。"), "errors": {}})
         community = parent.community
     elif payload.community_id is not None:
         parent = None
         community = _visible_org(request, payload.community_id)
         _changeable(request, community.path)
         if not community.is_community:
-            return 422, {"detail": "只有社区党组织可以建立社区区域。", "errors": {}}
+            return Status(422, {"detail": _("只有社区党组织可以建立社区区域。"), "errors": {}})
         kind = PlaceKind.COMMUNITY
     else:
-        return 422, {
-            "detail": "请指定上级区域（parent_id）或社区党组织（community_id）。",
-            "errors": {},
-        }
+        return Status(
+            422,
+            {
+                "detail": _("请指定上级区域（parent_id）或社区党组织（community_id）。"),
+                "errors": {},
+            },
+        )
     try:
         place = services.place_create(
             parent=parent, community=community, acting_user=request.auth, kind=kind, **fields
         )
     except ValidationError as exc:
         return _error(exc)
-    return 201, place
+    return Status(201, place)

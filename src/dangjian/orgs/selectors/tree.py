@@ -131,7 +131,7 @@ class Node:
     org: Organisation
     counts: Counts
     children: int
-    warnings: int
+    warnings: list[Any]  # OrgWarning
 
 
 def tree_nodes(*, user: Any, orgs: Iterable[Organisation]) -> list[Node]:
@@ -144,8 +144,7 @@ def tree_nodes(*, user: Any, orgs: Iterable[Organisation]) -> list[Node]:
     kids = child_counts(user=user, orgs=orgs)
     warns = org_warnings(orgs=orgs)
     return [
-        Node(org=o, counts=counts[o.pk], children=kids[o.pk], warnings=len(warns[o.pk]))
-        for o in orgs
+        Node(org=o, counts=counts[o.pk], children=kids[o.pk], warnings=warns[o.pk]) for o in orgs
     ]
 
 
@@ -170,13 +169,8 @@ def org_summaries(*, orgs: list[Organisation]) -> dict[int, dict[str, int]]:
 
 def org_ancestors(*, user: Any, org: Organisation) -> list[tuple[Organisation, bool]]:
     """The breadcrumb: each ancestor, root first, and whether the user may open it."""
-    ancestors = list(org.ancestors())
-    visible = set(
-        orgs_visible(user=user)
-        .filter(pk__in=[a.pk for a in ancestors])
-        .values_list("pk", flat=True)
-    )
-    return [(a, a.pk in visible) for a in ancestors]
+    scope = scope_for(user)
+    return [(a, a.is_active and scope.reaches_path(a.path)) for a in org.ancestors()]
 
 
 def org_offices(*, org: Organisation) -> tuple[list[Office], list[Office]]:

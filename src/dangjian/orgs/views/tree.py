@@ -57,6 +57,8 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
     current, past = selectors.org_offices(org=org)
     can_change = scope.reaches_path(org.path, CHANGE)
+    # the organisation itself and its children in one go: counts and warnings for all at once
+    me, *nodes = selectors.tree_nodes(user=request.user, orgs=[org, *page.object_list])
     return render(
         request,
         "orgs/detail.html",
@@ -64,13 +66,13 @@ def org_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "org": org,
             "title": org.name,
             "ancestors": selectors.org_ancestors(user=request.user, org=org),
-            "counts": selectors.member_counts(orgs=[org])[org.pk],
+            "counts": me.counts,
             "page": page,
-            "nodes": selectors.tree_nodes(user=request.user, orgs=page.object_list),
+            "nodes": nodes,
             "offices": current,
             "past_offices": past,
             "places": list(org.places.select_related("parent").order_by("path")),
-            "warnings": selectors.org_warnings(orgs=[org])[org.pk],
+            "warnings": me.warnings,
             "can_change": can_change,
             "can_add_child": can_change and org.kind not in LEAF_KINDS,
             "is_community": org.is_community,
