@@ -6,8 +6,6 @@ Errors: 400 ``{"detail": "…", "errors": {"field": ["…"]}}`` for bad input or
 caller's to see (the same answer, so IDs cannot be probed).
 """
 
-from __future__ import annotations
-
 import datetime as dt
 from typing import Any
 
@@ -18,6 +16,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
 
 from dangjian.core.access import CHANGE, VIEW
 from dangjian.orgs.models import Organisation
@@ -191,19 +190,19 @@ def _member(request: HttpRequest, member_id: int, action: str = VIEW) -> Member:
     return member
 
 
-def _form_errors(form: Any) -> tuple[int, dict[str, Any]]:
+def _form_errors(form: Any) -> Status:
     errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
     first = next(iter(errors.values()), [_("输入有误。")])[0]
-    return 400, {"detail": first, "errors": errors}
+    return Status(400, {"detail": first, "errors": errors})
 
 
-def _service_errors(exc: ValidationError) -> tuple[int, dict[str, Any]]:
+def _service_errors(exc: ValidationError) -> Status:
     if hasattr(exc, "error_dict"):
         errors = {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
     else:
         errors = {"__all__": [str(m) for m in exc.messages]}
     first = next(iter(errors.values()))[0]
-    return 400, {"detail": first, "errors": errors}
+    return Status(400, {"detail": first, "errors": errors})
 
 
 def _form_data(payload: Schema, renames: dict[str, str]) -> dict[str, Any]:
@@ -250,10 +249,10 @@ def register(request: HttpRequest, org: str = "", on: str = "", limit: int = 100
         day = None
     if day is None:
         msg = _("日期“%(d)s”不正确，请按“年-月-日”填写，例如 2024-07-01。") % {"d": on}
-        return 400, {"detail": msg, "errors": {"on": [msg]}}
+        return Status(400, {"detail": msg, "errors": {"on": [msg]}})
     if day > selectors.today():
         msg = _("不能查看未来日期的名册。")
-        return 400, {"detail": msg, "errors": {"on": [msg]}}
+        return Status(400, {"detail": msg, "errors": {"on": [msg]}})
     on = day
     limit, offset = max(1, min(limit, 500)), max(offset, 0)
     events = selectors.register_on(user=request.auth, org_path=org_obj.path, on=day)
@@ -312,7 +311,7 @@ def create_member(request: HttpRequest, payload: MemberIn):
         member = services.member_register(acting_user=request.auth, **form.service_kwargs())
     except ValidationError as exc:
         return _service_errors(exc)
-    return 201, selectors.with_list_data(Member.objects.filter(pk=member.pk)).get()
+    return Status(201, selectors.with_list_data(Member.objects.filter(pk=member.pk)).get())
 
 
 @router.post("/{int:member_id}/events", response={201: EventOut, 400: ErrorOut, 404: ErrorOut})
@@ -324,7 +323,7 @@ def create_event(request: HttpRequest, member_id: int, payload: EventIn):
             "k": payload.kind or "",
             "all": "、".join(services.RECORDABLE_KINDS),
         }
-        return 400, {"detail": msg, "errors": {"kind": [msg]}}
+        return Status(400, {"detail": msg, "errors": {"kind": [msg]}})
     data = _form_data(payload, {"to_org_id": "to_org"})
     data.pop("kind", None)
     data.setdefault("version", member.version)
@@ -337,4 +336,4 @@ def create_event(request: HttpRequest, member_id: int, payload: EventIn):
         )
     except ValidationError as exc:
         return _service_errors(exc)
-    return 201, MemberEvent.objects.select_related("org").get(pk=event.pk)
+    return Status(201, MemberEvent.objects.select_related("org").get(pk=event.pk))
