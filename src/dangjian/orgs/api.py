@@ -100,6 +100,14 @@ class WarningOut(Schema):
     message: str
     rule_id: str
 
+    @staticmethod
+    def resolve_org_id(obj: selectors.OrgWarning) -> int:
+        return obj.org.pk
+
+    @staticmethod
+    def resolve_org_name(obj: selectors.OrgWarning) -> str:
+        return obj.org.name
+
 
 class OrgDetailOut(OrgOut):
     ancestors: list[OrgBrief]
@@ -188,21 +196,6 @@ def _error(exc: ValidationError) -> Status:
     )
 
 
-def _warning_out(w: selectors.OrgWarning) -> dict[str, Any]:
-    return {
-        "org_id": w.org.pk,
-        "org_name": w.org.name,
-        "kind": w.kind,
-        "label": w.label,
-        "message": w.message,
-        "rule_id": w.rule_id,
-    }
-
-
-def _percent(part: int, whole: int) -> float | None:
-    return round(100 * part / whole, 1) if whole else None
-
-
 @router.get("/", response=list[OrgOut])
 @paginate(LimitOffsetPagination)
 def list_orgs(request, parent: int | None = None, kind: str | None = None):
@@ -226,7 +219,7 @@ def get_org(request, org_id: int):
         "children": selectors.child_counts(user=request.auth, orgs=[org])[org.pk],
         "places": list(org.places.order_by("path")),
         "offices": current,
-        "warnings": [_warning_out(w) for w in selectors.org_warnings(orgs=[org])[org.pk]],
+        "warnings": selectors.org_warnings(orgs=[org])[org.pk],
     }
 
 
@@ -266,7 +259,8 @@ def list_offices(request, org_id: int, current: bool | None = None):
 def list_warnings(request, org_id: int, kind: str | None = None):
     """Structural warnings of the organisation and everything below it."""
     org = _visible_org(request, org_id)
-    return [_warning_out(w) for w in selectors.warnings_in(user=request.auth, org=org, kind=kind)]
+    # messages are formatted only for the page returned
+    return selectors.warnings_in(user=request.auth, org=org, kind=kind)
 
 
 @router.get("/{int:org_id}/coverage", response=CoverageOut)
