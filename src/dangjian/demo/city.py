@@ -319,7 +319,7 @@ class CityBuilder:
         """Hand every table's rows to the writer, parents before children."""
         self.writer.put([(t, t.take_rows()) for t in self.tables])
         now = time.perf_counter()
-        if now - self.last_report > 2:
+        if now - self.last_report > 2 and self.stats.total:
             self.last_report = now
             self.log(
                 f"党员 {self.members_done:,}/{self.target:,}，已写入 {self.stats.total:,} 行，"

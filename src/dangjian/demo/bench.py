@@ -1,0 +1,437 @@
+"""The benchmark: hot pages timed in-process against a generated city, next to their floors.
+
+For one database (the one configured now) ``run_here`` migrates, generates the city, runs
+ANALYZE, then asks each question twice:
+
+- as a page, through ``django.test.Client`` logged in as the street secretary — the whole stack:
+  middleware, session, access scope, selectors, template or API schema;
+- as one hand-written SQL query (the *floor*): the least any implementation must ask the database
+  for the same answer — the scoped, filtered, paginated member page with its count; the member
+  row with its timeline; the coverage gaps of the street.
+
+Each is timed over N requests after a warm-up; the page's SQL queries are counted
+(``CaptureQueriesContext``) on the warm-up and its time spent in SQL is measured on every timed
+request. ``run_all`` (in ``management/commands/benchmark.py``) runs this once per database, each in
+a subprocess with its own ``DANGJIAN_DATABASE_URL``, and merges the reports.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import platform
+import random
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import django
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from dangjian.accounts.models import Grant
+from dangjian.members.models import Member
+from dangjian.orgs.models import BRANCH_KINDS, Organisation, OrgKind
+
+from .city import BENCH_ADMIN_USER, BENCH_STREET_USER, CityBuilder
+
+#: What a secretary types into the search box: the full pinyin of a common surname, or its start.
+SEARCHES = ("wang", "li", "zhang", "liu", "chen", "yang", "huang", "zhao", "zhou", "xu", "zh", "ma")
+#: Targets of issue 2, for the member list page and API at 100,000 members.
+TARGET_P95_MS = 150
+TARGET_FLOOR_RATIO = 3
+
+
+# --- numbers ---------------------------------------------------------------------------------------
+
+
+def percentile(sorted_ms: list[float], q: float) -> float:
+    """Nearest-rank percentile of an already sorted list."""
+    if not sorted_ms:
+        return math.nan
+    return sorted_ms[max(0, math.ceil(q * len(sorted_ms)) - 1)]
+
+
+def summarise(ms: list[float]) -> dict[str, float]:
+    s = sorted(ms)
+    return {
+        "n": len(s),
+        "p50_ms": round(percentile(s, 0.50), 2),
+        "p95_ms": round(percentile(s, 0.95), 2),
+        "max_ms": round(s[-1], 2) if s else math.nan,
+        "mean_ms": round(sum(s) / len(s), 2) if s else math.nan,
+    }
+
+
+class SqlClock:
+    """Sums the time spent inside the database driver (a ``connection.execute_wrapper``)."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def __call__(self, execute, sql, params, many, context):
+        t = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            self.seconds += time.perf_counter() - t
+
+
+# --- the floors: one hand-written query per question ---------------------------------------------
+
+
+def _agg(expr: str) -> str:
+    if connection.vendor == "postgresql":
+        return f"string_agg({expr}, ',' ORDER BY {expr})"
+    return f"group_concat({expr}, ',')"
+
+
+def floor_member_list_sql() -> str:
+    """The visible, active members of a subtree whose search key contains the query: one page of
+    50 in list order, with each row's organisation and categories, and the total for the pager."""
+    return f"""
+SELECT m.id, m.name, m.gender, m.birth_date, m.id_masked, m.status, m.state, m.mode,
+       m.joined_on, o.id, o.name,
+       (SELECT {_agg("c.category")} FROM members_membercategory c WHERE c.member_id = m.id),
+       COUNT(*) OVER () AS total
+FROM members_member m
+JOIN orgs_organisation o ON o.id = m.org_id
+WHERE o.path LIKE %s AND m.state = 'active' AND m.search_key LIKE %s
+ORDER BY o.path, m.name, m.id
+LIMIT 50"""
+
+
+def floor_member_page_sql() -> str:
+    """One member (if inside the subtree) with organisation, household, categories and every
+    event of the timeline in order."""
+    return f"""
+SELECT m.id, m.name, m.gender, m.ethnicity, m.birth_date, m.id_masked, m.phone, m.education,
+       m.joined_on, m.full_on, m.status, m.state, m.mode, m.work_unit, m.address, o.name, h.name,
+       (SELECT {_agg("c.category")} FROM members_membercategory c WHERE c.member_id = m.id),
+       e.id, e.kind, e.date, e.seq, eo.name, e.status, e.state, e.mode, e.categories,
+       e.from_org_name, e.to_org_name, e.letter_no, e.letter_valid_until, e.note, e.recorded_at
+FROM members_member m
+JOIN orgs_organisation o ON o.id = m.org_id
+LEFT JOIN orgs_place h ON h.id = m.household_id
+LEFT JOIN members_memberevent e ON e.member_id = m.id
+LEFT JOIN orgs_organisation eo ON eo.id = e.org_id
+WHERE m.id = %s AND o.path LIKE %s
+ORDER BY e.date, e.seq, e.id"""
+
+
+def floor_coverage_sql() -> str:
+    """Every building no active branch covers and every corridor no active group covers, in the
+    communities of a subtree, with the community's name, in tree order."""
+    branch_kinds = ", ".join(f"'{k}'" for k in sorted(str(k) for k in BRANCH_KINDS))
+    return f"""
+SELECT p.id, p.kind, p.name, p.path, c.id, c.name
+FROM orgs_place p
+JOIN orgs_organisation c ON c.id = p.community_id
+WHERE c.path LIKE %s AND p.kind IN ('building', 'corridor')
+  AND NOT EXISTS (
+    SELECT 1 FROM orgs_organisation_places op
+    JOIN orgs_organisation b ON b.id = op.organisation_id
+    WHERE op.place_id = p.id AND b.is_active
+      AND ((p.kind = 'building' AND b.kind IN ({branch_kinds}))
+        OR (p.kind = 'corridor' AND b.kind = '{OrgKind.GROUP.value}')))
+ORDER BY c.path, p.path"""
+
+
+# --- timing --------------------------------------------------------------------------------------
+
+
+def time_page(
+    client: Client, urls: list[str], *, warmup: int, check: Callable[[Any], None] | None = None
+) -> dict[str, Any]:
+    """Warm up (counting queries), then time every URL, and the SQL share of each request."""
+    counts = []
+    slowest: dict[str, Any] = {"ms": -1.0}
+    for url in urls[:warmup]:
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(url)
+        _ok(response, url)
+        if check:
+            check(response)
+        counts.append(len(ctx.captured_queries))
+        for q in ctx.captured_queries:
+            ms = float(q["time"]) * 1000
+            if q["sql"].lstrip().upper().startswith("SELECT") and ms > slowest["ms"]:
+                slowest = {"ms": round(ms, 2), "sql": q["sql"], "url": url}
+    total_ms, sql_ms = [], []
+    clock = SqlClock()
+    with connection.execute_wrapper(clock):
+        for url in urls[warmup:]:
+            clock.seconds = 0.0
+            t = time.perf_counter()
+            response = client.get(url)
+            total_ms.append((time.perf_counter() - t) * 1000)
+            sql_ms.append(clock.seconds * 1000)
+            _ok(response, url)
+    out = summarise(total_ms)
+    out["queries"] = max(counts) if counts else None
+    out["queries_min"] = min(counts) if counts else None
+    sql = summarise(sql_ms)
+    out["sql_p50_ms"], out["sql_p95_ms"] = sql["p50_ms"], sql["p95_ms"]
+    # what is not the database: middleware, session, Python, template or schema rendering
+    out["python_p50_ms"] = round(out["p50_ms"] - sql["p50_ms"], 2)
+    out["example_url"] = urls[-1]
+    if "sql" in slowest:
+        slowest["explain"] = explain(slowest["sql"])
+        slowest["sql"] = slowest["sql"][:3000]
+        out["slowest_query"] = slowest
+    return out
+
+
+def explain(sql: str) -> list[str]:
+    """The plan of one captured query (with actual timings on PostgreSQL)."""
+    prefix = (
+        "EXPLAIN (ANALYZE, BUFFERS) "
+        if connection.vendor == "postgresql"
+        else ("EXPLAIN QUERY PLAN ")
+    )
+    try:
+        with connection.cursor() as cur:
+            cur.execute(prefix + sql)
+            return [" ".join(str(c) for c in row) for row in cur.fetchall()]
+    except Exception as exc:  # a plan is a bonus; the timing stands without it
+        return [f"(EXPLAIN failed: {exc})"]
+
+
+def _ok(response: Any, url: str) -> None:
+    if response.status_code != 200:
+        raise RuntimeError(f"{url} answered {response.status_code}")
+
+
+def time_floor(sql: str, params: list[tuple[Any, ...]], *, warmup: int) -> dict[str, Any]:
+    rows = []
+    with connection.cursor() as cur:
+        for p in params[:warmup]:
+            cur.execute(sql, p)
+            rows.append(len(cur.fetchall()))
+        ms = []
+        for p in params[warmup:]:
+            t = time.perf_counter()
+            cur.execute(sql, p)
+            cur.fetchall()
+            ms.append((time.perf_counter() - t) * 1000)
+    out = summarise(ms)
+    out["rows_p50"] = sorted(rows)[len(rows) // 2] if rows else 0
+    out["sql"] = " ".join(sql.split())
+    return out
+
+
+# --- one database ----------------------------------------------------------------------------------
+
+
+def database_info() -> dict[str, Any]:
+    info: dict[str, Any] = {"vendor": connection.vendor}
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql":
+            cur.execute("SHOW server_version")
+            info["version"] = cur.fetchone()[0]
+            cur.execute("SELECT pg_database_size(current_database())")
+            info["size_mb"] = round(cur.fetchone()[0] / 1e6, 1)
+            for name in ("shared_buffers", "work_mem", "fsync", "synchronous_commit"):
+                cur.execute(f"SHOW {name}")
+                info[name] = cur.fetchone()[0]
+        else:
+            info["version"] = sqlite3.sqlite_version
+            path = Path(settings.DATABASES["default"]["NAME"])
+            size = sum(
+                p.stat().st_size
+                for p in (path, Path(f"{path}-wal"), Path(f"{path}-shm"))
+                if p.exists()
+            )
+            info["size_mb"] = round(size / 1e6, 1)
+    return info
+
+
+def analyze() -> None:
+    """Fresh statistics, as autovacuum (PostgreSQL) or a nightly job (SQLite) would have."""
+    with connection.cursor() as cur:
+        cur.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
+
+
+@contextmanager
+def _quiet_logs():
+    import logging
+
+    logging.disable(logging.WARNING)
+    try:
+        yield
+    finally:
+        logging.disable(logging.NOTSET)
+
+
+def run_here(
+    *, members: int, requests: int, seed: int, log: Callable[[str], None]
+) -> dict[str, Any]:
+    """Benchmark the database configured now (it must be empty): build, then time."""
+    from django.contrib.auth import get_user_model
+    from django.core.management import call_command
+
+    call_command("migrate", interactive=False, verbosity=0)
+    if Member.objects.exists():
+        raise RuntimeError("数据库里已有党员数据；benchmark 只在新建的空数据库上运行。")
+    log(f"[{connection.vendor}] 生成城市：{members:,} 名党员")
+    city = CityBuilder(members=members, seed=seed, log=lambda s: log(f"[{connection.vendor}] {s}"))
+    gen = city.build()
+    t = time.perf_counter()
+    analyze()
+    gen["analyze_seconds"] = round(time.perf_counter() - t, 1)
+    User = get_user_model()
+    street_user = User.objects.get(username=BENCH_STREET_USER)
+    admin = User.objects.get(username=BENCH_ADMIN_USER)
+    street = Grant.objects.get(user=street_user).org
+    root = Organisation.objects.get(pk=gen["city_id"])
+    in_street = Member.objects.filter(org__path__startswith=street.path)
+    ids = list(in_street.values_list("pk", flat=True))
+    rng = random.Random(seed)
+    warmup = max(3, requests // 10)
+    n = warmup + requests
+    qs = [rng.choice(SEARCHES) for _ in range(n)]
+    picks = [rng.choice(ids) for _ in range(n)]
+    log(f"[{connection.vendor}] 计时：每项 {requests} 次（另预热 {warmup} 次）")
+
+    street_client = Client()
+    street_client.force_login(street_user)
+    admin_client = Client()
+    admin_client.force_login(admin)
+    matches: list[int] = []
+
+    def api_count(response: Any) -> None:
+        matches.append(response.json()["count"])
+
+    prefix, city_prefix = street.path + "%", root.path + "%"
+    list_floor = time_floor(
+        floor_member_list_sql(), [(prefix, f"%{q}%") for q in qs], warmup=warmup
+    )
+    # (name, client, urls, floor, check)
+    plan: list[tuple[str, Client, list[str], dict[str, Any] | None, Any]] = [
+        ("baseline", street_client, ["/healthz"] * n, None, None),
+        ("member_list", street_client, [f"/members/?q={q}" for q in qs], list_floor, None),
+        (
+            "member_api",
+            street_client,
+            [f"/api/v1/members/?q={q}&limit=50" for q in qs],
+            list_floor,
+            api_count,
+        ),
+        (
+            "member_page",
+            street_client,
+            [f"/members/{pk}/" for pk in picks],
+            time_floor(floor_member_page_sql(), [(pk, prefix) for pk in picks], warmup=warmup),
+            None,
+        ),
+        (
+            "coverage",
+            street_client,
+            [f"/orgs/coverage/?org={street.pk}"] * n,
+            time_floor(floor_coverage_sql(), [(prefix,)] * n, warmup=warmup),
+            None,
+        ),
+        # the same search over the whole city, as the organisation department would run it
+        (
+            "member_list_city",
+            admin_client,
+            [f"/members/?q={q}" for q in qs],
+            time_floor(
+                floor_member_list_sql(), [(city_prefix, f"%{q}%") for q in qs], warmup=warmup
+            ),
+            None,
+        ),
+    ]
+    pages: dict[str, Any] = {}
+    for name, client, urls, floor, check in plan:
+        log(f"[{connection.vendor}] {name}")
+        try:
+            with _quiet_logs():
+                pages[name] = time_page(client, urls, warmup=warmup, check=check)
+        except Exception as exc:  # reported, and the run fails at the end (see the command)
+            pages[name] = {"error": f"{type(exc).__name__}: {exc}"[:500], "example_url": urls[0]}
+        if floor:
+            pages[name]["floor"] = floor
+    if matches:
+        pages["member_api"]["matches_p50"] = sorted(matches)[len(matches) // 2]
+    for page in pages.values():
+        floor = page.get("floor")
+        if floor and "error" not in page:
+            f50, f95 = max(floor["p50_ms"], 1e-3), max(floor["p95_ms"], 1e-3)
+            page["ratio_p50"] = round(page["p50_ms"] / f50, 1)
+            page["ratio_p95"] = round(page["p95_ms"] / f95, 1)
+            # the page's own time in the database against the floor: how much more the page
+            # asks the database than one well-written query would
+            page["sql_ratio_p50"] = round(page["sql_p50_ms"] / f50, 1)
+            page["within_3x_floor"] = page["ratio_p50"] <= TARGET_FLOOR_RATIO
+            page["sql_within_3x_floor"] = page["sql_ratio_p50"] <= TARGET_FLOOR_RATIO
+    for name in ("member_list", "member_api"):
+        if "error" not in pages[name]:
+            pages[name]["p95_under_150ms"] = pages[name]["p95_ms"] < TARGET_P95_MS
+    return {
+        "database": database_info(),
+        "gencity": gen,
+        "scope": {
+            "user": BENCH_STREET_USER,
+            "street": street.name,
+            "street_id": street.pk,
+            "members_in_street": len(ids),
+            "members_in_city": Member.objects.count(),
+            "searches": list(SEARCHES),
+        },
+        "pages": pages,
+        "loadavg_after": list(os.getloadavg()),
+    }
+
+
+# --- the machine -------------------------------------------------------------------------------------
+
+
+def machine_info() -> dict[str, Any]:
+    cpu = ""
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem_kb = next(
+            int(line.split()[1])
+            for line in Path("/proc/meminfo").read_text().splitlines()
+            if line.startswith("MemTotal")
+        )
+    except (OSError, StopIteration):
+        mem_kb = 0
+    repo = Path(settings.BASE_DIR).parent.parent
+    commit = _git(repo, "rev-parse", "--short", "HEAD")
+    dirty = bool(_git(repo, "status", "--porcelain", "--untracked-files=no"))
+    import psycopg
+
+    return {
+        "platform": platform.platform(),
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "memory_gb": round(mem_kb / 1024 / 1024, 1),
+        "loadavg_before": list(os.getloadavg()),
+        "python": sys.version.split()[0],
+        "django": django.get_version(),
+        "sqlite_library": sqlite3.sqlite_version,
+        "psycopg": psycopg.__version__,
+        "git_commit": commit + ("+uncommitted changes" if dirty and commit else ""),
+    }
+
+
+def _git(repo: Path, *args: str) -> str:
+    try:
+        out = subprocess.run(
+            ["git", "-C", str(repo), *args], capture_output=True, text=True, timeout=10
+        )
+        return out.stdout.strip() if out.returncode == 0 else ""
+    except (OSError, subprocess.SubprocessError):
+        return ""

@@ -1,0 +1,124 @@
+"""``dangjian benchmark``: a tiny end-to-end run (so it cannot rot), and floors that answer the
+same questions as the pages they are compared with."""
+
+import json
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+
+from dangjian.accounts.models import Grant
+from dangjian.demo import bench, pg
+from dangjian.demo.city import BENCH_STREET_USER
+from dangjian.members.models import Member, State
+from dangjian.members.selectors import members_visible
+from dangjian.orgs.models import BRANCH_KINDS, OrgKind, Place, PlaceKind
+
+PAGES = ("member_list", "member_api", "member_page", "coverage", "member_list_city")
+
+
+def test_percentiles_are_nearest_rank():
+    values = [float(v) for v in range(1, 101)]
+    assert bench.percentile(values, 0.5) == 50
+    assert bench.percentile(values, 0.95) == 95
+    assert bench.summarise([3.0, 1.0, 2.0])["max_ms"] == 3.0
+
+
+def test_it_runs_end_to_end_on_every_database_and_writes_a_valid_report(tmp_path):
+    """Databases are made by the command itself, in subprocesses: this test touches none."""
+    databases = ["sqlite"] + (["postgres"] if pg.server_bin() else [])
+    out = tmp_path / "report.json"
+    buf = StringIO()
+    call_command(
+        "benchmark",
+        "--members",
+        "300",
+        "--requests",
+        "3",
+        "--databases",
+        ",".join(databases),
+        "--out",
+        str(out),
+        stdout=buf,
+    )
+    report = json.loads(out.read_text(encoding="utf-8"))
+    assert report["members"] == 300 and report["machine"]["cores"] >= 1
+    assert set(report["databases"]) == set(databases)
+    for db in databases:
+        part = report["databases"][db]
+        assert part["gencity"]["members"] == 300
+        assert part["database"]["version"]
+        assert part["scope"]["members_in_street"] > 0
+        for name in PAGES:
+            page = part["pages"][name]
+            assert "error" not in page, page
+            assert page["n"] == 3
+            assert 0 < page["p50_ms"] <= page["p95_ms"] <= page["max_ms"]
+            assert page["queries"] >= 1
+            assert page["floor"]["n"] == 3 and page["floor"]["p50_ms"] > 0
+            assert page["ratio_p50"] > 0 and "sql_ratio_p50" in page
+        assert isinstance(part["pages"]["member_list"]["p95_under_150ms"], bool)
+    text = buf.getvalue()
+    assert "党员列表（搜索）" in text and "下限p50" in text and "报告已写入" in text
+
+
+@pytest.fixture
+def city(db):
+    call_command("gencity", "--members", "300", "--seed", "9", stdout=StringIO())
+    grant = Grant.objects.get(user__username=BENCH_STREET_USER)
+    return grant.user, grant.org
+
+
+def _rows(sql, params):
+    with connection.cursor() as cur:
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+
+@pytest.mark.parametrize("q", ["wang", "li", "zh"])
+def test_the_member_list_floor_finds_what_the_page_finds(city, q):
+    user, street = city
+    rows = _rows(bench.floor_member_list_sql(), [street.path + "%", f"%{q}%"])
+    expected = members_visible(user=user, q=q)
+    total = expected.count()
+    assert total > 0
+    assert rows[0][-1] == total
+    assert len(rows) == min(50, total)
+    assert {r[0] for r in rows} <= set(expected.values_list("pk", flat=True))
+
+
+def test_the_member_page_floor_returns_the_member_with_the_whole_timeline(city):
+    user, street = city
+    member = Member.objects.filter(org__path__startswith=street.path).first()
+    rows = _rows(bench.floor_member_page_sql(), [member.pk, street.path + "%"])
+    assert len(rows) == member.events.count()
+    assert {r[0] for r in rows} == {member.pk}
+    outside = Member.objects.exclude(org__path__startswith=street.path).first()
+    if outside:  # a member of another street is not found through this street's floor
+        assert _rows(bench.floor_member_page_sql(), [outside.pk, street.path + "%"]) == []
+
+
+def test_the_coverage_floor_lists_exactly_the_uncovered_buildings_and_corridors(city):
+    _, street = city
+    rows = _rows(bench.floor_coverage_sql(), [street.path + "%"])
+    in_street = Place.objects.filter(community__path__startswith=street.path)
+    buildings = in_street.filter(kind=PlaceKind.BUILDING).exclude(
+        covering_orgs__kind__in=[str(k) for k in BRANCH_KINDS], covering_orgs__is_active=True
+    )
+    corridors = in_street.filter(kind=PlaceKind.CORRIDOR).exclude(
+        covering_orgs__kind=OrgKind.GROUP, covering_orgs__is_active=True
+    )
+    expected = set(buildings.values_list("pk", flat=True)) | set(
+        corridors.values_list("pk", flat=True)
+    )
+    assert expected, "the generated city leaves some gaps on purpose"
+    assert {r[0] for r in rows} == expected
+
+
+def test_the_floor_only_counts_active_members(city):
+    _, street = city
+    rows = _rows(bench.floor_member_list_sql(), [street.path + "%", "%%"])
+    in_street = Member.objects.filter(org__path__startswith=street.path)
+    assert in_street.exclude(state=State.ACTIVE).exists()
+    assert rows[0][-1] == in_street.filter(state=State.ACTIVE).count()
