@@ -13,7 +13,8 @@ from dangjian.demo import bench, pg
 from dangjian.demo.city import BENCH_STREET_USER
 from dangjian.members.models import Member, State
 from dangjian.members.selectors import members_visible
-from dangjian.orgs.models import BRANCH_KINDS, OrgKind, Place, PlaceKind
+from dangjian.orgs.models import PlaceKind
+from dangjian.orgs.selectors import coverage_for
 
 PAGES = ("member_list", "member_api", "member_page", "coverage", "member_list_city")
 
@@ -99,21 +100,17 @@ def test_the_member_page_floor_returns_the_member_with_the_whole_timeline(city):
         assert _rows(bench.floor_member_page_sql(), [outside.pk, street.path + "%"]) == []
 
 
-def test_the_coverage_floor_lists_exactly_the_uncovered_buildings_and_corridors(city):
-    _, street = city
+def test_the_coverage_floor_lists_exactly_the_gaps_the_coverage_view_lists(city):
+    user, street = city
     rows = _rows(bench.floor_coverage_sql(), [street.path + "%"])
-    in_street = Place.objects.filter(community__path__startswith=street.path)
-    buildings = in_street.filter(kind=PlaceKind.BUILDING).exclude(
-        covering_orgs__kind__in=[str(k) for k in BRANCH_KINDS], covering_orgs__is_active=True
-    )
-    corridors = in_street.filter(kind=PlaceKind.CORRIDOR).exclude(
-        covering_orgs__kind=OrgKind.GROUP, covering_orgs__is_active=True
-    )
-    expected = set(buildings.values_list("pk", flat=True)) | set(
-        corridors.values_list("pk", flat=True)
-    )
+    coverage = coverage_for(user=user, org=street, gaps=True)
+    expected = {
+        p.pk for c in coverage.communities for p in (*c.uncovered_buildings, *c.uncovered_corridors)
+    }
     assert expected, "the generated city leaves some gaps on purpose"
     assert {r[0] for r in rows} == expected
+    kinds = {r[1] for r in rows}
+    assert kinds == {PlaceKind.BUILDING, PlaceKind.CORRIDOR}
 
 
 def test_the_floor_only_counts_active_members(city):

@@ -24,6 +24,8 @@ from dangjian.orgs.models import (
     PlaceKind,
     ResidentUnit,
 )
+from dangjian.orgs.selectors import coverage_for
+from dangjian.orgs.selectors.warnings import WarningKind, warnings_in
 from dangjian.staff.models import Staff
 
 
@@ -122,6 +124,28 @@ def test_it_leaves_coverage_gaps_and_structural_warnings_to_show(county):
     ).filter(kind__in=branch_kinds, full__lt=3)
     assert small.filter(name="富兴路社区第三楼栋党支部").exists()
     assert Office.objects.filter(title="secretary", left_on__isnull=False).exists()
+
+
+def test_the_structural_warnings_show_up_in_the_orgs_view_of_them(county):
+    admin = get_user_model().objects.get(username="admin")
+    kinds = {w.kind for w in warnings_in(user=admin, org=county)}
+    assert {
+        WarningKind.TOO_FEW_FULL,
+        WarningKind.NEEDS_COMMITTEE,
+        WarningKind.TERM_ENDED,
+        WarningKind.TERM_ENDING,
+        WarningKind.NO_SECRETARY,
+        WarningKind.NO_GROUP_LEADER,
+    } <= kinds
+    assert not [w for w in warnings_in(user=admin, org=county) if w.org == county]
+
+
+def test_the_coverage_view_has_gaps_to_show(county):
+    admin = get_user_model().objects.get(username="admin")
+    coverage = coverage_for(user=admin, org=county, gaps=True)
+    assert len(coverage.communities) == 8
+    assert any(c.uncovered_buildings for c in coverage.communities)
+    assert any(c.uncovered_corridors for c in coverage.communities)
 
 
 def test_the_demo_accounts_exist_with_their_grants(county):

@@ -128,7 +128,9 @@ ORDER BY e.date, e.seq, e.id"""
 
 def floor_coverage_sql() -> str:
     """Every building no active branch covers and every corridor no active group covers, in the
-    communities of a subtree, with the community's name, in tree order."""
+    communities of a subtree, with the community's name, in tree order. As in the coverage view,
+    a place is also covered through its parent (a grid branch covers its grid's buildings, a
+    group that covers a building covers its corridors)."""
     branch_kinds = ", ".join(f"'{k}'" for k in sorted(str(k) for k in BRANCH_KINDS))
     return f"""
 SELECT p.id, p.kind, p.name, p.path, c.id, c.name
@@ -138,7 +140,7 @@ WHERE c.path LIKE %s AND p.kind IN ('building', 'corridor')
   AND NOT EXISTS (
     SELECT 1 FROM orgs_organisation_places op
     JOIN orgs_organisation b ON b.id = op.organisation_id
-    WHERE op.place_id = p.id AND b.is_active
+    WHERE op.place_id IN (p.id, p.parent_id) AND b.is_active
       AND ((p.kind = 'building' AND b.kind IN ({branch_kinds}))
         OR (p.kind = 'corridor' AND b.kind = '{OrgKind.GROUP.value}')))
 ORDER BY c.path, p.path"""

@@ -466,6 +466,15 @@ def _offices(demo: Demo) -> None:
     def term(start: dt.date) -> tuple[dt.date, dt.date]:
         return start, _birthday(start, years)
 
+    start, end = term(today - dt.timedelta(days=700))
+    office_create(
+        acting_user=admin,
+        org=demo.county,
+        title=Office.Title.SECRETARY,
+        holder_name=names.han_name(rng, "M"),
+        term_start=start,
+        term_end=end,
+    )
     for ti, town in enumerate(demo.towns):
         start, end = term(today - dt.timedelta(days=500 + 40 * ti))
         office_create(
