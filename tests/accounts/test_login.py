@@ -93,12 +93,12 @@ def test_the_lock_lifts_after_the_cool_off(cast):
     assert login_through_page(c, "comm_a_sec", cast.password).status_code == 302
 
 
-def test_passwords_are_stored_as_argon2_hashes(cast):
+def test_passwords_are_stored_as_argon2_hashes(real_password_hashing, cast):
     cast.comm_a_sec.refresh_from_db()
     assert cast.comm_a_sec.password.startswith("argon2$argon2id$")
 
 
-def test_an_old_pbkdf2_hash_is_upgraded_to_argon2_at_login(cast):
+def test_an_old_pbkdf2_hash_is_upgraded_to_argon2_at_login(real_password_hashing, cast):
     User = get_user_model()
     User.objects.filter(pk=cast.outsider.pk).update(
         password=make_password(cast.password, hasher="pbkdf2_sha256")
@@ -132,7 +132,7 @@ def test_each_request_renews_the_idle_timeout(cast):
     assert settings.SESSION_COOKIE_AGE <= 60 * 60  # idle sessions end within the hour
 
 
-def test_a_user_changes_their_own_password(cast):
+def test_a_user_changes_their_own_password(real_password_hashing, cast):
     c = _login(cast)
     r = c.post(
         "/accounts/password/",
