@@ -588,6 +588,11 @@ def reset_cache() -> None:
     _overrides.cache_clear()
 
 
+def override_org_codes() -> set[str]:
+    """Codes of the organisations that have local numbers of their own (cheap, no database)."""
+    return set(_overrides()["orgs"])
+
+
 def get(rule_id: str) -> Rule:
     try:
         return _BY_ID[rule_id]

@@ -99,8 +99,8 @@ class OrgWarning:
 def _codes_with_overrides() -> set[str]:
     """Codes of the organisations that have local rule overrides. Only they change a rule's
     numbers, so every other organisation shares the cached defaults — which keeps a city-wide
-    list fast. (``core.rules`` keeps the loaded overrides behind a private accessor.)"""
-    return set(rules._overrides()["orgs"])
+    list fast."""
+    return rules.override_org_codes()
 
 
 class _RuleReader:
