@@ -109,8 +109,12 @@ def test_a_user_with_a_paired_authenticator_must_verify_at_every_login(cast):
     if totp_code(device, steps_ahead=1) != "000000":
         assert "动态口令不正确或已过期" in wrong.content.decode()
         assert c.get("/").status_code == 302
+        # Right after a wrong code the device makes the user wait a moment; they are told so.
+        hurried = c.post("/accounts/otp/", {"token": totp_code(device, steps_ahead=1)})
+        assert "输错次数较多，请等 1 秒后再输入。" in hurried.content.decode()
+        assert c.get("/").status_code == 302
     # A code is accepted once only; the next period's code is within the allowed drift.
-    # The device throttles after a failure, so let the throttle lapse first.
+    # Let the throttle lapse (instead of sleeping a second).
     TOTPDevice.objects.filter(pk=device.pk).update(throttling_failure_count=0)
     r = c.post("/accounts/otp/", {"token": totp_code(device, steps_ahead=1), "next": "/"})
     assert r.status_code == 302 and r["Location"] == "/"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import math
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -15,6 +16,7 @@ from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -78,6 +80,21 @@ def _with_next(name: str, nxt: str) -> str:
     return f"{reverse(name)}?{urlencode({'next': nxt})}"
 
 
+def _wait_message(devices: list[TOTPDevice]) -> str:
+    """After wrong codes django-otp makes the device wait (1, 2, 4 … seconds) before it checks
+    another; say so, rather than calling a right code wrong."""
+    waits = []
+    for device in devices:
+        allowed, info = device.verify_is_allowed()
+        if allowed:
+            return ""
+        until = (info or {}).get("locked_until")
+        if until is not None:
+            waits.append(math.ceil((until - timezone.now()).total_seconds()))
+    seconds = max(min(waits, default=1), 1)
+    return _("输错次数较多，请等 %(s)d 秒后再输入。") % {"s": seconds}
+
+
 @login_required
 def otp_verify(request: HttpRequest) -> HttpResponse:
     """The second step of logging in: a code from the paired authenticator."""
@@ -87,7 +104,9 @@ def otp_verify(request: HttpRequest) -> HttpResponse:
     if request.user.is_verified():
         return redirect(_safe_next(request))
     form = OtpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and (wait := _wait_message(devices)):
+        form.add_error("token", wait)
+    elif request.method == "POST" and form.is_valid():
         token = form.cleaned_data["token"]
         # django-otp's verify_token locks the device row and applies its throttling, so codes
         # cannot be guessed quickly either.
@@ -120,7 +139,9 @@ def otp_setup(request: HttpRequest) -> HttpResponse:
                 user=request.user, name=_("手机验证器"), confirmed=False
             )
     form = OtpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and (wait := _wait_message([device])):
+        form.add_error("token", wait)
+    elif request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             device.confirmed = True
             device.save(update_fields=["confirmed"])
