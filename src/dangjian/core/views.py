@@ -46,12 +46,20 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if not scope.is_staff_role and scope.member_id:
         return redirect("members:detail", pk=scope.member_id)
-    from dangjian.orgs.selectors import org_roots_for, org_summaries
+    from dangjian.orgs.selectors import coverage_for, org_roots_for, org_summaries, warnings_in
 
     roots = org_roots_for(user=request.user)
-    return render(
-        request, "core/home.html", {"roots": roots, "summaries": org_summaries(orgs=roots)}
-    )
+    summaries = org_summaries(orgs=roots)
+    cards = [
+        {
+            "org": org,
+            "counts": summaries.get(org.pk, {}),
+            "coverage": coverage_for(user=request.user, org=org, gaps=False),
+            "warnings": len(warnings_in(user=request.user, org=org)),
+        }
+        for org in roots[:12]  # a user holds a handful of grants; the tree page lists the rest
+    ]
+    return render(request, "core/home.html", {"cards": cards, "more": len(roots) > 12})
 
 
 @login_required
