@@ -18,7 +18,8 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 
-from .models import Category, Education, Member, MemberEvent, Mode, Status
+from .models import Member, MemberEvent
+from .tables import Labels
 
 CHUNK = 2000
 
@@ -45,15 +46,10 @@ def headers() -> list[str]:
 WIDTHS = (10, 6, 8, 12, 22, 12, 12, 10, 22, 18, 10, 24, 16, 28)
 
 
-def _labels(choices: type, values: Iterable[str]) -> str:
-    names = dict(choices.choices)
-    return "、".join(str(names.get(v, v)) for v in values)
-
-
-def _person(m: Member) -> list[Any]:
+def _person(m: Member, lb: Labels) -> list[Any]:
     return [
         m.name,
-        m.get_gender_display(),
+        lb.gender.get(m.gender, m.gender),
         m.ethnicity,
         m.birth_date,
         m.id_masked,
@@ -64,13 +60,14 @@ def _person(m: Member) -> list[Any]:
 
 def member_rows(qs: QuerySet[Member]) -> Iterator[list[Any]]:
     """Rows of the current register (a ``with_list_data`` queryset), read in chunks."""
+    lb = Labels()
     for m in qs.iterator(chunk_size=CHUNK):
         yield [
-            *_person(m),
-            m.get_status_display(),
-            "、".join(c.get_category_display() for c in m.categories.all()),
-            m.get_mode_display(),
-            m.get_education_display(),
+            *_person(m, lb),
+            lb.status.get(m.status, m.status),
+            "、".join(lb.category.get(c.category, c.category) for c in m.categories.all()),
+            lb.mode.get(m.mode, m.mode),
+            lb.education.get(m.education, m.education),
             m.work_unit,
             m.phone,
             m.org.name,
@@ -79,14 +76,15 @@ def member_rows(qs: QuerySet[Member]) -> Iterator[list[Any]]:
 
 def register_rows(events: QuerySet[MemberEvent]) -> Iterator[list[Any]]:
     """Rows of a past register (``selectors.register_on``): membership facts as they were."""
+    lb = Labels()
     for e in events.iterator(chunk_size=CHUNK):
         m = e.member
         yield [
-            *_person(m),
-            str(dict(Status.choices).get(e.status, e.status)),
-            _labels(Category, e.categories or []),
-            str(dict(Mode.choices).get(e.mode, e.mode)),
-            str(dict(Education.choices).get(m.education, m.education)),
+            *_person(m, lb),
+            lb.status.get(e.status, e.status),
+            "、".join(lb.category.get(c, c) for c in e.categories or []),
+            lb.mode.get(e.mode, e.mode),
+            lb.education.get(m.education, m.education),
             m.work_unit,
             m.phone,
             e.org.name,

@@ -13,6 +13,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.dateparse import parse_date
 from django.utils.html import format_html_join
 from django.utils.translation import gettext as _
@@ -23,7 +24,7 @@ from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
 from dangjian.core.models import AuditEntry
 from dangjian.orgs.models import Organisation
 
-from . import exports, selectors, services
+from . import exports, selectors, services, tables
 from .forms import (
     MemberEditForm,
     MemberEventForm,
@@ -110,6 +111,8 @@ def member_list(request: HttpRequest) -> HttpResponse:
         "members/list.html",
         {
             "page": page,
+            "rows": tables.member_rows(page),
+            "detail_prefix": reverse("members:list"),
             "form": form,
             "filters": filters,
             "org_options": _org_options(org_rows, filters["org"]),
@@ -316,6 +319,7 @@ def register_on(request: HttpRequest) -> HttpResponse:
             "on": on,
             "error": error,
             "page": page,
+            "rows": tables.register_rows(page),
             "counts": selectors.register_counts(events),
             "org_options": _org_options(org_rows, org.pk),
         },
