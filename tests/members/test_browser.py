@@ -6,6 +6,7 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
+from dangjian.core.models import AuditEntry
 from dangjian.members.models import Member, State
 
 from ..conftest import login
@@ -41,6 +42,10 @@ def test_a_secretary_fixes_a_bad_id_number_then_records_a_transfer_out(cast, liv
     page.wait_for_url("**/members/*/")
     assert "已登记党员 冯大志" in page.inner_text("main")
     assert page.inner_text("#id-number") == number[:4] + "**********" + number[-4:]
+    page.once("dialog", lambda d: d.accept())  # "查看完整身份证号将被记录在审计日志中…"
+    page.click("#reveal-id")
+    page.wait_for_function(f"document.querySelector('#id-number').innerText === '{number}'")
+    assert AuditEntry.objects.filter(action="reveal", actor=cast.comm_a_sec).count() == 1
 
     page.click("text=组织关系转出")
     page.fill("#id_to_org_name", "省城某区某社区党委")

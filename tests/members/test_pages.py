@@ -35,7 +35,8 @@ def test_the_member_page_shows_details_masked_id_timeline_categories_and_offices
 def test_revealing_the_id_number_is_logged(cast, client_for):
     m = cast.member_a
     r = client_for(cast.comm_a_sec).post(f"/members/{m.pk}/reveal-id/", REMOTE_ADDR="10.0.0.7")
-    assert crypto.decrypt(m.id_cipher) in r.content.decode()
+    html = r.content.decode()  # without JavaScript: the member page with the number shown
+    assert crypto.decrypt(m.id_cipher) in html and "变动记录" in html and "查看完整号码" not in html
     entry = AuditEntry.objects.get(action=AuditEntry.Action.REVEAL)
     assert (entry.actor, entry.object_id, entry.field, entry.ip) == (
         cast.comm_a_sec,
@@ -51,6 +52,15 @@ def test_others_cannot_reveal_the_id_number(cast, client_for, who):
     r = client_for(getattr(cast, who)).post(f"/members/{cast.member_a.pk}/reveal-id/")
     assert r.status_code == 404
     assert not AuditEntry.objects.filter(action=AuditEntry.Action.REVEAL).exists()
+
+
+def test_with_htmx_only_the_number_comes_back_and_is_not_cached(cast, client_for):
+    m = cast.member_a
+    r = client_for(cast.comm_a_sec).post(f"/members/{m.pk}/reveal-id/", HTTP_HX_REQUEST="true")
+    assert r.content.decode() == (
+        f'<span class="font-monospace" id="id-number">{crypto.decrypt(m.id_cipher)}</span>'
+    )
+    assert r["Cache-Control"] == "no-store"
 
 
 def test_revealing_needs_a_post(cast, client_for):

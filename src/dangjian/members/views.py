@@ -15,7 +15,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.dateparse import parse_date
-from django.utils.html import format_html_join
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -159,31 +159,48 @@ def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_visible_or_404(
         Member.objects.select_related("org", "household"), request.user, pk=pk
     )
+    return _detail(request, member)
+
+
+def _detail(request: HttpRequest, member: Member, revealed: str = "") -> HttpResponse:
     categories = list(member.categories.order_by("category"))
     can_change = scope_for(request.user).reaches_path(member.org.path, CHANGE)
     kinds = services.kinds_allowed(member, [c.category for c in categories]) if can_change else []
-    return render(
+    response = render(
         request,
         "members/detail.html",
         {
             "member": member,
+            "revealed_number": revealed,
             "timeline": selectors.member_timeline(member=member),
             "categories": categories,
             "offices": selectors.member_offices(member=member),
             "can_change": can_change,
             "event_kinds": [(k, EventKind(k).label, k in services.GRAVE_KINDS) for k in kinds],
             "content_type": ContentType.objects.get_for_model(Member) if can_change else None,
-            "today": selectors.today(),
         },
     )
+    if revealed:
+        response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
 @require_POST
 def member_reveal_id(request: HttpRequest, pk: int) -> HttpResponse:
-    member = get_visible_or_404(Member.objects.all(), request.user, action="change", pk=pk)
+    """The full ID number, on purpose and logged. With htmx only the number is swapped in;
+    without JavaScript the member page comes back with the number shown."""
+    member = get_visible_or_404(
+        Member.objects.select_related("org", "household"), request.user, action=CHANGE, pk=pk
+    )
     number = services.member_reveal_id(member, acting_user=request.user, ip=_client_ip(request))
-    return HttpResponse(f'<span class="font-monospace" id="id-number">{number}</span>')
+    if not getattr(request, "htmx", False):
+        return _detail(request, member, revealed=number)
+    response = HttpResponse(
+        format_html('<span class="font-monospace" id="id-number">{}</span>', number)
+    )
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 @login_required
