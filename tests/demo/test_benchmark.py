@@ -5,12 +5,13 @@ import json
 from io import StringIO
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import connection
 
 from dangjian.accounts.models import Grant
 from dangjian.demo import bench, pg
-from dangjian.demo.city import BENCH_STREET_USER
+from dangjian.demo.city import BENCH_ADMIN_USER, BENCH_STREET_USER
 from dangjian.members.models import Member, State
 from dangjian.members.selectors import members_visible
 from dangjian.orgs.models import PlaceKind
@@ -80,13 +81,19 @@ def _rows(sql, params):
 @pytest.mark.parametrize("q", ["wang", "li", "zh"])
 def test_the_member_list_floor_finds_what_the_page_finds(city, q):
     user, street = city
-    rows = _rows(bench.floor_member_list_sql(), [street.path + "%", f"%{q}%"])
+    rows = _rows(bench.floor_member_list_sql(), bench.list_params(street.path + "%", q))
     expected = members_visible(user=user, q=q)
     total = expected.count()
     assert total > 0
     assert rows[0][-1] == total
     assert len(rows) == min(50, total)
     assert {r[0] for r in rows} <= set(expected.values_list("pk", flat=True))
+
+
+def test_the_unscoped_floor_is_the_whole_database_question(city):
+    rows = _rows(bench.floor_member_list_sql(scoped=False), bench.list_params(None, "wang"))
+    admin = get_user_model().objects.get(username=BENCH_ADMIN_USER)
+    assert rows[0][-1] == members_visible(user=admin, q="wang").count()
 
 
 def test_the_member_page_floor_returns_the_member_with_the_whole_timeline(city):
@@ -115,7 +122,7 @@ def test_the_coverage_floor_lists_exactly_the_gaps_the_coverage_view_lists(city)
 
 def test_the_floor_only_counts_active_members(city):
     _, street = city
-    rows = _rows(bench.floor_member_list_sql(), [street.path + "%", "%%"])
+    rows = _rows(bench.floor_member_list_sql(), bench.list_params(street.path + "%", "%"))
     in_street = Member.objects.filter(org__path__startswith=street.path)
     assert in_street.exclude(state=State.ACTIVE).exists()
     assert rows[0][-1] == in_street.filter(state=State.ACTIVE).count()
