@@ -54,7 +54,8 @@ def _export_scope_path(user: Any, org_path: str | None) -> str:
     """Which organisation an export belongs to, so the right secretaries can read its audit."""
     if org_path:
         return org_path
-    paths = scope_for(user).view_paths
+    scope = scope_for(user)
+    paths = scope.view_paths or ((scope.member_org_path,) if scope.member_org_path else ())
     if not paths:
         return ""
     common = os.path.commonprefix(list(paths))
