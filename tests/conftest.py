@@ -23,6 +23,22 @@ from .factories import make_member, make_org, make_place
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
+@pytest.fixture(autouse=True)
+def fast_password_hashing(request, settings):
+    """Argon2 costs ~0.3 s a hash by design and the cast hashes seven passwords per test; tests
+    hash cheaply unless they ask for ``real_password_hashing`` (those that check what is stored)."""
+    if "real_password_hashing" not in request.fixturenames:
+        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def real_password_hashing(settings):
+    """The hashers of the production settings (Argon2 first)."""
+    from dangjian import settings as production
+
+    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS
+
+
 @dataclass
 class Cast:
     county: Organisation
