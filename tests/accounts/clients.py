@@ -38,20 +38,3 @@ def totp_code(device, *, steps_ahead: int = 0) -> str:
     t = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     t.time = time.time() + steps_ahead * device.step
     return f"{t.token():0{device.digits}d}"
-
-
-@pytest.fixture(autouse=True)
-def fast_password_hashing(request, settings):
-    """Argon2 costs ~0.3 s a hash by design, and the cast hashes seven passwords per test. The
-    suites here test access, not hashing, so they hash cheaply — except tests that ask for
-    ``real_password_hashing`` (those that check what is stored)."""
-    if "real_password_hashing" not in request.fixturenames:
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-@pytest.fixture
-def real_password_hashing(settings):
-    """The hashers of production settings (Argon2 first)."""
-    from dangjian import settings as production
-
-    settings.PASSWORD_HASHERS = production.PASSWORD_HASHERS

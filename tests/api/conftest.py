@@ -1,6 +1,2 @@
-from tests.accounts.clients import (  # noqa: F401
-    client_for,
-    fast_password_hashing,
-    real_password_hashing,
-)
+from tests.accounts.clients import client_for  # noqa: F401
 from tests.api.endpoints import world  # noqa: F401
