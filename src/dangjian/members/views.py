@@ -327,7 +327,10 @@ def register_on(request: HttpRequest) -> HttpResponse:
     """The register of an organisation's subtree as it stood on a date."""
     org, on, error = _register_params(request)
     events = selectors.register_on(user=request.user, org_path=org.path, on=on)
-    page = Paginator(events, PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.register_counts(events)
+    paginator = Paginator(events, PAGE_SIZE)
+    paginator.count = counts.total  # already counted by status: no second pass
+    page = paginator.get_page(request.GET.get("page"))
     org_rows = selectors.org_choices(user=request.user, selected=org.pk)
     return render(
         request,
@@ -338,7 +341,7 @@ def register_on(request: HttpRequest) -> HttpResponse:
             "error": error,
             "page": page,
             "rows": tables.register_rows(page),
-            "counts": selectors.register_counts(events),
+            "counts": counts,
             "org_options": _org_options(org_rows, org.pk),
         },
     )
