@@ -28,7 +28,14 @@ def fast_password_hashing(request, settings):
     """Argon2 costs ~0.3 s a hash by design and the cast hashes seven passwords per test; tests
     hash cheaply unless they ask for ``real_password_hashing`` (those that check what is stored)."""
     if "real_password_hashing" not in request.fixturenames:
-        settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+        # MD5 first hashes new passwords cheaply; the others still verify passwords hashed
+        # outside this fixture (e.g. by a module-scoped demo build).
+        from dangjian import settings as production
+
+        settings.PASSWORD_HASHERS = [
+            "django.contrib.auth.hashers.MD5PasswordHasher",
+            *production.PASSWORD_HASHERS,
+        ]
 
 
 @pytest.fixture
