@@ -210,3 +210,25 @@ def test_the_export_issues_as_many_queries_for_50_members_as_for_5(
         assert len(rows) == 2 + 51
 
     same_queries_at_5_and_50(cast.branch_a, lambda: export_rows(c.get("/members/export/")), check)
+
+
+def test_a_search_counts_its_matches_with_the_page_and_pages_by_50(cast, client_for):
+    for i in range(55):
+        make_member(
+            org=cast.branch_a,
+            name="测试员",
+            birth_date=D(1960, 1, 1) + dt.timedelta(days=3 * i),
+            joined_on=D(2000, 7, 1),
+        )
+    c = client_for(cast.comm_a_sec)
+    first = c.get("/members/", {"q": "ceshi"}).content.decode()
+    assert "第 1 / 2 页，共 55 条" in first and first.count("测试员") == 50
+    second = c.get("/members/", {"q": "csy", "page": 2}).content.decode()
+    assert "第 2 / 2 页，共 55 条" in second and second.count("测试员") == 5
+    beyond = c.get("/members/", {"q": "csy", "page": 9}).content.decode()
+    assert "第 2 / 2 页" in beyond  # past the end: the last page
+    assert "没有符合条件的党员" in c.get("/members/", {"q": "nobody"}).content.decode()
+    api = c.get("/api/v1/members/", {"q": "ceshi", "limit": 20, "offset": 40}).json()
+    assert api["count"] == 55 and len(api["items"]) == 15
+    api = c.get("/api/v1/members/", {"q": "ceshi", "offset": 100}).json()
+    assert api["count"] == 55 and api["items"] == []

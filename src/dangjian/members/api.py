@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_date
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangjian.core.access import CHANGE, VIEW
@@ -24,6 +24,7 @@ from dangjian.orgs.models import Organisation
 from . import selectors, services
 from .forms import MemberEventForm, MemberRegisterForm
 from .models import Member, MemberEvent
+from .paging import CountedPagination, counted_in_page
 
 router = Router(tags=["党员"])
 
@@ -216,7 +217,7 @@ def _form_data(payload: Schema, renames: dict[str, str]) -> dict[str, Any]:
 
 
 @router.get("/", response=list[MemberOut])
-@paginate(LimitOffsetPagination)
+@paginate(CountedPagination)
 def list_members(request: HttpRequest, filters: Query[ListFilters]):
     """在册党员列表（默认），可按组织（含下级）、类别、身份、管理方式、状态筛选，可搜索。"""
     data = filters.dict()
@@ -230,7 +231,8 @@ def list_members(request: HttpRequest, filters: Query[ListFilters]):
         q=data["q"],
         sort=data["sort"],
     )
-    return selectors.with_list_data(qs)
+    qs = selectors.with_list_data(qs)
+    return counted_in_page(qs) if data["q"] else qs
 
 
 @router.get("/register", response={200: RegisterOut, 400: ErrorOut, 404: ErrorOut})

@@ -33,6 +33,7 @@ from .forms import (
     add_service_errors,
 )
 from .models import Category, EventKind, Member, Mode, State, Status
+from .paging import CountedPaginator, counted_in_page
 
 PAGE_SIZE = 50
 
@@ -104,8 +105,12 @@ def _columns(sort: str) -> list[tuple[dict[str, str] | None, str, str]]:
 @login_required
 def member_list(request: HttpRequest) -> HttpResponse:
     form, filters, org_rows = _list_query(request)
-    qs = selectors.members_visible(user=request.user, **filters)
-    page = Paginator(selectors.with_list_data(qs), PAGE_SIZE).get_page(request.GET.get("page"))
+    qs = selectors.with_list_data(selectors.members_visible(user=request.user, **filters))
+    if filters["q"]:
+        paginator: Paginator = CountedPaginator(counted_in_page(qs), PAGE_SIZE)
+    else:
+        paginator = Paginator(qs, PAGE_SIZE)
+    page = paginator.get_page(request.GET.get("page"))
     sort = filters["sort"] or selectors.DEFAULT_SORT
     return render(
         request,

@@ -1,0 +1,54 @@
+"""Paging a search with one query instead of two.
+
+A search cannot use an index to count (``LIKE '%zhang%'``), so counting the matches and then
+fetching a page of them reads every candidate twice. ``COUNT(*) OVER ()`` delivers the total
+with the page rows, in the same pass the sort needs anyway. Lists without a search keep
+Django's paginator: their count is an index scan and their page stops after 50 rows, which a
+window count would prevent.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, QuerySet, Window
+from ninja.pagination import LimitOffsetPagination
+
+TOTAL = "window_total"
+
+
+def counted_in_page(qs: QuerySet[Any]) -> QuerySet[Any]:
+    """The same rows, each carrying the number of rows in the whole result."""
+    return qs.annotate(**{TOTAL: Window(Count("*"))})
+
+
+class CountedPaginator(Paginator):
+    """A paginator for ``counted_in_page`` querysets: the page query also gives the count."""
+
+    def get_page(self, number: Any) -> Page:
+        try:
+            number = max(int(number), 1)
+        except (TypeError, ValueError):
+            number = 1
+        bottom = (number - 1) * self.per_page
+        rows = list(self.object_list[bottom : bottom + self.per_page])
+        if rows:
+            self.count = getattr(rows[0], TOTAL)
+            return self._get_page(rows, number, self)
+        return super().get_page(number)  # past the end (or nothing found): count, last page
+
+
+class CountedPagination(LimitOffsetPagination):
+    """The API's limit/offset paging, counting with the page when the queryset allows."""
+
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], pagination: Any, request: Any, **params: Any
+    ) -> Any:
+        if TOTAL not in queryset.query.annotations:
+            return super().paginate_queryset(queryset, pagination, request, **params)
+        offset = pagination.offset
+        limit = min(pagination.limit, self.max_limit)
+        rows = list(queryset[offset : offset + limit])
+        count = getattr(rows[0], TOTAL) if rows else (queryset.count() if offset else 0)
+        return {self.items_attribute: rows, "count": count}
