@@ -5,6 +5,10 @@ fetching a page of them reads every candidate twice. ``COUNT(*) OVER ()`` delive
 with the page rows, in the same pass the sort needs anyway. Lists without a search keep
 Django's paginator: their count is an index scan and their page stops after 50 rows, which a
 window count would prevent.
+
+Only on SQLite. PostgreSQL counts a search through its trigram index in a few milliseconds and
+stops the page early; given a window it still picks the plan made for stopping early and then
+reads every member (measured at 100,000 members: 5 + 6 ms as two queries, 80 ms as one).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import Count, QuerySet, Window
 from ninja.pagination import LimitOffsetPagination
 
@@ -19,7 +24,9 @@ TOTAL = "window_total"
 
 
 def counted_in_page(qs: QuerySet[Any]) -> QuerySet[Any]:
-    """The same rows, each carrying the number of rows in the whole result."""
+    """The same rows, each carrying the number of rows in the whole result (on SQLite)."""
+    if connections[qs.db].vendor != "sqlite":
+        return qs
     return qs.annotate(**{TOTAL: Window(Count("*"))})
 
 
@@ -32,6 +39,8 @@ class CountedPaginator(Paginator):
         except (TypeError, ValueError):
             number = 1
         bottom = (number - 1) * self.per_page
+        if TOTAL not in self.object_list.query.annotations:
+            return super().get_page(number)
         rows = list(self.object_list[bottom : bottom + self.per_page])
         if rows:
             self.count = getattr(rows[0], TOTAL)
