@@ -38,7 +38,7 @@ from django.test.utils import CaptureQueriesContext
 
 from dangjian.accounts.models import Grant
 from dangjian.members.models import Member
-from dangjian.orgs.models import BRANCH_KINDS, OrgKind, PlaceKind
+from dangjian.orgs.models import BRANCH_KINDS, COMMUNITY_KINDS, OrgKind, PlaceKind
 
 from .city import BENCH_ADMIN_USER, BENCH_STREET_USER, CityBuilder
 
@@ -150,13 +150,19 @@ WHERE m.id = %s AND o.path >= %s AND o.path < %s
 ORDER BY e.date, e.seq, e.id"""
 
 
+def _quoted(kinds: set[Any]) -> str:
+    return ", ".join(f"'{k}'" for k in sorted(str(k) for k in kinds))
+
+
 def floor_coverage_sql() -> str:
     """Every building no active branch covers and every corridor no active group covers, in the
     communities of a subtree (its :func:`subtree` bounds are the parameters, twice), in tree order. As in the
     coverage view, a place is also covered through its parent (a grid branch covers its grid's
-    buildings, a group that covers a building covers its corridors). One branch per kind of place
+    buildings, a group that covers a building covers its corridors). Places belong to community
+    organisations, so the subtree is narrowed to those first; then one branch per kind of place
     and one ``NOT EXISTS`` per link direction, so each probe is an index look-up."""
-    branch_kinds = ", ".join(f"'{k}'" for k in sorted(str(k) for k in BRANCH_KINDS))
+    branch_kinds = _quoted(BRANCH_KINDS)
+    community_kinds = _quoted(COMMUNITY_KINDS)
 
     def gaps(place_kind: str, org_kinds: str) -> str:
         def link(column: str) -> str:
@@ -169,7 +175,8 @@ def floor_coverage_sql() -> str:
 SELECT p.id, p.kind, p.name, p.path AS place_path, c.id, c.name, c.path AS community_path
 FROM orgs_place p
 JOIN orgs_organisation c ON c.id = p.community_id
-WHERE c.path >= %s AND c.path < %s AND p.kind = '{place_kind}'
+WHERE c.path >= %s AND c.path < %s AND c.kind IN ({community_kinds})
+  AND p.kind = '{place_kind}'
   AND {link("id")}
   AND {link("parent_id")}"""
 
