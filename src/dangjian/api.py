@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from ninja import NinjaAPI
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
 from dangjian.accounts.models import ApiToken
@@ -45,6 +46,15 @@ api = NinjaAPI(
     auth=[TokenAuth(), SessionAuth()],
     urls_namespace="api",
 )
+
+
+@api.exception_handler(NinjaValidationError)
+def _bad_input(request, exc):
+    """Malformed input is the client's mistake: 400 with a Chinese message, not ninja's 422."""
+    return api.create_response(
+        request, {"detail": "输入格式不正确，请检查后重试。", "errors": exc.errors}, status=400
+    )
+
 
 api.add_router("/orgs", "dangjian.orgs.api.router")
 api.add_router("/places", "dangjian.orgs.api.places_router")
