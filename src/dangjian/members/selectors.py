@@ -12,6 +12,7 @@ from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Sub
 from django.utils import timezone
 
 from dangjian.core import crypto, idcard
+from dangjian.core.access import subtree_q
 from dangjian.core.search import fold_query
 from dangjian.orgs.models import COMMUNITY_KINDS, UPPER_KINDS, Office, Organisation, OrgKind
 
@@ -71,7 +72,7 @@ def members_visible(
         if not path:
             return qs.none()
     if path:
-        qs = qs.filter(org__path__startswith=path)
+        qs = qs.filter(subtree_q("org__path", path))
     if q:
         qs = qs.filter(search_filter(q))
     if connections[qs.db].vendor == "sqlite":
@@ -106,7 +107,7 @@ def _sqlite_plan_hint(
     """
     orgs = Organisation.objects.visible_to(user)
     if path:
-        orgs = orgs.filter(path__startswith=path)
+        orgs = orgs.filter(subtree_q("path", path))
     if searching and orgs.count() > SMALL_SCOPE_ORGS:
         return qs
     return qs.filter(org__in=orgs.values("pk"))
@@ -195,7 +196,7 @@ def register_on(*, user: Any, org_path: str, on: dt.date) -> QuerySet[MemberEven
     )
     # The subtree as an IN-list of organisations lets the database start from the events of
     # those organisations (org index) rather than from every event up to the date.
-    subtree = Organisation.objects.filter(path__startswith=org_path).values("pk")
+    subtree = Organisation.objects.filter(subtree_q("path", org_path)).values("pk")
     return (
         MemberEvent.objects.visible_to(user)
         .filter(org__in=subtree, date__lte=on, state=State.ACTIVE)

@@ -14,7 +14,7 @@ from typing import Any
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
-from dangjian.core.access import scope_for
+from dangjian.core.access import scope_for, subtree_q
 from dangjian.members.models import Member, State, Status
 
 from ..models import Office, Organisation
@@ -65,7 +65,7 @@ def prefix_q(lookup: str, paths: Iterable[str]) -> Q:
     """``lookup__startswith`` any of the top-most paths (nothing when there are none)."""
     q = Q(pk__in=[])
     for p in top_prefixes(paths):
-        q |= Q(**{f"{lookup}__startswith": p})
+        q |= subtree_q(lookup, p)
     return q
 
 
