@@ -4,6 +4,7 @@ passwords hashed with Argon2 and changed by their owner."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,6 +13,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
+from dangjian.accounts.middleware import IdleSessionMiddleware
 from dangjian.core.models import AuditEntry
 
 from .clients import login_through_page
@@ -121,15 +123,33 @@ def test_an_idle_session_past_its_age_is_logged_out(cast):
     assert r.status_code == 302 and r["Location"].startswith("/accounts/login/")
 
 
-def test_each_request_renews_the_idle_timeout(cast):
+def _age_session(seconds_since_renewal: int, expires_in: int) -> None:
+    """Pretend the session was last renewed a while ago and is about to expire."""
+    from django.contrib.sessions.backends.db import SessionStore
+
+    row = Session.objects.get()
+    store = SessionStore(session_key=row.session_key)
+    store[IdleSessionMiddleware.KEY] = int(time.time()) - seconds_since_renewal
+    store.save()
+    Session.objects.update(expire_date=timezone.now() + dt.timedelta(seconds=expires_in))
+
+
+def test_activity_renews_the_idle_timeout(cast):
     c = _login(cast)
-    Session.objects.update(expire_date=timezone.now() + dt.timedelta(seconds=60))
+    _age_session(seconds_since_renewal=120, expires_in=60)
     c.get("/")
     expires = Session.objects.get().expire_date
     age = dt.timedelta(seconds=settings.SESSION_COOKIE_AGE)
     assert expires > timezone.now() + age - dt.timedelta(minutes=1)
-    assert settings.SESSION_SAVE_EVERY_REQUEST
     assert settings.SESSION_COOKIE_AGE <= 60 * 60  # idle sessions end within the hour
+
+
+def test_a_page_does_not_rewrite_a_session_renewed_within_the_minute(cast):
+    c = _login(cast)
+    _age_session(seconds_since_renewal=5, expires_in=600)
+    before = Session.objects.get().expire_date
+    c.get("/")
+    assert Session.objects.get().expire_date == before
 
 
 def test_a_user_changes_their_own_password(real_password_hashing, cast):
