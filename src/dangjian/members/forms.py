@@ -16,6 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.core import idcard, rules
+from dangjian.core.forms import StyledForm
+from dangjian.core.forms import date_field as core_date_field
 from dangjian.orgs.models import Organisation, Place, PlaceKind
 
 from . import selectors
@@ -31,18 +33,10 @@ from .models import (
     add_years,
 )
 
-DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"]
 PHONE = re.compile(r"^[0-9０-９+\-－ ()（）]{5,30}$")
 #: Households offered in a select; beyond this the field is left out (a city-wide account
 #: chooses the household from the community's own pages instead).
 HOUSEHOLD_LIMIT = 2000
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 def not_future(value: Any) -> None:
@@ -53,18 +47,9 @@ def not_future(value: Any) -> None:
 def date_field(
     label: str, *, required: bool = True, help_text: str = "", past: bool = True
 ) -> forms.DateField:
-    """A date typed as 2024-07-01 (or 2024/7/1, 2024年7月1日); ``past``: not after today."""
-    return forms.DateField(
-        label=label,
-        required=required,
-        validators=[not_future] if past else [],
-        input_formats=DATE_FORMATS,
-        widget=DateInput(),
-        help_text=help_text,
-        error_messages={
-            "invalid": gettext_lazy("请按“年-月-日”填写日期，例如 2024-07-01。"),
-            "required": gettext_lazy("此项必须填写。"),
-        },
+    """A date as ``core.forms.date_field`` reads it; ``past``: not after today."""
+    return core_date_field(
+        label, required=required, help_text=help_text, validators=[not_future] if past else []
     )
 
 
@@ -106,52 +91,6 @@ def households_for(user: Any) -> Any:
         .select_related("parent__parent")
         .order_by("path")
     )
-
-
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget, and a red frame on the fields that have errors."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            self._style(field)
-
-    @staticmethod
-    def _style(field: forms.Field) -> None:
-        w = field.widget
-        if isinstance(w, forms.CheckboxSelectMultiple | forms.RadioSelect):
-            css = "form-check-input"
-        elif isinstance(w, forms.Select):
-            css = "form-select"
-        elif isinstance(w, forms.HiddenInput):
-            return
-        else:
-            css = "form-control"
-        w.attrs["class"] = css
-
-    def mark_errors(self) -> None:
-        for name in self.errors:
-            if name in self.fields:
-                w = self.fields[name].widget
-                w.attrs["class"] = w.attrs.get("class", "") + " is-invalid"
-                w.attrs["aria-invalid"] = "true"
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        self.mark_errors()
-
-    def add_error(self, field: str | None, error: Any) -> None:
-        super().add_error(field, error)
-        self.mark_errors()
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's refusal on the form: on the field it names, else above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 class MemberFilterForm(forms.Form):

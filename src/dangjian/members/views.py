@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
+from dangjian.core.forms import add_service_errors
 from dangjian.core.models import AuditEntry
 from dangjian.orgs.models import Organisation
 
@@ -30,7 +31,6 @@ from .forms import (
     MemberEventForm,
     MemberFilterForm,
     MemberRegisterForm,
-    add_service_errors,
 )
 from .models import Category, EventKind, Member, Mode, State, Status
 from .paging import CountedPaginator, counted_in_page

@@ -15,35 +15,14 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangjian.core.forms import StyledForm, date_field
 from dangjian.members.models import Member, State
 
 from .models import LEAF_KINDS, UPPER_KINDS, Office, Organisation, OrgKind, Place, PlaceKind
 from .selectors import today
 
-DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日"]
 #: Members offered in the office holder select; beyond this the name is typed instead.
 MEMBER_CHOICE_LIMIT = 500
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs: Any) -> None:
-        super().__init__(format="%Y-%m-%d", **kwargs)
-
-
-def date_field(label: str, *, required: bool = True, help_text: str = "") -> forms.DateField:
-    return forms.DateField(
-        label=label,
-        required=required,
-        input_formats=DATE_FORMATS,
-        widget=DateInput(),
-        help_text=help_text,
-        error_messages={
-            "invalid": gettext_lazy("请按“年-月-日”填写日期，例如 2024-07-01。"),
-            "required": gettext_lazy("此项必须填写。"),
-        },
-    )
 
 
 def _required(label: str, **kwargs: Any) -> dict[str, Any]:
@@ -52,40 +31,6 @@ def _required(label: str, **kwargs: Any) -> dict[str, Any]:
         "error_messages": {"required": gettext_lazy("此项必须填写。")},
         **kwargs,
     }
-
-
-def add_service_errors(form: forms.Form, exc: ValidationError) -> None:
-    """Show a service's refusal on the form: on the field it names, else above the form."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
-
-
-class StyledForm(forms.Form):
-    """Bootstrap classes on every widget, and a red frame on the fields that have errors."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            w = field.widget
-            if isinstance(w, forms.HiddenInput):
-                continue
-            if isinstance(w, forms.CheckboxInput | forms.CheckboxSelectMultiple):
-                w.attrs["class"] = "form-check-input"
-            elif isinstance(w, forms.Select):
-                w.attrs["class"] = "form-select form-select-lg"
-            else:
-                w.attrs["class"] = "form-control form-control-lg"
-
-    def full_clean(self) -> None:
-        super().full_clean()
-        for name in self.errors:
-            if name in self.fields:
-                w = self.fields[name].widget
-                w.attrs["class"] = w.attrs.get("class", "") + " is-invalid"
-                w.attrs["aria-invalid"] = "true"
 
 
 class VersionedForm(StyledForm):

@@ -15,9 +15,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangjian.core.access import CHANGE, get_visible_or_404
+from dangjian.core.forms import add_service_errors
 
 from .. import selectors, services
-from ..forms import CoverForm, OfficeForm, OrgForm, add_service_errors
+from ..forms import CoverForm, OfficeForm, OrgForm
 from ..models import LEAF_KINDS, Office, Organisation
 
 

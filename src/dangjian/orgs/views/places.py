@@ -12,9 +12,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
+from dangjian.core.forms import add_service_errors
 
 from .. import selectors, services
-from ..forms import PlaceForm, add_service_errors
+from ..forms import PlaceForm
 from ..models import PLACE_CHILD_KIND, Organisation, Place, PlaceKind
 from . import PAGE_SIZE
 
