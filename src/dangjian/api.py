@@ -59,3 +59,4 @@ def _bad_input(request, exc):
 api.add_router("/orgs", "dangjian.orgs.api.router")
 api.add_router("/places", "dangjian.orgs.api.places_router")
 api.add_router("/members", "dangjian.members.api.router")
+api.add_router("/meetings", "dangjian.meetings.api.router")

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "dangjian.orgs",
     "dangjian.members",
     "dangjian.staff",
+    "dangjian.meetings",
     "dangjian.demo",
 ]
 

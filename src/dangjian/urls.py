@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("dangjian.accounts.urls")),
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
+    path("meetings/", include("dangjian.meetings.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

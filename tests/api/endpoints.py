@@ -7,7 +7,8 @@ Placeholders in paths and bodies name objects of community A (文化东路社区
 belongs to the plain member ``member_user``:
 ``{org}`` 文化东路离退休党支部 · ``{community}`` 文化东路社区党委 · ``{place}`` 1号楼 ·
 ``{member}`` 欧阳测试 · ``{office}`` an office of ``{org}`` · ``{token}`` comm_a_sec's API
-token · ``{grant}`` branch_a_sec's grant on 文化东路第一楼栋党支部.
+token · ``{grant}`` branch_a_sec's grant on 文化东路第一楼栋党支部. Areas add their own
+placeholders (see ``endpoints_*.py``).
 """
 
 from __future__ import annotations
@@ -200,6 +201,29 @@ LIST_API = [
 ]
 
 
+# ---- areas -------------------------------------------------------------------------------
+# Each app may keep its endpoints in ``tests/api/endpoints_<area>.py``: the same five lists
+# (any may be missing) and ``build(cast, ids) -> (ids, markers_a, hidden_from_member)`` to make
+# the objects its placeholders name. They are appended here, so the suite covers them too.
+def _area_modules() -> list[Any]:
+    import importlib
+    import pkgutil
+    from pathlib import Path
+
+    here = Path(__file__).parent
+    names = sorted(m.name for m in pkgutil.iter_modules([str(here)]))
+    return [importlib.import_module(f"tests.api.{n}") for n in names if n.startswith("endpoints_")]
+
+
+AREAS = _area_modules()
+for _area in AREAS:
+    OBJECT_PAGES += getattr(_area, "OBJECT_PAGES", [])
+    LIST_PAGES += getattr(_area, "LIST_PAGES", [])
+    NO_DATA_PAGES |= set(getattr(_area, "NO_DATA_PAGES", ()))
+    OBJECT_API += getattr(_area, "OBJECT_API", [])
+    LIST_API += getattr(_area, "LIST_API", [])
+
+
 # ---- the world the suite runs in ---------------------------------------------------------
 @dataclass
 class World:
@@ -246,11 +270,15 @@ def world(cast) -> World:
         "grant": grant.pk,
     }
     hidden_from_member = ("文化东路社区党委", "文化东路离退休党支部", "欧阳测试", "司马测试")
-    return World(
-        ids=ids,
-        markers_a=(*hidden_from_member, "文化东路第一楼栋党支部", "1号楼1单元党小组", "张三"),
-        markers_hidden_from_member=hidden_from_member,
-    )
+    markers_a = (*hidden_from_member, "文化东路第一楼栋党支部", "1号楼1单元党小组", "张三")
+    for area in AREAS:
+        build = getattr(area, "build", None)
+        if build is not None:
+            more_ids, more_markers, more_hidden = build(cast, ids)
+            ids.update(more_ids)
+            markers_a += tuple(more_markers)
+            hidden_from_member += tuple(more_hidden)
+    return World(ids=ids, markers_a=markers_a, markers_hidden_from_member=hidden_from_member)
 
 
 def body_text(response) -> str:

@@ -1,0 +1,7 @@
+"""API: cadence."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router()

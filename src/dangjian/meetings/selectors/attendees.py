@@ -1,0 +1,85 @@
+"""Who is expected at a meeting: the people (or member units) its attendance list holds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from dangjian.core.access import subtree_q
+from dangjian.members.models import Member, State
+from dangjian.orgs.models import Office, Organisation, OrgKind
+
+from ..models import Meeting, MeetingKind, Seat
+
+#: Meetings with no attendance list (a leader's supervision visit records the leaders instead).
+NO_LIST_KINDS = (MeetingKind.LEADER_VISIT,)
+
+
+@dataclass(frozen=True)
+class Expected:
+    """The attendance list of a meeting: members, or the member units (seats) of a body."""
+
+    members: QuerySet[Member] | None = None
+    seats: QuerySet[Seat] | None = None
+
+    @property
+    def by_seat(self) -> bool:
+        return self.seats is not None
+
+
+def seats_on(*, body_id: int, on: dt.date) -> QuerySet[Seat]:
+    """The member units of a body on a date."""
+    return Seat.objects.filter(body_id=body_id, joined_on__lte=on).filter(
+        Q(left_on__isnull=True) | Q(left_on__gt=on)
+    )
+
+
+def expected_for(meeting: Meeting) -> Expected:
+    """The people or units expected at ``meeting``; members already recorded stay on the list
+    (someone who has since moved away still attended the meetings they attended)."""
+    kind = meeting.kind
+    if kind in NO_LIST_KINDS:
+        return Expected()
+    if kind == MeetingKind.COUNCIL and meeting.body.has_unit_seats:
+        recorded = Q(attendance__meeting=meeting)
+        return Expected(
+            seats=(
+                seats_on(body_id=meeting.body_id, on=meeting.date) | Seat.objects.filter(recorded)
+            )
+            .distinct()
+            .order_by("name", "id")
+        )
+    already = Q(attendance__meeting=meeting)
+    if kind == MeetingKind.BRANCH_COMMITTEE:
+        holders = Office.objects.filter(
+            org_id=meeting.org_id,
+            title__in=Office.COMMITTEE_TITLES,
+            member__isnull=False,
+            term_start__lte=meeting.date,
+        ).filter(Q(left_on__isnull=True) | Q(left_on__gt=meeting.date))
+        who = Q(pk__in=holders.values("member_id"))
+    elif kind == MeetingKind.STUDY:
+        who = Q(study_groups=meeting.study_group_id)
+    elif meeting.org.kind == OrgKind.GROUP and meeting.org.parent_id:
+        who = _group_members(meeting.org)
+    else:
+        # the organisation's own members and those of its groups below
+        who = subtree_q("org__path", meeting.org.path)
+    members = Member.objects.filter((who & Q(state=State.ACTIVE)) | already)
+    return Expected(members=members.distinct().order_by("name", "id"))
+
+
+def _group_members(group: Organisation) -> Q:
+    """Members do not belong to a corridor group on the register (they belong to the branch);
+    a group's members are those of its branch who live in the places the group covers — or,
+    when it covers none, the whole branch."""
+    in_branch = Q(org_id=group.parent_id)
+    paths = list(group.places.values_list("path", flat=True))
+    if not paths:
+        return in_branch
+    lives_there = Q(pk__in=[])
+    for p in paths:
+        lives_there |= subtree_q("household__path", p)
+    return in_branch & lives_there

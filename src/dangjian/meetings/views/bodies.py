@@ -1,0 +1,7 @@
+"""Pages: bodies."""
+
+from __future__ import annotations
+
+from django.urls import path  # noqa: F401
+
+urls: list = []
