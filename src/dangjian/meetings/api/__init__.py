@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from ninja import Router
 
-from . import bodies, cadence, meetings, mine, nolife, study
+from . import bodies, cadence, leaders, meetings, mine, nolife, study
 
 router = Router(tags=["组织生活"])
 router.add_router("", meetings.router)
 router.add_router("/cadence", cadence.router)
 router.add_router("/bodies", bodies.router)
+router.add_router("/leaders", leaders.router)
 router.add_router("/study-groups", study.router)
 router.add_router("/mine", mine.router)
 router.add_router("/no-life", nolife.router)
