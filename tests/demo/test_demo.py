@@ -1,5 +1,6 @@
 """``dangjian demo --no-serve`` builds the county of seed 002 with the seed's figures, once."""
 
+from collections import Counter
 from io import StringIO
 
 import pytest
@@ -195,3 +196,29 @@ def test_reset_refuses_to_wipe_data_that_is_not_the_demo(county):
     with pytest.raises(CommandError, match="演示县以外的数据"):
         call_command("demo", "--no-serve", "--reset", stdout=StringIO())
     assert Member.objects.count() == 398
+
+
+def test_it_has_a_year_of_meetings_with_deliberate_gaps(county):
+    import datetime as dt
+
+    from dangjian.meetings.models import Criticism, Meeting, MeetingKind
+
+    today = dt.date.today()
+    held = Meeting.objects.filter(org__path__startswith=county.path, date__lte=today)
+    kinds = set(held.values_list("kind", flat=True))
+    assert {MeetingKind.THEME_DAY, MeetingKind.BRANCH_GENERAL, MeetingKind.COUNCIL} <= kinds
+    assert held.filter(date__lt=today - dt.timedelta(days=300)).exists()  # a year back
+    # planned meetings ahead, for the member's phone page
+    assert Meeting.objects.filter(org__path__startswith=county.path, date__gt=today).exists()
+    # a unit criticised twice this year (no awards) and one once
+    per_seat = Counter(
+        Criticism.objects.filter(year=today.year, withdrawn_at__isnull=True).values_list(
+            "seat_id", flat=True
+        )
+    )
+    assert max(per_seat.values()) >= 2 and min(per_seat.values()) == 1
+    # theme days missed by the "red" branches: some branch lacks one in a past month
+    theme = held.filter(kind=MeetingKind.THEME_DAY)
+    months = {(m.org_id, m.date.month) for m in theme}
+    branches = {org_id for org_id, _ in months}
+    assert any(len({mo for o, mo in months if o == b}) < 11 for b in branches)

@@ -17,7 +17,7 @@ SKIP_FIELDS = {"version", "created_at", "updated_at", "search_key"}
 
 
 def _plain(value: Any) -> Any:
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
         return str(value)

@@ -21,7 +21,7 @@ from django.db import transaction
 from dangjian.orgs.models import Organisation, OrgKind, Place, PlaceKind
 from dangjian.orgs.services import org_cover_places, org_create, place_create
 
-from . import people
+from . import meetings, people
 from .spec import COUNTY_CODE, COUNTY_NAME, TOWNS, CommunitySpec
 
 SEED = 2026_0002
@@ -99,6 +99,9 @@ def build_demo(*, log: Callable[[str], None] = lambda s: None) -> Demo:
             f"（{time.perf_counter() - t0:.1f} 秒）"
         )
         people.build_people(demo, log=log)
+        t0 = time.perf_counter()
+        meetings.build_meetings(demo, log=log)
+        log(f"（组织生活用时 {time.perf_counter() - t0:.1f} 秒）")
     return demo
 
 
