@@ -63,7 +63,7 @@ def expected_for(meeting: Meeting) -> Expected:
     elif kind == MeetingKind.STUDY:
         who = Q(study_groups=meeting.study_group_id)
     elif meeting.org.kind == OrgKind.GROUP and meeting.org.parent_id:
-        who = _group_members(meeting.org)
+        who = group_members_q(meeting.org)
     else:
         # the organisation's own members and those of its groups below
         who = subtree_q("org__path", meeting.org.path)
@@ -71,7 +71,7 @@ def expected_for(meeting: Meeting) -> Expected:
     return Expected(members=members.distinct().order_by("name", "id"))
 
 
-def _group_members(group: Organisation) -> Q:
+def group_members_q(group: Organisation) -> Q:
     """Members do not belong to a corridor group on the register (they belong to the branch);
     a group's members are those of its branch who live in the places the group covers — or,
     when it covers none, the whole branch."""
