@@ -1,0 +1,285 @@
+"""Reads of cadence: one organisation's grid, and the roll-up of everything below a street.
+
+The number of queries does not depend on how many organisations or meetings there are: the
+organisations of the subtree with their full-member counts (one query), the held meetings of the
+subtree for the year grouped by organisation, kind, body kind, "a county leader took part" and
+month (one query), the current county-leader links per community (one query) and, only when a
+locality has numbers of its own for some organisation, the codes of the root's ancestors (one
+query). Everything else is :mod:`dangjian.meetings.cadence`, in Python.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import TruncMonth
+
+from dangjian.core import rules
+from dangjian.core.access import get_visible_or_404, subtree_q
+from dangjian.members.models import State, Status
+from dangjian.orgs.models import COMMUNITY_KINDS, Organisation
+
+from .. import cadence as cad
+from ..models import LeaderLink, Meeting
+
+PAGE_SIZE = 50
+SORTS = ("light", "-overdue", "-due", "name")
+_SEVERITY = {cad.RED: 0, cad.AMBER: 1, cad.GREEN: 2}
+
+
+# ---- rule numbers per organisation, without a query per organisation -----------------------
+class NumbersBook:
+    """Rule numbers as they apply to each organisation, honouring locality overrides.
+
+    ``rules.value(..., org=org)`` looks up the organisation's ancestors' codes with a query; here
+    the codes come from the paths of rows already read, and the numbers are computed once per
+    distinct set of overriding ancestors.
+    """
+
+    def __init__(self, codes: Mapping[int, str]) -> None:
+        self.codes = codes
+        self.overriding = rules.override_org_codes()
+        self._memo: dict[tuple[str, tuple[str, ...]], Mapping[str, Any]] = {}
+
+    def for_path(self, path: str) -> cad.Numbers:
+        codes: tuple[str, ...] = ()
+        if self.overriding:
+            ids = [int(p) for p in path.strip("/").split("/") if p]
+            codes = tuple(c for c in (self.codes.get(i) for i in ids) if c and c in self.overriding)
+
+        def numbers(rule_id: str) -> Mapping[str, Any]:
+            key = (rule_id, codes)
+            if key not in self._memo:
+                self._memo[key] = rules.effective(rule_id, org_codes=codes)
+            return self._memo[key]
+
+        return numbers
+
+
+def _book(root: Organisation, orgs: list[Organisation]) -> NumbersBook:
+    codes = {o.pk: o.code for o in orgs}
+    if rules.override_org_codes():
+        # the root's ancestors may be outside what the user sees; only their codes are read
+        codes.update(
+            Organisation.objects.filter(pk__in=root.ancestor_ids()).values_list("pk", "code")
+        )
+    return NumbersBook(codes)
+
+
+# ---- the reads -------------------------------------------------------------------------------
+def _full_members() -> Count:
+    return Count(
+        "members",
+        filter=Q(members__status=Status.FULL, members__state=State.ACTIVE),
+        distinct=True,
+    )
+
+
+def _year_bounds(year: int, today: dt.date) -> tuple[dt.date, dt.date]:
+    return dt.date(year, 1, 1), min(dt.date(year, 12, 31), today)
+
+
+def _held(user: Any, *, root_path: str, year: int, today: dt.date) -> QuerySet[Meeting]:
+    start, end = _year_bounds(year, today)
+    return (
+        Meeting.objects.visible_to(user)
+        .filter(
+            subtree_q("org__path", root_path),
+            cancelled=False,
+            date__gte=start,
+            date__lte=end,
+            kind__in=cad.COUNTED_KINDS,
+        )
+        .annotate(
+            led=Exists(Meeting.leaders.through.objects.filter(meeting_id=OuterRef("pk"))),
+        )
+        .order_by()
+    )
+
+
+def _leader_counts(user: Any, *, root_path: str, on: dt.date) -> dict[int, int]:
+    rows = (
+        LeaderLink.objects.visible_to(user)
+        .filter(subtree_q("community__path", root_path), since__lte=on)
+        .filter(Q(until__isnull=True) | Q(until__gt=on))
+        .values("community_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {r["community_id"]: r["n"] for r in rows}
+
+
+@dataclass
+class LeaderCheck:
+    """The structural check of the county-leader rule: enough leaders linked now."""
+
+    linked: int
+    required: int
+
+    @property
+    def ok(self) -> bool:
+        return self.linked >= self.required
+
+
+@dataclass
+class OrgCadence:
+    org: Organisation
+    evaluation: cad.Evaluation
+    full_members: int
+    leaders: LeaderCheck | None = None
+
+    @property
+    def light(self) -> str:
+        return self.evaluation.light
+
+
+def _leader_check(org: Organisation, counts: dict[int, int], numbers: cad.Numbers):
+    if org.kind not in COMMUNITY_KINDS:
+        return None
+    need = int(numbers("council.county_leaders")["leaders_per_community"])
+    return LeaderCheck(linked=counts.get(org.pk, 0), required=need)
+
+
+def cadence_for_org(*, user: Any, org: Organisation | int, year: int, today: dt.date) -> OrgCadence:
+    """One organisation's grid for ``year``, each done period with the meetings that did it.
+    An organisation the user cannot see is a 404."""
+    pk = org.pk if isinstance(org, Organisation) else org
+    org = get_visible_or_404(Organisation.objects.annotate(full=_full_members()), user, pk=pk)
+    rows = (
+        _held(user, root_path=org.path, year=year, today=today)
+        .filter(org_id=org.pk)
+        .values_list("pk", "date", "kind", "body__kind", "led")
+    )
+    held = [
+        cad.Held(month=d, kind=k, body_kind=b, led=led, meetings=((mid, d),))
+        for mid, d, k, b, led in rows
+    ]
+    numbers = _book(org, [org]).for_path(org.path)
+    checks = cad.checks_for(org.kind)
+    counts, found = cad.tally(held, checks, numbers)
+    evaluation = cad.evaluate(
+        org_kind=org.kind,
+        year=year,
+        today=today,
+        counts=counts,
+        numbers=numbers,
+        established_on=org.established_on,
+        full_members=org.full,
+        meetings=found,
+    )
+    leaders = None
+    if org.kind in COMMUNITY_KINDS:
+        on = _year_bounds(year, today)[1]
+        leaders = _leader_check(org, _leader_counts(user, root_path=org.path, on=on), numbers)
+    return OrgCadence(org=org, evaluation=evaluation, full_members=org.full, leaders=leaders)
+
+
+@dataclass
+class Rollup:
+    root: Organisation
+    year: int
+    today: dt.date
+    rows: list[OrgCadence]  # the page asked for (all rows when no page was asked for)
+    totals: dict[str, int] = field(default_factory=dict)
+    page: Page | None = None
+
+    @property
+    def count(self) -> int:
+        return sum(self.totals.values())
+
+
+def _sort_key(sort: str):
+    if sort == "name":
+        return lambda r: r.org.path
+    if sort == "-overdue":
+        return lambda r: (-r.evaluation.overdue, -r.evaluation.due, r.org.path)
+    if sort == "-due":
+        return lambda r: (-r.evaluation.due, -r.evaluation.overdue, r.org.path)
+    return lambda r: (_SEVERITY[r.light], -r.evaluation.overdue, r.org.path)
+
+
+def cadence_rollup(
+    *,
+    user: Any,
+    root: Organisation | int,
+    year: int,
+    today: dt.date,
+    page: Any = None,
+    light: str = "",
+    sort: str = "light",
+) -> Rollup:
+    """Every organisation of the subtree that has cadence rules, with its light, and the totals
+    of red/amber/green over all of them. ``page`` (a number) cuts the rows to one page of 50;
+    ``None`` gives every row (the export). ``light`` filters the rows, not the totals."""
+    pk = root.pk if isinstance(root, Organisation) else root
+    root = get_visible_or_404(Organisation.objects, user, pk=pk)
+    orgs = list(
+        Organisation.objects.visible_to(user)
+        .filter(subtree_q("path", root.path), is_active=True, kind__in=cad.KINDS_WITH_RULES)
+        .annotate(full=_full_members())
+        .order_by("path")
+    )
+    buckets: dict[int, list[cad.Held]] = defaultdict(list)
+    rows = (
+        _held(user, root_path=root.path, year=year, today=today)
+        .annotate(month=TruncMonth("date"))
+        .values("org_id", "kind", "body__kind", "led", "month")
+        .annotate(n=Count("id"))
+    )
+    for r in rows:
+        buckets[r["org_id"]].append(
+            cad.Held(
+                month=r["month"], kind=r["kind"], body_kind=r["body__kind"], led=r["led"], n=r["n"]
+            )
+        )
+    on = _year_bounds(year, today)[1]
+    leader_counts = _leader_counts(user, root_path=root.path, on=on)
+    book = _book(root, orgs)
+    out: list[OrgCadence] = []
+    totals = dict.fromkeys(cad.LIGHTS, 0)
+    for org in orgs:
+        numbers = book.for_path(org.path)
+        checks = cad.checks_for(org.kind)
+        counts, _found = cad.tally(buckets.get(org.pk, ()), checks, numbers)
+        evaluation = cad.evaluate(
+            org_kind=org.kind,
+            year=year,
+            today=today,
+            counts=counts,
+            numbers=numbers,
+            established_on=org.established_on,
+            full_members=org.full,
+        )
+        totals[evaluation.light] += 1
+        out.append(
+            OrgCadence(
+                org=org,
+                evaluation=evaluation,
+                full_members=org.full,
+                leaders=_leader_check(org, leader_counts, numbers),
+            )
+        )
+    if light in cad.LIGHTS:
+        out = [r for r in out if r.light == light]
+    out.sort(key=_sort_key(sort if sort in SORTS else "light"))
+    result = Rollup(root=root, year=year, today=today, rows=out, totals=totals)
+    if page is not None:
+        result.page = Paginator(out, PAGE_SIZE).get_page(page)
+        result.rows = list(result.page.object_list)
+    return result
+
+
+def default_org(user: Any) -> Organisation | None:
+    """The user's top organisation: the shallowest one they can see."""
+    return (
+        Organisation.objects.visible_to(user)
+        .filter(is_active=True)
+        .order_by("depth", "path")
+        .first()
+    )
