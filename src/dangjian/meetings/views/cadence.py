@@ -1,7 +1,220 @@
-"""Pages: cadence."""
+"""Pages: cadence — one organisation's grid, the roll-up of a street, its Excel export."""
 
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+import datetime as dt
+import tempfile
+from typing import Any
 
-urls: list = []
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, PatternFill
+
+from dangjian.core import audit
+from dangjian.core.models import AuditEntry
+from dangjian.orgs.models import OrgKind
+
+from .. import cadence as cad
+from ..selectors import cadence as sel
+
+#: The years a secretary may look at: a few back, and next year for planning.
+YEARS_BACK = 5
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _params(request: HttpRequest) -> tuple[int, int]:
+    """(organisation id, year) from the query string; the user's top organisation by default."""
+    today = _today()
+    raw_year = request.GET.get("year", "")
+    year = int(raw_year) if raw_year.isdigit() else today.year
+    if not today.year - YEARS_BACK <= year <= today.year + 1:
+        year = today.year
+    raw_org = request.GET.get("org", "")
+    if raw_org:
+        if not raw_org.isdigit():
+            raise Http404
+        return int(raw_org), year
+    org = sel.default_org(request.user)
+    if org is None:
+        raise Http404
+    return org.pk, year
+
+
+def _years(today: dt.date) -> list[int]:
+    return list(range(today.year + 1, today.year - YEARS_BACK - 1, -1))
+
+
+def _detail_prefix() -> str | None:
+    """Where a meeting's page is (another area builds it); ``None`` until it exists."""
+    try:
+        return reverse("meetings:detail", args=[0]).removesuffix("0/")
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+def cadence_page(request: HttpRequest) -> HttpResponse:
+    org_id, year = _params(request)
+    result = sel.cadence_for_org(user=request.user, org=org_id, year=year, today=_today())
+    return render(
+        request,
+        "meetings/cadence/org.html",
+        {
+            "result": result,
+            "org": result.org,
+            "ev": result.evaluation,
+            "year": year,
+            "years": _years(_today()),
+            "light_label": cad.light_label(result.light),
+            "lines": _lines(result.evaluation),
+            "detail_prefix": _detail_prefix(),
+            "can_rollup": result.org.kind != OrgKind.GROUP,
+        },
+    )
+
+
+def _lines(ev: cad.Evaluation) -> list[dict[str, Any]]:
+    return [
+        {
+            "line": line,
+            "every": cad.period_kind_label(line.period_kind),
+            "cells": [{"cell": c, "label": cad.status_label(c.status)} for c in line.cells],
+        }
+        for line in ev.lines
+    ]
+
+
+def _rollup(request: HttpRequest, *, paged: bool) -> sel.Rollup:
+    org_id, year = _params(request)
+    return sel.cadence_rollup(
+        user=request.user,
+        root=org_id,
+        year=year,
+        today=_today(),
+        page=request.GET.get("page") or 1 if paged else None,
+        light=request.GET.get("light", ""),
+        sort=request.GET.get("sort", "light"),
+    )
+
+
+@login_required
+def cadence_rollup(request: HttpRequest) -> HttpResponse:
+    result = _rollup(request, paged=True)
+    return render(
+        request,
+        "meetings/cadence/rollup.html",
+        {
+            "result": result,
+            "org": result.root,
+            "page": result.page,
+            "rows": [{"r": r, "label": cad.light_label(r.light)} for r in result.rows],
+            "year": result.year,
+            "years": _years(_today()),
+            "light": request.GET.get("light", ""),
+            "sort": request.GET.get("sort", "light"),
+            "lights": [(v, cad.light_label(v)) for v in cad.LIGHTS],
+            "sorts": [
+                ("light", _("按状态（逾期在前）")),
+                ("-overdue", _("按逾期次数")),
+                ("-due", _("按待开次数")),
+                ("name", _("按组织顺序")),
+            ],
+        },
+    )
+
+
+_FILLS = {
+    cad.RED: PatternFill("solid", fgColor="F8D7DA"),
+    cad.AMBER: PatternFill("solid", fgColor="FFF3CD"),
+    cad.GREEN: PatternFill("solid", fgColor="D1E7DD"),
+}
+
+
+@login_required
+def cadence_rollup_export(request: HttpRequest) -> HttpResponse:
+    """The whole roll-up (every page) as .xlsx, logged as an export."""
+    result = _rollup(request, paged=False)
+    title = _("%(org)s %(year)d 年组织生活按期召开情况") % {
+        "org": result.root.name,
+        "year": result.year,
+    }
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("按期召开情况"))
+    for col, width in zip("ABCDEFG", (36, 16, 12, 10, 10, 10, 14), strict=True):
+        ws.column_dimensions[col].width = width
+    head = WriteOnlyCell(ws, value=f"{title}  {_('统计日期')}：{result.today.isoformat()}")
+    head.font = Font(bold=True, size=14)
+    ws.append([head])
+    totals = result.totals
+    ws.append(
+        [
+            _("合计：逾期 %(r)d 个，待开 %(a)d 个，按时 %(g)d 个")
+            % {"r": totals[cad.RED], "a": totals[cad.AMBER], "g": totals[cad.GREEN]}
+        ]
+    )
+    cols = []
+    for text in (
+        _("党组织"),
+        _("组织类型"),
+        _("状态"),
+        _("逾期（期）"),
+        _("待开（期）"),
+        _("已开（期）"),
+        _("联系县领导"),
+    ):
+        c = WriteOnlyCell(ws, value=text)
+        c.font = Font(bold=True)
+        c.alignment = Alignment(horizontal="center")
+        cols.append(c)
+    ws.append(cols)
+    for r in result.rows:
+        state = WriteOnlyCell(ws, value=cad.light_label(r.light))
+        state.fill = _FILLS[r.light]
+        ws.append(
+            [
+                r.org.name,
+                r.org.get_kind_display(),
+                state,
+                r.evaluation.overdue,
+                r.evaluation.due,
+                r.evaluation.done,
+                f"{r.leaders.linked}/{r.leaders.required}" if r.leaders else None,
+            ]
+        )
+    fh = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    wb.save(fh)
+    fh.seek(0)
+    audit.record(
+        action=AuditEntry.Action.EXPORT,
+        obj=result.root,
+        acting_user=request.user,
+        object_repr=_("%(org)s %(year)d 年按期召开情况导出（%(n)d 个组织）")
+        % {"org": result.root.name, "year": result.year, "n": len(result.rows)},
+        changes={
+            "year": result.year,
+            "light": request.GET.get("light", ""),
+            "rows": len(result.rows),
+        },
+        ip=request.META.get("REMOTE_ADDR"),
+    )
+    return FileResponse(
+        fh,
+        as_attachment=True,
+        filename=f"{_('按期召开情况')}-{result.root.name}-{result.year}.xlsx",
+    )
+
+
+urls = [
+    path("cadence/", cadence_page, name="cadence"),
+    path("cadence/rollup/", cadence_rollup, name="cadence_rollup"),
+    path("cadence/rollup/export/", cadence_rollup_export, name="cadence_rollup_export"),
+]
