@@ -146,7 +146,11 @@ class MeetingForm(StyledForm):
             del self.fields["leaders"]
         if meeting is None:
             del self.fields["cancelled"]
-        self.kind_help = _("议事协调会议须选择议事协调机构；分类学习须选择学习小组。")
+        self.kind_help = ""
+        if "body" in self.fields:
+            self.kind_help = _("议事协调会议须选择议事协调机构。")
+        if "study_group" in self.fields:
+            self.kind_help += _("分类学习须选择学习小组。")
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
