@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core import audit
-from dangjian.core.access import CHANGE, get_visible_or_404
+from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
 from dangjian.core.forms import add_service_errors
 from dangjian.core.models import AuditEntry
 from dangjian.core.services import ConflictError
@@ -175,6 +175,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "meeting": meeting,
             "can_change": can_change,
+            "can_read_records": scope_for(request.user).reaches_path(meeting.org.path),
             "rows": rows,
             "leaves": sel.leave_requests_of(user=request.user, meeting=meeting),
             "files": sel.files_of(user=request.user, meeting=meeting),
@@ -361,7 +362,11 @@ def meeting_ledger(request: HttpRequest) -> HttpResponse:
 @login_required
 @require_GET
 def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
+    """The minutes a branch files: for those who keep or inspect the organisation's records
+    (a grant on it), not for a plain member who may read the meeting page."""
     meeting = _meeting(request, pk)
+    if not scope_for(request.user).reaches_path(meeting.org.path):
+        raise Http404
     rows = sel.attendance_of(user=request.user, meeting=meeting)
     fh = exports.write_minutes(meeting=meeting, rows=rows)
     audit.record(
