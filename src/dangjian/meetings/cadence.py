@@ -22,6 +22,7 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -49,19 +50,11 @@ class Period:
     end: dt.date  # inclusive: a meeting on this day counts
     kind: str
     index: int
+    key: str = field(compare=False)  # "2025-03", "2025-Q1", "2025-H1", "2025"
 
     @property
     def year(self) -> int:
         return self.start.year
-
-    @property
-    def key(self) -> str:
-        return {
-            MONTH: f"{self.year}-{self.index:02d}",
-            QUARTER: f"{self.year}-Q{self.index}",
-            HALF: f"{self.year}-H{self.index}",
-            YEAR: f"{self.year}",
-        }[self.kind]
 
     @property
     def label(self) -> str:
@@ -77,6 +70,10 @@ class Period:
         return self.start <= day <= self.end
 
 
+_KEY_FORMAT = {MONTH: "{y}-{i:02d}", QUARTER: "{y}-Q{i}", HALF: "{y}-H{i}", YEAR: "{y}"}
+
+
+@lru_cache(maxsize=4096)
 def _period(year: int, kind: str, index: int) -> Period:
     if kind not in _MONTHS_IN:
         raise ValueError(f"unknown period kind: {kind}")
@@ -85,7 +82,7 @@ def _period(year: int, kind: str, index: int) -> Period:
     last = first + span - 1
     start = dt.date(year, first, 1)
     end = (dt.date(year + 1, 1, 1) if last == 12 else dt.date(year, last + 1, 1)) - dt.timedelta(1)
-    return Period(start, end, kind, index)
+    return Period(start, end, kind, index, _KEY_FORMAT[kind].format(y=year, i=index))
 
 
 def period_of(day: dt.date, kind: str) -> Period:
@@ -95,11 +92,16 @@ def period_of(day: dt.date, kind: str) -> Period:
     return _period(day.year, kind, (day.month - 1) // _MONTHS_IN[kind] + 1)
 
 
-def periods_in(year: int, kind: str) -> list[Period]:
-    """Every period of ``kind`` in ``year``, in order."""
+@lru_cache(maxsize=256)
+def _periods(year: int, kind: str) -> tuple[Period, ...]:
     if kind not in _MONTHS_IN:
         raise ValueError(f"unknown period kind: {kind}")
-    return [_period(year, kind, i) for i in range(1, 12 // _MONTHS_IN[kind] + 1)]
+    return tuple(_period(year, kind, i) for i in range(1, 12 // _MONTHS_IN[kind] + 1))
+
+
+def periods_in(year: int, kind: str) -> list[Period]:
+    """Every period of ``kind`` in ``year``, in order."""
+    return list(_periods(year, kind))
 
 
 # ---- which rule applies to whom: the one table ----------------------------------------------
@@ -208,7 +210,7 @@ def period_kind(check: Check, numbers: Numbers) -> str:
 class Held:
     """Held meetings of one organisation in one month (or one meeting, with ``ids``)."""
 
-    month: dt.date  # any day of the month; only year and month are read
+    month: dt.date  # any day of the month (the date of the meeting will do)
     kind: str
     body_kind: str | None
     led: bool  # at least one linked county leader took part
@@ -225,12 +227,12 @@ def tally(
     counts: dict[tuple[str, str], int] = defaultdict(int)
     found: dict[tuple[str, str], list[tuple[int, dt.date]]] = defaultdict(list)
     for h in held:
-        day = dt.date(h.month.year, h.month.month, 1)
         for c in checks:
             if c.matches(h.kind, h.body_kind, h.led):
-                key = (c.id, period_of(day, kinds[c.id]).key)
+                key = (c.id, period_of(h.month, kinds[c.id]).key)
                 counts[key] += h.n
-                found[key].extend(h.meetings)
+                if h.meetings:
+                    found[key].extend(h.meetings)
     return dict(counts), dict(found)
 
 
@@ -291,12 +293,15 @@ def evaluate(
     established_on: dt.date | None = None,
     full_members: int | None = None,
     meetings: Mapping[tuple[str, str], list[tuple[int, dt.date]]] | None = None,
+    cells: bool = True,
 ) -> Evaluation:
     """Status of every applicable rule for every period of ``year`` as of ``today``.
 
     ``counts`` are held meetings per (check id, period key) — see :func:`tally`; ``meetings``
     optionally the (id, date) of those meetings, to show which satisfied a period.
     ``full_members`` decides whether a branch has a committee (``None``: assume it has).
+    ``cells=False`` counts the statuses without keeping a cell per period (the roll-up of a
+    thousand organisations needs only the totals).
     """
     lines: list[Line] = []
     overdue = due = done = 0
@@ -313,8 +318,8 @@ def evaluate(
                 reason = _(
                     "本支部正式党员 %(n)d 名，不足 %(need)d 名，不设支部委员会，此项不适用。"
                 ) % {"n": full_members, "need": need}
-        cells = []
-        for p in periods_in(year, kind):
+        out: list[Cell] = []
+        for p in _periods(year, kind):
             n = counts.get((check.id, p.key), 0)
             status = _status(p, n, required, today, established_on) if applicable else NA
             if status == OVERDUE:
@@ -323,8 +328,9 @@ def evaluate(
                 due += 1
             elif status == DONE:
                 done += 1
-            found = sorted((meetings or {}).get((check.id, p.key), []), key=lambda m: m[1])
-            cells.append(Cell(p, status, n, found))
+            if cells:
+                found = meetings.get((check.id, p.key)) if meetings else None
+                out.append(Cell(p, status, n, sorted(found, key=lambda m: m[1]) if found else []))
         lines.append(
             Line(
                 check=check,
@@ -335,7 +341,7 @@ def evaluate(
                 required=required,
                 applicable=applicable,
                 reason=reason,
-                cells=cells,
+                cells=out,
             )
         )
     light = RED if overdue else AMBER if due else GREEN

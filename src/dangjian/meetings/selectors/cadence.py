@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
-from django.db.models.functions import TruncMonth
+from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Cast, Substr
 
 from dangjian.core import rules
 from dangjian.core.access import get_visible_or_404, subtree_q
@@ -226,18 +226,20 @@ def cadence_rollup(
         .order_by("path")
     )
     buckets: dict[int, list[cad.Held]] = defaultdict(list)
+    # the month as text ("2026-03", a native substring on both databases) rather than
+    # TruncMonth, which SQLite computes in a Python callback per row
     rows = (
         _held(user, root_path=root.path, year=year, today=today)
-        .annotate(month=TruncMonth("date"))
-        .values("org_id", "kind", "body__kind", "led", "month")
+        .annotate(month=Substr(Cast("date", CharField()), 1, 7))
+        .values_list("org_id", "kind", "body__kind", "led", "month")
         .annotate(n=Count("id"))
     )
-    for r in rows:
-        buckets[r["org_id"]].append(
-            cad.Held(
-                month=r["month"], kind=r["kind"], body_kind=r["body__kind"], led=r["led"], n=r["n"]
-            )
-        )
+    months: dict[str, dt.date] = {}
+    for org_id, kind, body_kind, led, month, n in rows:
+        day = months.get(month)
+        if day is None:
+            day = months[month] = dt.date(int(month[:4]), int(month[5:7]), 1)
+        buckets[org_id].append(cad.Held(month=day, kind=kind, body_kind=body_kind, led=led, n=n))
     on = _year_bounds(year, today)[1]
     leader_counts = _leader_counts(user, root_path=root.path, on=on)
     book = _book(root, orgs)
@@ -255,6 +257,7 @@ def cadence_rollup(
             numbers=numbers,
             established_on=org.established_on,
             full_members=org.full,
+            cells=False,
         )
         totals[evaluation.light] += 1
         out.append(
