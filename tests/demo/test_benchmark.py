@@ -17,7 +17,14 @@ from dangjian.members.selectors import members_visible
 from dangjian.orgs.models import PlaceKind
 from dangjian.orgs.selectors import coverage_for
 
-PAGES = ("member_list", "member_api", "member_page", "coverage", "member_list_city")
+PAGES = (
+    "member_list",
+    "member_api",
+    "member_page",
+    "coverage",
+    "member_list_city",
+    "cadence_rollup",
+)
 
 
 def test_percentiles_are_nearest_rank():
@@ -40,6 +47,8 @@ def test_it_runs_end_to_end_on_every_database_and_writes_a_valid_report(tmp_path
         "3",
         "--databases",
         ",".join(databases),
+        "--cadence-branches",
+        "25",
         "--out",
         str(out),
         stdout=buf,
@@ -61,6 +70,7 @@ def test_it_runs_end_to_end_on_every_database_and_writes_a_valid_report(tmp_path
             assert page["floor"]["n"] == 3 and page["floor"]["p50_ms"] > 0
             assert page["ratio_p50"] > 0 and "sql_ratio_p50" in page
         assert isinstance(part["pages"]["member_list"]["p95_under_150ms"], bool)
+        assert part["cadence"]["branches"] == 25 and part["cadence"]["meetings"] > 0
     text = buf.getvalue()
     assert "党员列表（搜索）" in text and "下限p50" in text and "报告已写入" in text
 
@@ -126,3 +136,33 @@ def test_the_floor_only_counts_active_members(city):
     in_street = Member.objects.filter(org__path__startswith=street.path)
     assert in_street.exclude(state=State.ACTIVE).exists()
     assert rows[0][-1] == in_street.filter(state=State.ACTIVE).count()
+
+
+def test_the_cadence_floor_counts_the_meetings_the_rollup_counts(city):
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from dangjian.demo.bench_cadence import BENCH_CADENCE_USER, CadenceStreet
+    from dangjian.meetings.selectors.cadence import cadence_rollup
+
+    info = CadenceStreet(branches=12, seed=3, log=lambda s: None).build()
+    user = Grant.objects.get(user__username=BENCH_CADENCE_USER).user
+    street = Grant.objects.get(user=user).org
+    today = timezone.localdate()
+    rows = _rows(bench.floor_cadence_sql(), bench.cadence_params(street.path, today))
+    assert info["branches"] == 12 and rows
+    per_org: dict[int, int] = {}
+    for org_id, *_rest, n in rows:
+        per_org[org_id] = per_org.get(org_id, 0) + n
+    from dangjian.meetings.models import Meeting
+
+    held = Meeting.objects.filter(
+        org__path__startswith=street.path,
+        cancelled=False,
+        date__gte=dt.date(today.year, 1, 1),
+        date__lte=today,
+    )
+    assert sum(per_org.values()) == held.count()
+    rollup = cadence_rollup(user=user, root=street, year=today.year, today=today)
+    assert sum(rollup.totals.values()) == 1 + 2 + 12  # the street, its communities, branches

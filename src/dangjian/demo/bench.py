@@ -17,6 +17,7 @@ a subprocess with its own ``DANGJIAN_DATABASE_URL``, and merges the reports.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import os
 import platform
@@ -37,9 +38,12 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from dangjian.accounts.models import Grant
+from dangjian.meetings.cadence import COUNTED_KINDS
+from dangjian.meetings.models import Meeting
 from dangjian.members.models import Member
 from dangjian.orgs.models import BRANCH_KINDS, COMMUNITY_KINDS, OrgKind, PlaceKind
 
+from .bench_cadence import BENCH_CADENCE_USER, CadenceStreet
 from .city import BENCH_ADMIN_USER, BENCH_STREET_USER, CityBuilder
 
 #: What a secretary types into the search box: the full pinyin of a common surname, or its start.
@@ -187,6 +191,30 @@ WHERE c.path >= %s AND c.path < %s AND c.kind IN ({community_kinds})
         + gaps(PlaceKind.CORRIDOR.value, group)
         + "\nORDER BY community_path, place_path"
     )
+
+
+def floor_cadence_sql() -> str:
+    """The held meetings of a subtree in a date range (a year up to today), counted per
+    organisation, kind, body kind, "a linked county leader took part" and month: every number the
+    cadence roll-up evaluates. Parameters: the :func:`subtree` bounds, first and last day."""
+    if connection.vendor == "postgresql":
+        month = "date_trunc('month', m.date)"
+    else:
+        month = "strftime('%%Y-%%m', m.date)"
+    return f"""
+SELECT m.org_id, m.kind, b.kind,
+       EXISTS (SELECT 1 FROM meetings_meeting_leaders l WHERE l.meeting_id = m.id),
+       {month}, COUNT(*)
+FROM meetings_meeting m
+JOIN orgs_organisation o ON o.id = m.org_id
+LEFT JOIN meetings_body b ON b.id = m.body_id
+WHERE o.path >= %s AND o.path < %s AND NOT m.cancelled AND m.date >= %s AND m.date <= %s
+  AND m.kind IN ({_quoted(set(COUNTED_KINDS))})
+GROUP BY 1, 2, 3, 4, 5"""
+
+
+def cadence_params(path: str, today: dt.date) -> tuple[Any, ...]:
+    return (*subtree(path), dt.date(today.year, 1, 1), today)
 
 
 # --- timing --------------------------------------------------------------------------------------
@@ -343,7 +371,12 @@ def _quiet_logs():
 
 
 def run_here(
-    *, members: int, requests: int, seed: int, log: Callable[[str], None]
+    *,
+    members: int,
+    requests: int,
+    seed: int,
+    log: Callable[[str], None],
+    cadence_branches: int = 1000,
 ) -> dict[str, Any]:
     """Benchmark the database configured now (it must be empty): build, then time."""
     from django.contrib.auth import get_user_model
@@ -435,6 +468,12 @@ def run_here(
             pages[name] = {"error": f"{type(exc).__name__}: {exc}"[:500], "example_url": urls[0]}
         if floor:
             pages[name]["floor"] = floor
+    cadence = None
+    if cadence_branches:
+        # after the city's pages, so the extra street does not change their figures
+        cadence, pages["cadence_rollup"] = _time_cadence(
+            branches=cadence_branches, seed=seed, n=n, warmup=warmup, log=log
+        )
     if matches:
         pages["member_api"]["matches_p50"] = sorted(matches)[len(matches) // 2]
     for page in pages.values():
@@ -462,9 +501,44 @@ def run_here(
             "members_in_city": Member.objects.count(),
             "searches": list(SEARCHES),
         },
+        "cadence": cadence,
         "pages": pages,
         "loadavg_after": list(os.getloadavg()),
     }
+
+
+def _time_cadence(
+    *, branches: int, seed: int, n: int, warmup: int, log: Callable[[str], None]
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """Build the cadence street, then time its roll-up for its secretary against the floor."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from dangjian.orgs.models import Organisation
+
+    tag = f"[{connection.vendor}]"
+    info = CadenceStreet(branches=branches, seed=seed, log=lambda s: log(f"{tag} {s}")).build()
+    analyze()
+    street = Organisation.objects.get(pk=info["street_id"])
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=BENCH_CADENCE_USER))
+    url = f"/meetings/cadence/rollup/?org={street.pk}"
+    log(f"{tag} cadence_rollup")
+    floor = time_floor(
+        floor_cadence_sql(), [cadence_params(street.path, timezone.localdate())] * n, warmup=warmup
+    )
+    try:
+        with _quiet_logs():
+            page = time_page(client, [url] * n, warmup=warmup)
+    except Exception as exc:  # reported, and the run fails at the end (see the command)
+        page = {"error": f"{type(exc).__name__}: {exc}"[:500], "example_url": url}
+    page["floor"] = floor
+    today = timezone.localdate()
+    in_street = Meeting.objects.filter(org__path__startswith=street.path)
+    info["meetings"] = in_street.count()
+    info["meetings_this_year"] = in_street.filter(date__year=today.year).count()
+    info["floor_groups"] = floor["rows_p50"]
+    return info, page
 
 
 # --- the machine -------------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ PAGE_TITLES = {
     "coverage": "覆盖空白（街道）",
     "member_list_city": "党员列表（全市搜索）",
     "baseline": "空页面 /healthz",
+    "cadence_rollup": "按期召开汇总（千支部街道）",
 }
 
 
@@ -46,6 +47,12 @@ class Command(BaseCommand):
         parser.add_argument("--out", default="bench-report.json", help="JSON 报告文件")
         parser.add_argument("--seed", type=int, default=1, help="随机数种子")
         parser.add_argument(
+            "--cadence-branches",
+            type=int,
+            default=1000,
+            help="按期召开汇总测试街道的支部数（三年会议）；0 表示不测",
+        )
+        parser.add_argument(
             "--pg-url",
             default="",
             help="使用已有的 PostgreSQL 服务器（在其上新建并删除一个临时数据库），不自己启动",
@@ -57,6 +64,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        if options["cadence_branches"] < 0:
+            raise CommandError("--cadence-branches 不能为负数。")
         if options["members"] < 1 or options["requests"] < 1:
             raise CommandError("--members 和 --requests 至少为 1。")
         if options["this_database"]:
@@ -65,6 +74,7 @@ class Command(BaseCommand):
                 requests=options["requests"],
                 seed=options["seed"],
                 log=self._log,
+                cadence_branches=options["cadence_branches"],
             )
             Path(options["out"]).write_text(
                 json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8"
@@ -79,6 +89,7 @@ class Command(BaseCommand):
             "members": options["members"],
             "requests": options["requests"],
             "seed": options["seed"],
+            "cadence_branches": options["cadence_branches"],
             "targets": {
                 "member_list_and_api_p95_ms_under": bench.TARGET_P95_MS,
                 "page_within_floor_ratio": bench.TARGET_FLOOR_RATIO,
@@ -139,6 +150,8 @@ class Command(BaseCommand):
                 str(options["requests"]),
                 "--seed",
                 str(options["seed"]),
+                "--cadence-branches",
+                str(options["cadence_branches"]),
                 "--out",
                 str(part),
             ]
