@@ -6,7 +6,6 @@ or leave request that does not exist *or* is not the caller's (the same answer);
 someone else saved first (``version`` no longer matches).
 """
 
-
 import datetime as dt
 from typing import Any
 
