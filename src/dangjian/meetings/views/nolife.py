@@ -1,7 +1,211 @@
-"""Pages: nolife."""
+"""Pages: nolife — members without organisational life for N months (Party constitution art. 9).
+
+The list of a branch (or of every branch of a community, grouped), the meetings each member
+missed, how the branch handled each case, a page to record the handling, and the .xlsx export
+(audited). Only for those holding a grant on the organisation; everybody else gets a 404.
+"""
 
 from __future__ import annotations
 
-from django.urls import path  # noqa: F401
+import datetime as dt
+import tempfile
 
-urls: list = []
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, path, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font
+
+from dangjian.core import audit
+from dangjian.core.access import CHANGE, scope_for
+from dangjian.core.forms import StyledForm, add_service_errors, date_field
+from dangjian.core.models import AuditEntry
+
+from .. import services_nolife
+from ..models import NoLifeHandling
+from ..selectors import nolife as sel
+
+PER_PAGE = 50
+
+
+def _today() -> dt.date:
+    return timezone.localdate()
+
+
+def _org(request: HttpRequest):
+    raw = request.GET.get("org", "")
+    if raw:
+        return sel.org_or_404(user=request.user, pk=raw)
+    org = sel.default_org(request.user)
+    if org is None:
+        raise Http404
+    return org
+
+
+def _detail_prefix() -> str | None:
+    try:
+        return reverse("meetings:detail", args=[0]).removesuffix("0/")
+    except NoReverseMatch:
+        return None
+
+
+@login_required
+def no_life(request: HttpRequest) -> HttpResponse:
+    org = _org(request)
+    result = sel.no_life_list(user=request.user, org=org, today=_today())
+    page = Paginator(result.rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "meetings/nolife/list.html",
+        {
+            "org": org,
+            "result": result,
+            "rule": result.rule,
+            "page": page,
+            "rows": page.object_list,
+            "can_change": scope_for(request.user).reaches_path(org.path, CHANGE),
+            "detail_prefix": _detail_prefix(),
+        },
+    )
+
+
+def _missed_text(row: sel.Row) -> str:
+    return "；".join(
+        f"{m.date.isoformat()} {m.topic}" + ("" if m.recorded else _("（未登记）"))
+        for m in row.missed
+    )
+
+
+def _cases_text(row: sel.Row) -> str:
+    return "；".join(
+        f"{c.handled_on.isoformat()} {c.get_handling_display()}" + (f"：{c.note}" if c.note else "")
+        for c in row.cases
+    )
+
+
+@login_required
+def no_life_export(request: HttpRequest) -> HttpResponse:
+    org = _org(request)
+    today = _today()
+    result = sel.no_life_list(user=request.user, org=org, today=today)
+    title = _("%(org)s 连续不参加组织生活党员名单") % {"org": org.name}
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_("不参加组织生活"))
+    for col, width in zip("ABCDEFG", (28, 12, 16, 16, 12, 60, 50), strict=True):
+        ws.column_dimensions[col].width = width
+    head = WriteOnlyCell(ws, value=f"{title}  {_('统计日期')}：{today.isoformat()}")
+    head.font = Font(bold=True, size=14)
+    ws.append([head])
+    ws.append([f"{result.rule.source}：{result.rule.explain}"])
+    cols = []
+    for text in (
+        _("所在党组织"),
+        _("姓名"),
+        _("最后参加组织生活"),
+        _("统计起始日"),
+        _("缺席次数"),
+        _("未参加的会议"),
+        _("处理情况"),
+    ):
+        c = WriteOnlyCell(ws, value=text)
+        c.font = Font(bold=True)
+        c.alignment = Alignment(horizontal="center")
+        cols.append(c)
+    ws.append(cols)
+    for r in result.rows:
+        ws.append(
+            [
+                r.org.name,
+                r.name,
+                r.last_attended.isoformat() if r.last_attended else _("从未"),
+                r.start.isoformat(),
+                len(r.missed),
+                _missed_text(r),
+                _cases_text(r),
+            ]
+        )
+    fh = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
+    wb.save(fh)
+    fh.seek(0)
+    audit.record(
+        action=AuditEntry.Action.EXPORT,
+        obj=org,
+        acting_user=request.user,
+        object_repr=_("%(org)s 不参加组织生活名单导出（%(n)d 人）")
+        % {"org": org.name, "n": len(result.rows)},
+        changes={"rows": len(result.rows), "today": today.isoformat()},
+        ip=request.META.get("REMOTE_ADDR"),
+    )
+    return FileResponse(
+        fh, as_attachment=True, filename=f"{_('不参加组织生活名单')}-{org.name}-{today}.xlsx"
+    )
+
+
+class HandleForm(StyledForm):
+    handling = forms.ChoiceField(
+        label=gettext_lazy("处理方式"),
+        choices=[("", gettext_lazy("请选择")), *NoLifeHandling.choices],
+        error_messages={"required": gettext_lazy("请选择处理方式。")},
+    )
+    handled_on = date_field(gettext_lazy("处理日期"))
+    note = forms.CharField(
+        label=gettext_lazy("情况说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("谈了什么、对方怎么说、下一步怎么办。"),
+    )
+
+
+@login_required
+def no_life_handle(request: HttpRequest, org_id: int, member_id: int) -> HttpResponse:
+    org = sel.org_or_404(user=request.user, pk=org_id, action=CHANGE)
+    member = sel.member_or_404(user=request.user, org=org, pk=member_id)
+    today = _today()
+    form = HandleForm(request.POST or None, initial={"handled_on": today})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services_nolife.no_life_case_add(
+                member=member, acting_user=request.user, today=today, **form.cleaned_data
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已记录对 %(name)s 的处理情况。") % {"name": member.name})
+            return redirect(f"{reverse('meetings:no_life')}?org={org.pk}")
+    result = sel.no_life_list(user=request.user, org=org, today=today, member_id=member.pk)
+    row = result.rows[0] if result.rows else None
+    cases = (
+        row.cases
+        if row
+        else list(member.no_life_cases.visible_to(request.user).select_related("handled_by"))
+    )
+    return render(
+        request,
+        "meetings/nolife/handle.html",
+        {
+            "org": org,
+            "member": member,
+            "row": row,
+            "cases": cases,
+            "form": form,
+            "rule": result.rule,
+            "last": sel.last_attended(member_id=member.pk, today=today),
+            "detail_prefix": _detail_prefix(),
+        },
+    )
+
+
+urls = [
+    path("no-life/", no_life, name="no_life"),
+    path("no-life/export/", no_life_export, name="no_life_export"),
+    path("no-life/<int:org_id>/handle/<int:member_id>/", no_life_handle, name="no_life_handle"),
+]
