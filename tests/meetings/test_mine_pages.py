@@ -199,3 +199,25 @@ def test_the_attendance_record_has_constant_queries(cast, member_client):
         return _queries(member_client, "/meetings/mine/attendance/")
 
     assert count(5) == count(45)
+
+
+def test_the_member_sees_the_meetings_of_the_group_covering_their_home_only(cast, member_client):
+    from dangjian.members.models import Member
+    from dangjian.orgs.models import OrgKind, PlaceKind
+    from dangjian.orgs.services import org_cover_places
+    from tests.factories import make_org, make_place
+
+    home = make_place(
+        parent=cast.corridor_a, community=cast.comm_a, kind=PlaceKind.HOUSEHOLD, name="101室"
+    )
+    elsewhere = make_place(
+        parent=cast.building_a.parent, community=cast.comm_a, kind=PlaceKind.BUILDING, name="9号楼"
+    )
+    group_9 = make_org(parent=cast.branch_a, kind=OrgKind.GROUP, name="9号楼党小组", code="G9")
+    org_cover_places(org=group_9, places=[elsewhere], acting_user=None)
+    org_cover_places(org=cast.group_a, places=[cast.building_a], acting_user=None)
+    Member.objects.filter(pk=cast.member_a.pk).update(household=home)
+    make_meeting(org=cast.group_a, kind=MeetingKind.GROUP, date=_soon(), topic="1号楼小组会")
+    make_meeting(org=group_9, kind=MeetingKind.GROUP, date=_soon(), topic="9号楼小组会")
+    text = member_client.get("/meetings/mine/").content.decode()
+    assert "1号楼小组会" in text and "9号楼小组会" not in text
