@@ -102,10 +102,16 @@ def test_a_member_who_joined_less_than_n_months_ago_is_not_listed(cast):
     make_member(
         org=cast.branch_a,
         name="新党员",
+        birth_date=dt.date(1980, 5, 1),
         joined_on=TODAY - dt.timedelta(days=40),
         status=Status.PROBATIONARY,
     )
-    old = make_member(org=cast.branch_a, name="老党员", joined_on=dt.date(1990, 7, 1))
+    old = make_member(
+        org=cast.branch_a,
+        name="老党员",
+        birth_date=dt.date(1960, 1, 1),
+        joined_on=dt.date(1990, 7, 1),
+    )
     rows = listed(cast)
     assert "新党员" not in rows and old.name in rows
 
@@ -114,6 +120,7 @@ def test_a_member_who_moved_into_the_branch_recently_is_not_listed(cast):
     make_member(
         org=cast.branch_a,
         name="转入者",
+        birth_date=dt.date(1960, 1, 1),
         joined_on=dt.date(1990, 7, 1),
         date=TODAY - dt.timedelta(days=40),
     )
