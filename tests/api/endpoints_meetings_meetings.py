@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from dangjian.meetings import services_meetings
+from dangjian.meetings import services
 from dangjian.meetings.models import Meeting
 
 from .endpoints import Endpoint, Listing
@@ -16,7 +16,7 @@ from .endpoints import Endpoint, Listing
 
 def build(cast, ids):
     meeting = Meeting.objects.get(pk=ids["meeting"])
-    row = services_meetings.meeting_file_add(
+    row = services.meeting_attach(
         meeting=meeting,
         upload=SimpleUploadedFile("甲社区签到表.pdf", b"%PDF-1.4 sign-in sheet"),
         acting_user=None,

@@ -51,5 +51,6 @@ def send(client: Client, ep: Endpoint, world: World, *, missing: bool = False, *
         return client.get(path, **extra)
     body = world.fill_body(ep.body, missing=missing)
     if path.startswith("/api/"):
-        return client.post(path, json.dumps(body), content_type="application/json", **extra)
+        call = getattr(client, ep.method.lower())
+        return call(path, json.dumps(body), content_type="application/json", **extra)
     return client.post(path, body, **extra)

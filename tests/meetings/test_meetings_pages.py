@@ -459,7 +459,7 @@ def test_an_attachment_is_uploaded_and_served_only_through_the_view(cast, client
 
 def test_an_outsider_gets_a_404_for_the_file(cast, client_for, media):
     meeting = make_meeting(org=cast.branch_a)
-    from dangjian.meetings.services_meetings import meeting_file_add
+    from dangjian.meetings.services import meeting_attach as meeting_file_add
 
     row = meeting_file_add(
         meeting=meeting, upload=SimpleUploadedFile("机密.pdf", b"secret"), acting_user=None

@@ -25,7 +25,7 @@ from dangjian.core.services import ConflictError
 from dangjian.orgs.models import Organisation
 
 from .. import exports_meetings as exports
-from .. import services, services_meetings
+from .. import services
 from ..forms_meetings import (
     AttachForm,
     LeaveDecideForm,
@@ -295,7 +295,7 @@ def meeting_attach(request: HttpRequest, pk: int) -> HttpResponse:
         messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
     else:
         try:
-            row = services_meetings.meeting_file_add(
+            row = services.meeting_attach(
                 meeting=meeting, upload=form.cleaned_data["file"], acting_user=request.user
             )
         except ValidationError as exc:
