@@ -226,13 +226,23 @@ def tally(
     kinds = {c.id: period_kind(c, numbers) for c in checks}
     counts: dict[tuple[str, str], int] = defaultdict(int)
     found: dict[tuple[str, str], list[tuple[int, dt.date]]] = defaultdict(list)
+    # a thousand organisations each with a few dozen rows: match each (kind, body, leader)
+    # against the checks once, and find each month's period key once
+    matching: dict[tuple[str, str | None, bool], list[Check]] = {}
+    keys: dict[tuple[str, dt.date, str], tuple[str, str]] = {}
     for h in held:
-        for c in checks:
-            if c.matches(h.kind, h.body_kind, h.led):
-                key = (c.id, period_of(h.month, kinds[c.id]).key)
-                counts[key] += h.n
-                if h.meetings:
-                    found[key].extend(h.meetings)
+        sig = (h.kind, h.body_kind, h.led)
+        hits = matching.get(sig)
+        if hits is None:
+            hits = matching[sig] = [c for c in checks if c.matches(*sig)]
+        for c in hits:
+            kkey = (c.id, h.month, kinds[c.id])
+            key = keys.get(kkey)
+            if key is None:
+                key = keys[kkey] = (c.id, period_of(h.month, kinds[c.id]).key)
+            counts[key] += h.n
+            if h.meetings:
+                found[key].extend(h.meetings)
     return dict(counts), dict(found)
 
 
