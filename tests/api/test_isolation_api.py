@@ -73,7 +73,7 @@ def _counts() -> tuple[int, ...]:
 def test_the_owner_reaches_each_endpoint_so_the_404s_below_mean_something(
     cast, world, api_client, ep, mode
 ):
-    c, auth = api_client("comm_a_sec", mode)
+    c, auth = api_client(ep.owner, mode)
     r = send(c, ep, world, **auth)
     assert r.status_code in (200, 201, 400, 422), (r.status_code, body_text(r))
 
