@@ -402,7 +402,7 @@ def unit_record(*, user: Any, unit: ResidentUnit, year: int) -> UnitRecord:
     notices = list(
         Criticism.objects.visible_to(user)
         .filter(unit=unit)
-        .select_related("meeting__body")
+        .select_related("meeting__body", "seat")
         .order_by("-year", "-meeting__date", "-id")
     )
     needed = threshold_for(unit.community)
