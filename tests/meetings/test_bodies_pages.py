@@ -265,3 +265,19 @@ def test_body_kinds_follow_the_level():
     assert services_bodies.kinds_for(Org(OrgKind.TOWN)) == (BodyKind.COORDINATION,)
     assert BodyKind.JOINT in services_bodies.kinds_for(Org(OrgKind.GENERAL_BRANCH))
     assert services_bodies.kinds_for(Org(OrgKind.BRANCH)) == ()
+
+
+def test_the_criticisms_page_and_export_cost_the_same_queries_for_5_and_50_notices(cast, body):
+    c = client_as(cast.comm_a_sec)
+
+    def add(n):
+        seats = [make_seat(body=body) for _ in range(n)]
+        council(body, D(2025, 1 + n % 12, 1), [Mark(status="absent", seat_id=s.pk) for s in seats])
+
+    add(5)
+    urls = ["/meetings/criticisms/?year=2025", "/meetings/criticisms/export/?year=2025"]
+    for u in urls:
+        c.get(u)
+    before = [count_queries(lambda u=u: c.get(u)) for u in urls]
+    add(45)
+    assert [count_queries(lambda u=u: c.get(u)) for u in urls] == before

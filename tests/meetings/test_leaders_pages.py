@@ -18,6 +18,7 @@ from dangjian.orgs.models import OrgKind
 from tests.factories import make_org
 
 from .factories import make_body, make_meeting
+from .test_meetings_pages import count_queries
 
 pytestmark = pytest.mark.django_db
 D = dt.date
@@ -232,3 +233,19 @@ def test_a_viewer_sees_but_cannot_record(cast, three):
         ).status_code
         == 404
     )
+
+
+def test_the_community_page_costs_the_same_queries_for_5_and_50_visits(cast):
+    c = client_as(cast.comm_a_sec)
+    url = f"/meetings/leaders/?org={cast.comm_a.pk}&year=2025"
+
+    def add(n):
+        links = [link(cast.comm_a, f"县领导{LeaderLink.objects.count()}") for _ in range(n)]
+        for i, ln in enumerate(links):
+            visit(cast.comm_a, D(2025, 1 + i % 12, 1), [ln])
+
+    add(5)
+    c.get(url)
+    n5 = count_queries(lambda: c.get(url))
+    add(45)
+    assert count_queries(lambda: c.get(url)) == n5
