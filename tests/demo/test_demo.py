@@ -201,9 +201,11 @@ def test_reset_refuses_to_wipe_data_that_is_not_the_demo(county):
 def test_it_has_a_year_of_meetings_with_deliberate_gaps(county):
     import datetime as dt
 
+    from django.utils import timezone
+
     from dangjian.meetings.models import Criticism, Meeting, MeetingKind
 
-    today = dt.date.today()
+    today = timezone.localdate()
     held = Meeting.objects.filter(org__path__startswith=county.path, date__lte=today)
     kinds = set(held.values_list("kind", flat=True))
     assert {MeetingKind.THEME_DAY, MeetingKind.BRANCH_GENERAL, MeetingKind.COUNCIL} <= kinds
@@ -222,3 +224,18 @@ def test_it_has_a_year_of_meetings_with_deliberate_gaps(county):
     months = {(m.org_id, m.date.month) for m in theme}
     branches = {org_id for org_id, _ in months}
     assert any(len({mo for o, mo in months if o == b}) < 11 for b in branches)
+
+
+def test_its_organisations_show_red_amber_and_green_and_members_drifted_away(county):
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from dangjian.meetings.selectors.cadence import cadence_rollup
+    from dangjian.meetings.selectors.nolife import no_life_list
+
+    admin = get_user_model().objects.get(username="admin")
+    today = timezone.localdate()
+    rollup = cadence_rollup(user=admin, root=county, year=today.year, today=today)
+    assert all(rollup.totals[light] > 0 for light in ("red", "amber", "green")), rollup.totals
+    listed = no_life_list(user=admin, org=county, today=today).rows
+    assert listed, "the red branches' drifting members are on the six-month list"

@@ -95,17 +95,18 @@ LEADER_TITLES = ("县委常委、组织部部长", "副县长", "县人大常委
 
 def build_meetings(demo: Demo, *, log: Callable[[str], None]) -> None:
     rng = random.Random(demo.rng.random())
-    today = dt.date.today()
+    today = timezone.localdate()
     start = _month_start(_add_months(today, -11))
     months = [_add_months(start, i) for i in range(12)]
     held = 0
+    drift: set[int] = set()  # members who stopped coming: absent everywhere since DRIFT_MONTHS
     for ci, c in enumerate(demo.communities):
         for bi, branch in enumerate(c.branches):
             habit = HABITS[(ci + bi) % 3]
-            held += _branch_year(demo, branch, habit, months, today, rng)
-        held += _groups_year(demo, c, months, today, rng)
+            held += _branch_year(demo, branch, habit, months, today, rng, drift)
+        held += _groups_year(demo, c, months, today, rng, drift)
         held += _council_year(demo, c, HABITS[ci % 3], months, today, rng)
-        held += _study_groups(demo, c, months, today, rng)
+        held += _study_groups(demo, c, months, today, rng, drift)
     held += _upper_bodies(demo, today, rng)
     log(f"组织生活：{held} 次会议（近 12 个月，含有意留下的空缺）")
 
@@ -127,7 +128,13 @@ def _on(month: dt.date, day: int) -> dt.date:
 
 # ---- one branch's year ---------------------------------------------------------------------
 def _branch_year(
-    demo: Demo, branch: Organisation, habit: str, months: list[dt.date], today: dt.date, rng
+    demo: Demo,
+    branch: Organisation,
+    habit: str,
+    months: list[dt.date],
+    today: dt.date,
+    rng,
+    drift: set[int],
 ) -> int:
     full = Member.objects.filter(org=branch, state=State.ACTIVE, status=Status.FULL).count()
     has_committee = full >= rules.value("org.branch_committee_threshold", "min_full_members")
@@ -141,7 +148,8 @@ def _branch_year(
             .order_by("-id")
             .values_list("pk", flat=True)[:2]
         )
-    since_drift = _add_months(today, -7)
+    drift |= drifting
+    since_drift = _drift_since(today)
     plan: list[tuple[str, dt.date]] = []
     skip_theme = {months[-5], months[-4]} if habit == "red" else set()
     for i, month in enumerate(months):
@@ -194,6 +202,11 @@ def _branch_year(
     return count
 
 
+def _drift_since(today: dt.date) -> dt.date:
+    """Drifting members have not attended since seven months ago (the list takes six)."""
+    return _add_months(today, -7)
+
+
 def _when(month: dt.date, day: int, habit: str, current: bool, today: dt.date) -> dt.date:
     """This month's meeting of an "amber" branch is still ahead of today."""
     date = _on(month, day)
@@ -228,7 +241,7 @@ def _attendance(meeting: Meeting, rng, *, absent_ids: set[int] = frozenset()) ->
 
 
 # ---- groups, councils, study groups, upper bodies -------------------------------------------
-def _groups_year(demo: Demo, c: Community, months, today, rng) -> int:
+def _groups_year(demo: Demo, c: Community, months, today, rng, drift: set[int]) -> int:
     """Corridor groups meet monthly (a third of them every other month). There are some 250
     groups, so their meetings are written in bulk — one audit entry per group says so."""
     rows: list[Meeting] = []
@@ -259,9 +272,10 @@ def _groups_year(demo: Demo, c: Community, months, today, rng) -> int:
     for meeting in rows:
         for pk in attendees.get(meeting.org_id, ()):
             roll = rng.random()
+            gone = pk in drift and meeting.date >= _drift_since(today)
             status = (
                 AttendanceStatus.ABSENT
-                if roll < 0.05
+                if gone or roll < 0.05
                 else AttendanceStatus.EXCUSED
                 if roll < 0.12
                 else AttendanceStatus.PRESENT
@@ -373,7 +387,7 @@ def _council_year(demo: Demo, c: Community, habit: str, months, today, rng) -> i
     return count
 
 
-def _study_groups(demo: Demo, c: Community, months, today, rng) -> int:
+def _study_groups(demo: Demo, c: Community, months, today, rng, drift: set[int]) -> int:
     count = 0
     active = Member.objects.filter(org__path__startswith=c.org.path, state=State.ACTIVE)
     for category, label in ((Category.RETIRED, "离退休"), (Category.IN_SERVICE, "在职")):
@@ -399,7 +413,7 @@ def _study_groups(demo: Demo, c: Community, months, today, rng) -> int:
                 date=date,
                 topic=rng.choice(TOPICS[MeetingKind.THEME_DAY]),
             )
-            _attendance(meeting, rng)
+            _attendance(meeting, rng, absent_ids=drift if date >= _drift_since(today) else set())
             count += 1
     return count
 
@@ -474,7 +488,7 @@ def upcoming_for_member_account() -> Meeting | None:
     if member is None:
         return None
     return (
-        Meeting.objects.filter(org=member.org, date__gte=dt.date.today(), cancelled=False)
+        Meeting.objects.filter(org=member.org, date__gte=timezone.localdate(), cancelled=False)
         .order_by("date")
         .first()
     )

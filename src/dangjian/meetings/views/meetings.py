@@ -122,6 +122,9 @@ def meeting_create(request: HttpRequest) -> HttpResponse:
         initial: dict[str, Any] = {"date": sel.today()}
         if request.GET.get("kind") in MeetingKind.values:
             initial["kind"] = request.GET["kind"]
+        for name in ("body", "study_group"):  # links from a body's or a group's page
+            if request.GET.get(name, "").isdigit():
+                initial[name] = int(request.GET[name])
         form = MeetingForm(org=org, initial=initial)
     return render(
         request,
