@@ -197,10 +197,11 @@ def floor_cadence_sql() -> str:
     """The held meetings of a subtree in a date range (a year up to today), counted per
     organisation, kind, body kind, "a linked county leader took part" and month: every number the
     cadence roll-up evaluates. Parameters: the :func:`subtree` bounds, first and last day."""
+    # the month as text, the cheapest form on both (date_trunc/strftime cost more per row)
     if connection.vendor == "postgresql":
-        month = "date_trunc('month', m.date)"
+        month = "substr(m.date::text, 1, 7)"
     else:
-        month = "strftime('%%Y-%%m', m.date)"
+        month = "substr(m.date, 1, 7)"
     return f"""
 SELECT m.org_id, m.kind, b.kind,
        EXISTS (SELECT 1 FROM meetings_meeting_leaders l WHERE l.meeting_id = m.id),
