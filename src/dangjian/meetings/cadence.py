@@ -23,7 +23,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.utils.translation import gettext as _
 
@@ -206,9 +206,10 @@ def period_kind(check: Check, numbers: Numbers) -> str:
 
 
 # ---- counting --------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Held:
-    """Held meetings of one organisation in one month (or one meeting, with ``ids``)."""
+class Held(NamedTuple):
+    """Held meetings of one organisation in one month (or one meeting, with ``meetings``).
+    A named tuple: the roll-up of a street makes tens of thousands of these, and a frozen
+    dataclass costs several times more to construct."""
 
     month: dt.date  # any day of the month (the date of the meeting will do)
     kind: str

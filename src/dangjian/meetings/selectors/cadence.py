@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Cast, Substr
 
@@ -228,12 +229,18 @@ def cadence_rollup(
     buckets: dict[int, list[cad.Held]] = defaultdict(list)
     # the month as text ("2026-03", a native substring on both databases) rather than
     # TruncMonth, which SQLite computes in a Python callback per row
-    rows = (
+    grouped = (
         _held(user, root_path=root.path, year=year, today=today)
         .annotate(month=Substr(Cast("date", CharField()), 1, 7))
         .values_list("org_id", "kind", "body__kind", "led", "month")
         .annotate(n=Count("id"))
     )
+    # tens of thousands of plain rows: read them straight from the cursor, without Django's
+    # per-value converters (a third of the fetch time on SQLite; every value is already plain)
+    sql, params = grouped.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
     months: dict[str, dt.date] = {}
     for org_id, kind, body_kind, led, month, n in rows:
         day = months.get(month)
