@@ -470,3 +470,18 @@ def test_an_outsider_gets_a_404_for_the_file(cast, client_for, media):
         f"/meetings/{meeting.pk}/attach/", {"file": SimpleUploadedFile("x.txt", b"x")}
     )
     assert r.status_code == 404 and MeetingFile.objects.count() == 1
+
+
+def test_the_list_shows_leave_waiting_for_a_decision(cast, client):
+    import datetime as dt
+
+    from dangjian.meetings import services as meeting_services
+    from tests.meetings.factories import make_meeting
+
+    soon = make_meeting(org=cast.branch_a, date=dt.date.today() + dt.timedelta(days=5))
+    meeting_services.leave_request(
+        meeting=soon, member=cast.member_a, reason="出差", acting_user=cast.member_user
+    )
+    client.force_login(cast.comm_a_sec)
+    text = client.get("/meetings/").content.decode()
+    assert "1 人请假待批" in text

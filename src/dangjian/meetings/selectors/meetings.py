@@ -11,7 +11,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from dangjian.core import rules
@@ -54,6 +54,14 @@ def with_counts(qs: QuerySet[Meeting]) -> QuerySet[Meeting]:
         n_excused=Count("attendance", filter=Q(attendance__status=E)),
         n_absent=Count("attendance", filter=Q(attendance__status=A)),
         n_expected=Count("attendance"),
+        # a subquery, not a second join: joining leave rows too would multiply the counts above
+        n_leave_pending=Subquery(
+            LeaveRequest.objects.filter(meeting=OuterRef("pk"), state=LeaveState.PENDING)
+            .order_by()
+            .values("meeting")
+            .annotate(c=Count("id"))
+            .values("c")[:1]
+        ),
     )
 
 
