@@ -63,7 +63,12 @@ def needs_second_factor(user: Any) -> bool:
 
     from .models import Profile
 
-    required = Profile.objects.filter(user=user, require_2fa=True).exists()
+    # read the profile through the user (cached there), so the page's own use of it — the name
+    # in the header — costs no second query
+    try:
+        required = user.profile.require_2fa
+    except Profile.DoesNotExist:
+        required = False
     return required or user_has_device(user, confirmed=True)
 
 
