@@ -58,6 +58,12 @@ INSTALLED_APPS = [
     "dangjian.members",
     "dangjian.staff",
     "dangjian.meetings",
+    "dangjian.roster",
+    "dangjian.checkin",
+    "dangjian.mobility",
+    "dangjian.development",
+    "dangjian.dues",
+    "dangjian.care",
     "dangjian.demo",
 ]
 

@@ -10,6 +10,12 @@ urlpatterns = [
     path("orgs/", include("dangjian.orgs.urls")),
     path("members/", include("dangjian.members.urls")),
     path("meetings/", include("dangjian.meetings.urls")),
+    path("roster/", include("dangjian.roster.urls")),
+    path("checkin/", include("dangjian.checkin.urls")),
+    path("mobility/", include("dangjian.mobility.urls")),
+    path("development/", include("dangjian.development.urls")),
+    path("dues/", include("dangjian.dues.urls")),
+    path("care/", include("dangjian.care.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MobilityConfig(AppConfig):
+    name = "dangjian.mobility"
+    verbose_name = "流动党员"
