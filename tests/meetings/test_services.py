@@ -178,3 +178,13 @@ def test_a_council_meeting_needs_its_body_and_a_body_of_its_own_org(cast):
     body_b = make_body(org=cast.comm_b)
     with pytest.raises(ValidationError, match="不属于本组织"):
         make_meeting(org=cast.comm_a, kind=MeetingKind.COUNCIL, body=body_b)
+
+
+def test_a_member_with_a_history_of_meetings_is_listed_once(cast):
+    from dangjian.meetings.selectors.attendees import expected_for
+
+    for day in (1, 2, 3):
+        m = make_meeting(org=cast.branch_a, date=dt.date(2026, 3, day))
+        services.attendance_record(meeting=m, marks=[], acting_user=None)
+    ids = list(expected_for(m).members.values_list("pk", flat=True))
+    assert ids == [cast.member_a.pk]

@@ -11,7 +11,7 @@ from dangjian.core.access import subtree_q
 from dangjian.members.models import Member, State
 from dangjian.orgs.models import Office, Organisation, OrgKind
 
-from ..models import Meeting, MeetingKind, Seat
+from ..models import Attendance, Meeting, MeetingKind, Seat, StudyGroup
 
 #: Meetings with no attendance list (a leader's supervision visit records the leaders instead).
 NO_LIST_KINDS = (MeetingKind.LEADER_VISIT,)
@@ -42,16 +42,17 @@ def expected_for(meeting: Meeting) -> Expected:
     kind = meeting.kind
     if kind in NO_LIST_KINDS:
         return Expected()
+    # Those already recorded, as a subquery: an OR across a join to the attendance rows would
+    # defeat the indexes (PostgreSQL then reads every attendance row for every meeting) and
+    # repeat each member once per attendance row.
+    recorded = Attendance.objects.filter(meeting_id=meeting.pk)
     if kind == MeetingKind.COUNCIL and meeting.body.has_unit_seats:
-        recorded = Q(attendance__meeting=meeting)
-        return Expected(
-            seats=(
-                seats_on(body_id=meeting.body_id, on=meeting.date) | Seat.objects.filter(recorded)
-            )
-            .distinct()
-            .order_by("name", "id")
+        on_date = seats_on(body_id=meeting.body_id, on=meeting.date).values("pk")
+        seats = Seat.objects.filter(
+            Q(pk__in=on_date) | Q(pk__in=recorded.filter(seat__isnull=False).values("seat_id"))
         )
-    already = Q(attendance__meeting=meeting)
+        return Expected(seats=seats.order_by("name", "id"))
+    already = Q(pk__in=recorded.filter(member__isnull=False).values("member_id"))
     if kind == MeetingKind.BRANCH_COMMITTEE:
         holders = Office.objects.filter(
             org_id=meeting.org_id,
@@ -61,14 +62,15 @@ def expected_for(meeting: Meeting) -> Expected:
         ).filter(Q(left_on__isnull=True) | Q(left_on__gt=meeting.date))
         who = Q(pk__in=holders.values("member_id"))
     elif kind == MeetingKind.STUDY:
-        who = Q(study_groups=meeting.study_group_id)
+        in_group = StudyGroup.members.through.objects.filter(studygroup_id=meeting.study_group_id)
+        who = Q(pk__in=in_group.values("member_id"))
     elif meeting.org.kind == OrgKind.GROUP and meeting.org.parent_id:
         who = group_members_q(meeting.org)
     else:
         # the organisation's own members and those of its groups below
         who = subtree_q("org__path", meeting.org.path)
     members = Member.objects.filter((who & Q(state=State.ACTIVE)) | already)
-    return Expected(members=members.distinct().order_by("name", "id"))
+    return Expected(members=members.order_by("name", "id"))
 
 
 def group_members_q(group: Organisation) -> Q:
