@@ -304,6 +304,7 @@ RULES: tuple[Rule, ...] = (
         f"{DEV_RULES} 第十七条",
         "发展对象集中培训时间一般不少于 3 天（或不少于 24 个学时）。",
         "members",
+        "block",
     ),
     _r(
         "dev.approval",
@@ -322,6 +323,7 @@ RULES: tuple[Rule, ...] = (
         f"{CONSTITUTION} 第七条",
         "预备期为一年，自支部大会通过之日算起；届满按期讨论转正。",
         "members",
+        "block",
     ),
     _r(
         "dev.probation_extension",
@@ -331,6 +333,7 @@ RULES: tuple[Rule, ...] = (
         f"{CONSTITUTION} 第七条",
         "需要继续考察的，可以延长预备期，但不能少于半年，最长不超过一年。",
         "members",
+        "block",
     ),
     # --- §4 councils -------------------------------------------------------------------------------
     _r(
