@@ -21,6 +21,7 @@ def make_candidate(
     birth_date: dt.date | None = None,
     gender: str | None = None,
     approved: bool = True,
+    talk: bool = True,
     user=None,
 ) -> Candidate:
     """A person who applied on ``applied_on`` and took every step on time up to ``upto``:
@@ -45,7 +46,8 @@ def make_candidate(
         c = services.candidate_record(candidate=c, step=step, date=day, acting_user=user, **kw)
         c = c.candidate
 
-    rec(Step.TALKED, applied_on + dt.timedelta(days=10), talked_by="王书记")
+    if talk:
+        rec(Step.TALKED, applied_on + dt.timedelta(days=10), talked_by="王书记")
     if target >= 1:
         rec(Step.ACTIVIST, applied_on + dt.timedelta(days=50))
     if target >= 2:

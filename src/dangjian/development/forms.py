@@ -112,7 +112,7 @@ class StepForm(StyledForm):
     days = forms.IntegerField(label=gettext_lazy("培训天数"), min_value=0, required=False)
     hours = forms.IntegerField(label=gettext_lazy("培训学时"), min_value=0, required=False)
     conclusion = forms.CharField(
-        label=gettext_lazy("政审结论"), max_length=200, required=False, initial=_("合格")
+        label=gettext_lazy("政审结论"), max_length=200, required=False, initial=gettext_lazy("合格")
     )
     notice_to = date_field(gettext_lazy("公示结束日期"), required=False)
     approved_by = forms.ModelChoiceField(

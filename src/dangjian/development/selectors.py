@@ -128,15 +128,18 @@ def timeline(*, candidate: Candidate) -> QuerySet[StageEvent]:
 
 
 def meetings_for(*, user: Any, candidate: Candidate, step: str) -> QuerySet[Meeting]:
-    """Meetings of the developing organisation of the kind that decides ``step``, newest first."""
+    """Meetings of the developing organisation of the kind that decides ``step``, newest first.
+    (Not sliced: the form validates the chosen one against this queryset.)"""
     kinds = MEETING_KINDS.get(step)
     if not kinds:
         return Meeting.objects.none()
     return (
         Meeting.objects.visible_to(user)
         .held()
-        .filter(org=candidate.org, kind__in=kinds, date__lte=today())
-        .order_by("-date", "-id")[:60]
+        # since the application: nothing earlier can have decided a step of this person
+        .filter(org=candidate.org, kind__in=kinds, date__gte=candidate.applied_on)
+        .filter(date__lte=today())
+        .order_by("-date", "-id")
     )
 
 
@@ -146,7 +149,7 @@ def introducer_choices(*, user: Any, candidate: Candidate) -> QuerySet[Member]:
     return (
         Member.objects.visible_to(user)
         .filter(subtree_q("org__path", top.path), status=Status.FULL, state=State.ACTIVE)
-        .order_by("name", "id")[:500]
+        .order_by("name", "id")
     )
 
 

@@ -231,7 +231,7 @@ def _check_meeting(
 
 
 def _introducer(
-    member: Member | None, name: str, which: str, candidate: Candidate
+    member: Member | None, name: str, which: str
 ) -> tuple[list[Finding], Member | None, str]:
     name = (name or "").strip()
     if member is None and not name:
@@ -285,10 +285,10 @@ def _step_checks(
         changes = {"candidate_on": date, "candidate_meeting": d.get("meeting")}
     elif step == Step.INTRODUCERS:
         f1, m1, n1 = _introducer(
-            d.get("introducer_1"), d.get("introducer_1_name", ""), _("第一位入党介绍人"), c
+            d.get("introducer_1"), d.get("introducer_1_name", ""), _("第一位入党介绍人")
         )
         f2, m2, n2 = _introducer(
-            d.get("introducer_2"), d.get("introducer_2_name", ""), _("第二位入党介绍人"), c
+            d.get("introducer_2"), d.get("introducer_2_name", ""), _("第二位入党介绍人")
         )
         f += f1 + f2
         if n1 and n2 and ((m1 and m2 and m1.pk == m2.pk) or (not m1 and not m2 and n1 == n2)):
