@@ -148,7 +148,7 @@ def test_becoming_a_candidate_one_day_short_of_a_year_is_blocked(r):
         activist_on=D(2024, 3, 1), candidate_on=D(2025, 2, 28), r=r
     )
     assert levels(found) == [BLOCK]
-    assert "2025年3月1日 起才能列为发展对象" in found[0].message
+    assert "2025年3月1日起才能列为发展对象" in found[0].message
 
 
 def test_an_activist_of_29_february_may_become_a_candidate_on_28_february(r):
@@ -232,7 +232,7 @@ def test_full_membership_the_day_before_the_anniversary_is_blocked(r):
         admitted_on=D(2024, 5, 10), full_on=D(2025, 5, 9), extended_until=None, r=r
     )
     assert levels(found) == [BLOCK] and found[0].rule == "dev.probation"
-    assert "2025年5月10日 起才能讨论转正" in found[0].message
+    assert "2025年5月10日起才能讨论转正" in found[0].message
 
 
 def test_a_probation_from_29_february_ends_on_28_february(r):

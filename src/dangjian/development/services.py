@@ -391,7 +391,7 @@ def _step_checks(
             f.append(
                 Finding(
                     r.probation_level,
-                    _("预备期 %(d)s 才满，届满时才能讨论延长预备期。")
+                    _("预备期 %(d)s才满，届满时才能讨论延长预备期。")
                     % {"d": timing.cn_date(anniversary)},
                     "dev.probation",
                 )

@@ -132,7 +132,7 @@ def check_age(*, birth_date: dt.date, applied_on: dt.date, r: DevRules) -> list[
     return [
         Finding(
             r.min_age_level,
-            _("申请入党时未满 %(n)d 周岁（%(d)s 才满 %(n)d 周岁），不能受理入党申请。")
+            _("申请入党时未满 %(n)d 周岁（%(d)s才满 %(n)d 周岁），不能受理入党申请。")
             % {"n": r.min_age, "d": cn_date(of_age)},
             "dev.min_age",
         )
@@ -153,7 +153,7 @@ def check_talk(*, applied_on: dt.date, talked_on: dt.date, r: DevRules) -> list[
         Finding(
             r.talk_level,
             _(
-                "谈话晚于规定：收到入党申请书后应在 %(n)d 天内谈话（%(d)s 前），实际晚了 %(late)d 天。"
+                "谈话晚于规定：收到入党申请书后应在 %(n)d 天内谈话（%(d)s前），实际晚了 %(late)d 天。"
             )
             % {"n": r.talk_days, "d": cn_date(due), "late": (talked_on - due).days},
             "dev.applicant_talk",
@@ -176,7 +176,7 @@ def check_activist_period(
     return [
         Finding(
             r.activist_level,
-            _("入党积极分子培养教育不满 %(n)d 年（%(a)s 列为积极分子），%(d)s 起才能列为发展对象。")
+            _("入党积极分子培养教育不满 %(n)d 年（%(a)s 列为积极分子），%(d)s起才能列为发展对象。")
             % {"n": r.activist_years, "a": cn_date(activist_on), "d": cn_date(first)},
             "dev.activist_period",
         )
@@ -254,7 +254,7 @@ def check_approval(*, admitted_on: dt.date, approved_on: dt.date, r: DevRules) -
         return [
             Finding(
                 r.approval_level,
-                _("审批晚于规定：应在支部大会通过后 %(n)d 个月内（%(d)s 前）审批。")
+                _("审批晚于规定：应在支部大会通过后 %(n)d 个月内（%(d)s前）审批。")
                 % {"n": r.approval_months, "d": cn_date(due)},
                 "dev.approval",
             )
@@ -288,7 +288,7 @@ def check_full(
             return [
                 Finding(
                     INFO,
-                    _("预备期已于 %(d)s 届满，转正讨论晚了 %(n)d 天。")
+                    _("预备期已于 %(d)s届满，转正讨论晚了 %(n)d 天。")
                     % {"d": cn_date(ends), "n": (full_on - ends).days},
                     "dev.probation",
                 )
@@ -300,7 +300,7 @@ def check_full(
     return [
         Finding(
             r.probation_level,
-            _("%(what)s还没有满，%(d)s 起才能讨论转正。") % {"what": what, "d": cn_date(ends)},
+            _("%(what)s还没有满，%(d)s起才能讨论转正。") % {"what": what, "d": cn_date(ends)},
             "dev.probation",
         )
     ]
