@@ -239,3 +239,12 @@ def test_its_organisations_show_red_amber_and_green_and_members_drifted_away(cou
     assert all(rollup.totals[light] > 0 for light in ("red", "amber", "green")), rollup.totals
     listed = no_life_list(user=admin, org=county, today=today).rows
     assert listed, "the red branches' drifting members are on the six-month list"
+
+
+def test_it_has_people_on_the_way_in_at_several_stages(county):
+    from dangjian.development.models import Candidate
+
+    stages = set(
+        Candidate.objects.filter(org__path__startswith=county.path).values_list("stage", flat=True)
+    )
+    assert {"applicant", "activist"} <= stages
