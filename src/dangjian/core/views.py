@@ -7,14 +7,18 @@ from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
 from . import rules
 from .access import scope_for
 from .selectors import audit_visible
+from .todos import todos_for
 
 PAGE_SIZE = 50
+#: How many of a user's organisations get their 待办 items on the home page.
+TODO_CARDS = 3
 
 
 @require_GET
@@ -49,6 +53,7 @@ def home(request: HttpRequest) -> HttpResponse:
     from dangjian.orgs.selectors import coverage_for, org_roots_for, org_summaries, warnings_in
 
     roots = org_roots_for(user=request.user)
+    today = timezone.localdate()
     summaries = org_summaries(orgs=roots)
     cards = [
         {
@@ -56,8 +61,12 @@ def home(request: HttpRequest) -> HttpResponse:
             "counts": summaries.get(org.pk, {}),
             "coverage": coverage_for(user=request.user, org=org, gaps=False),
             "warnings": len(warnings_in(user=request.user, org=org)),
+            # what is due, for the first few (a user holds a handful of grants at most)
+            "todos": todos_for(user=request.user, org=org, today=today) if i < TODO_CARDS else None,
         }
-        for org in roots[:12]  # a user holds a handful of grants; the tree page lists the rest
+        for i, org in enumerate(
+            roots[:12]
+        )  # a user holds a handful of grants; the tree page lists the rest
     ]
     return render(request, "core/home.html", {"cards": cards, "more": len(roots) > 12})
 
