@@ -14,6 +14,7 @@ pytestmark = pytest.mark.browser
 def test_a_community_secretary_sees_the_uncovered_corridor(cast, live_server, page):
     org_cover_places(org=cast.branch_a, places=[cast.building_a], acting_user=None)
     login(page, live_server, "comm_a_sec")
+    page.click("nav >> text=组织体系")  # the menu opens (Bootstrap's script, served locally)
     page.click("nav >> text=覆盖情况")
     page.wait_for_url("**/orgs/coverage/")
     gaps = page.locator("#uncovered-corridors")

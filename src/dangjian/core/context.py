@@ -5,8 +5,36 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
 
 from .access import scope_for
+
+#: The member-management menu of a secretary, after 党员信息库 (URL name, label).
+MEMBER_LINKS = (
+    ("roster:upload", _("名册导入")),
+    ("checkin:list", _("在职党员报到")),
+    ("mobility:list", _("流动党员")),
+    ("dues:home", _("党费收缴")),
+    ("care:home", _("关爱帮扶")),
+)
+
+#: A member's own pages, before 我的档案.
+MINE_LINKS = (
+    ("checkin:mine", _("到社区报到")),
+    ("dues:mine", _("我的党费")),
+)
+
+
+def _links(names: tuple[tuple[str, Any], ...]) -> list[dict[str, Any]]:
+    """The links whose page exists (a part still being built is left out of the menu)."""
+    out = []
+    for name, label in names:
+        try:
+            out.append({"url": reverse(name), "label": label})
+        except NoReverseMatch:
+            continue
+    return out
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
@@ -14,4 +42,9 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     scope = scope_for(user)
-    return {"scope": scope, "is_staff_role": scope.is_staff_role}
+    return {
+        "scope": scope,
+        "is_staff_role": scope.is_staff_role,
+        "nav_members": _links(MEMBER_LINKS) if scope.is_staff_role else [],
+        "nav_mine": _links(MINE_LINKS) if scope.member_id else [],
+    }
