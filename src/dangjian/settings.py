@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "dangjian.development",
     "dangjian.dues",
     "dangjian.care",
+    "dangjian.commitments",
     "dangjian.demo",
 ]
 
