@@ -10,7 +10,8 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from dangjian.commitments import services
-from dangjian.commitments.models import Commitment, State, Step
+from dangjian.commitments.models import Commitment, Rating, State, Step
+from dangjian.commitments.services_rating import rate
 from dangjian.core.services import ConflictError
 
 from .factories import branch_meeting, draft, put_in
@@ -40,13 +41,13 @@ WHO = {
 USERS = ("member_user", "branch_sec", "comm_a_sec", "street_sec", "admin", "comm_b_sec", "outsider")
 
 
-def _args(cast, action):
+def _args(cast, action, c):
     if action == "deliberate":
         return {"meeting": branch_meeting(cast)}
     if action.startswith("return_"):
         return {"reason": "承诺内容过于笼统，请写明每月次数。"}
-    if action == "conclude":
-        return {"score": Decimal("88.5"), "grade": "合格"}
+    if action == "conclude":  # the organisation's rating comes first
+        Rating.objects.get_or_create(commitment=c, tier="org", defaults={"score": 85})
     return {}
 
 
@@ -58,7 +59,7 @@ def _step(cast, c, action, user, **kw):
         acting_user=getattr(cast, user),
         expected_version=c.version,
         today=today,
-        **{**_args(cast, action), **kw},
+        **{**_args(cast, action, c), **kw},
     )
 
 
@@ -99,8 +100,11 @@ def test_the_whole_way_from_draft_to_grade(cast):
     c = _step(cast, c, "approve", "comm_a_sec")
     assert c.state == State.PUBLISHED and c.published_on == TODAY  # 示诺 follows by itself
     c = _step(cast, c, "open_evaluation", "branch_sec")
+    rate(c, tier="self", acting_user=cast.member_user, score=95)
+    rate(c, tier="org", acting_user=cast.branch_sec, score="86")
     c = _step(cast, c, "conclude", "branch_sec")
-    assert (c.state, c.grade) == (State.EVALUATED, "合格")
+    # self 95 × 0.1 and organisation 86 × 0.3, scaled to the two tiers present: 88.25 → 88.3
+    assert (c.state, c.score, c.grade) == (State.EVALUATED, Decimal("88.3"), "合格")
     steps = list(Step.objects.filter(commitment=c).values_list("action", "actor__username"))
     assert steps == [
         ("apply", "member_a"),
@@ -110,6 +114,15 @@ def test_the_whole_way_from_draft_to_grade(cast):
         ("open_evaluation", "branch_a_sec"),
         ("conclude", "branch_a_sec"),
     ]
+
+
+def test_no_grade_before_the_organisation_has_rated(cast):
+    c = put_in(draft(cast), State.EVALUATING)
+    with pytest.raises(ValidationError, match="组织评定"):
+        services.take_step(
+            c, action="conclude", acting_user=cast.branch_sec, expected_version=c.version
+        )
+    assert Commitment.objects.get(pk=c.pk).state == State.EVALUATING
 
 
 def test_publication_is_nobodys_step(cast):

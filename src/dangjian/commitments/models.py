@@ -215,3 +215,61 @@ class Evidence(models.Model):
 
     def audit_scope_path(self) -> str:
         return self.commitment.org.path
+
+
+class Tier(models.TextChoices):
+    SELF = "self", _("本人自评")
+    PEER = "peer", _("党员互评")
+    RESIDENT = "resident", _("居民评议")
+    ORG = "org", _("组织评定")
+
+
+class RatingQuerySet(ScopedQuerySet):
+    scope_path = "commitment__org__path"
+    self_lookup = "commitment__member_id"
+
+
+class Rating(models.Model):
+    """One rating of a commitment out of 100. One per member and tier (self, fellow member),
+    one per resident (identified by a keyed hash of their phone number — never the number),
+    one by the organisation."""
+
+    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="ratings")
+    tier = models.CharField(_("评价层级"), max_length=8, choices=Tier.choices)
+    score = models.PositiveSmallIntegerField(_("分数"))
+    comment = models.CharField(_("评语"), max_length=300, blank=True)
+    rater_member = models.ForeignKey(
+        "members.Member", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rater_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    resident_key = models.CharField(max_length=64, blank=True, editable=False)
+    at = models.DateTimeField(_("时间"), auto_now_add=True)
+
+    objects = RatingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["tier", "at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(score__lte=100), name="rating_at_most_100"),
+            models.UniqueConstraint(
+                fields=["commitment", "tier", "rater_member"],
+                condition=models.Q(tier__in=["self", "peer"]),
+                name="rating_once_per_member",
+            ),
+            models.UniqueConstraint(
+                fields=["commitment", "resident_key"],
+                condition=models.Q(tier="resident"),
+                name="rating_once_per_resident",
+            ),
+            models.UniqueConstraint(
+                fields=["commitment"], condition=models.Q(tier="org"), name="rating_once_by_org"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_tier_display()} {self.score}"
+
+    def audit_scope_path(self) -> str:
+        return self.commitment.org.path

@@ -153,8 +153,6 @@ def take_step(
     today: dt.date | None = None,
     meeting: Meeting | None = None,
     reason: str = "",
-    score: Any = None,
-    grade: str = "",
 ) -> Commitment:
     """Take one step of the workflow as ``acting_user``. Refused — nothing written — when the
     step is not this commitment's turn, not this user's step, or someone acted first."""
@@ -179,7 +177,7 @@ def take_step(
     elif action.startswith("return_"):
         kwargs["reason"] = _check_reason(reason)
     elif action == "conclude":
-        kwargs.update(score=score, grade=grade)
+        kwargs.update(_conclusion(c))
     before, version, from_state = audit.snapshot(c), c.version, c.state
     method(**kwargs)
     _save(c, before=before, version=version, acting_user=acting_user)
@@ -196,6 +194,16 @@ def take_step(
     if c.state == State.APPROVED:
         _publish(c, today=today)
     return c
+
+
+def _conclusion(c: Commitment) -> dict[str, Any]:
+    from .models import Tier
+    from .services_rating import result_for
+
+    if not c.ratings.filter(tier=Tier.ORG).exists():
+        raise ValidationError(_("请先由组织作出评定（组织评定），再评定等次。"))
+    result = result_for(c)
+    return {"score": result.score, "grade": result.grade}
 
 
 def _publish(c: Commitment, *, today: dt.date) -> None:
