@@ -87,3 +87,21 @@ class StyledForm(forms.Form):
     def add_error(self, field: str | None, error: Any) -> None:
         super().add_error(field, error)
         self.mark_errors()
+
+
+def org_options(user: Any, selected: int | None) -> str:
+    """``<option>``s of the organisations a user may filter a list by, indented by depth."""
+    from django.utils.html import format_html_join
+
+    from dangjian.members.selectors import org_choices
+
+    rows = org_choices(user=user, selected=selected)
+    base = min((r[2] for r in rows), default=0)
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}{}</option>',
+        (
+            (pk, " selected" if pk == selected else "", "\u3000" * (depth - base), name)
+            for pk, name, depth, _path in rows
+        ),
+    )

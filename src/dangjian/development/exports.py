@@ -3,17 +3,12 @@ exported masked; the full number is only ever shown through the logged reveal.""
 
 from __future__ import annotations
 
-import datetime as dt
-import tempfile
 from collections.abc import Iterable
 from typing import IO, Any
 
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
-from openpyxl.utils import get_column_letter
 
+from dangjian.core.xlsx import write_table
 from dangjian.members.models import Education, Gender
 
 from .selectors import Row
@@ -95,35 +90,4 @@ def ledger_rows(rows: Iterable[Row]) -> Iterable[list[Any]]:
 
 
 def write_xlsx(*, title: str, rows: Iterable[list[Any]]) -> tuple[IO[bytes], int]:
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(_("发展党员工作台帐"))
-    cols = headers()
-    for i, (_text, width) in enumerate(cols, start=1):
-        ws.column_dimensions[get_column_letter(i)].width = width
-    ws.freeze_panes = "B3"
-    head = WriteOnlyCell(ws, value=title)
-    head.font = Font(bold=True, size=14)
-    ws.append([head])
-    header_cells = []
-    for text, _width in cols:
-        cell = WriteOnlyCell(ws, value=text)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(horizontal="center", wrap_text=True)
-        header_cells.append(cell)
-    ws.append(header_cells)
-    count = 0
-    for row in rows:
-        cells: list[Any] = []
-        for value in row:
-            if isinstance(value, dt.date):
-                cell = WriteOnlyCell(ws, value=value)
-                cell.number_format = "yyyy-mm-dd"
-                cells.append(cell)
-            else:
-                cells.append(value if value not in (None, "") else None)
-        ws.append(cells)
-        count += 1
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    wb.save(out)
-    out.seek(0)
-    return out, count
+    return write_table(sheet=_("发展党员工作台帐"), title=title, columns=headers(), rows=rows)

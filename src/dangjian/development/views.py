@@ -12,15 +12,14 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.html import format_html, format_html_join
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
-from dangjian.core.forms import add_service_errors
+from dangjian.core.forms import add_service_errors, org_options
 from dangjian.core.models import AuditEntry
-from dangjian.members import selectors as member_selectors
 from dangjian.orgs.models import Organisation
 
 from . import exports, selectors, services, timing
@@ -53,19 +52,6 @@ def _filters(request: HttpRequest) -> dict[str, Any]:
         "q": request.GET.get("q", "").strip(),
         "overdue": request.GET.get("overdue") == "1",
     }
-
-
-def _org_options(user: Any, selected: int | None) -> str:
-    rows = member_selectors.org_choices(user=user, selected=selected)
-    base = min((r[2] for r in rows), default=0)
-    return format_html_join(
-        "",
-        '<option value="{}"{}>{}{}</option>',
-        (
-            (pk, " selected" if pk == selected else "", "\u3000" * (depth - base), name)
-            for pk, name, depth, _path in rows
-        ),
-    )
 
 
 @login_required
@@ -107,7 +93,7 @@ def pipeline(request: HttpRequest) -> HttpResponse:
             "columns": columns,
             "filters": f,
             "counts": counts,
-            "org_options": _org_options(request.user, f["org"].pk if f["org"] else None),
+            "org_options": org_options(request.user, f["org"].pk if f["org"] else None),
             "stages": Stage.choices,
             "can_create": scope.everything or bool(scope.change_paths),
         },
