@@ -166,6 +166,19 @@ LAUNCH_ARGS = [
 ]
 
 
+@pytest.fixture
+def client_for(db):
+    """``client_for(user)``: a test client logged in as ``user``."""
+    from django.test import Client
+
+    def make(user) -> Client:
+        c = Client()
+        c.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        return c
+
+    return make
+
+
 @pytest.fixture(scope="session")
 def browser():
     """A real headless Chromium (Debian's). Missing browser: skip locally, fail in CI."""

@@ -16,6 +16,7 @@ urlpatterns = [
     path("development/", include("dangjian.development.urls")),
     path("dues/", include("dangjian.dues.urls")),
     path("care/", include("dangjian.care.urls")),
+    path("commitments/", include("dangjian.commitments.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

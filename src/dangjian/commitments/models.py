@@ -14,7 +14,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import FSMField, transition
 
-from dangjian.core.access import ScopedQuerySet
+from dangjian.core.access import VIEW, ScopedQuerySet, scope_for
 from dangjian.core.models import Versioned
 
 from . import workflow as who
@@ -40,8 +40,18 @@ PUBLIC_STATES = (State.PUBLISHED, State.EVALUATING, State.EVALUATED)
 
 
 class CommitmentQuerySet(ScopedQuerySet):
+    """Secretaries see their subtree's commitments and a member their own; a member also sees
+    their branch's commitments once they are on public display (to rate a fellow member's)."""
+
     scope_path = "org__path"
     self_lookup = "member_id"
+
+    def _restrict(self, user, action):  # noqa: ANN001, ANN202 - see ScopedQuerySet
+        base = super()._restrict(user, action)
+        scope = scope_for(user)
+        if action != VIEW or scope.everything or not scope.member_org_path:
+            return base
+        return base | self.filter(org__path=scope.member_org_path, state__in=PUBLIC_STATES)
 
 
 class Commitment(Versioned):

@@ -17,12 +17,14 @@ MEMBER_LINKS = (
     ("mobility:list", _("流动党员")),
     ("dues:home", _("党费收缴")),
     ("care:home", _("关爱帮扶")),
+    ("commitments:list", _("党员承诺")),
 )
 
 #: A member's own pages, before 我的档案.
 MINE_LINKS = (
     ("checkin:mine", _("到社区报到")),
     ("dues:mine", _("我的党费")),
+    ("commitments:mine", _("我的承诺")),
 )
 
 

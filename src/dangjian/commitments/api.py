@@ -1,0 +1,231 @@
+"""API: 党员承诺 — list, one commitment with its steps, drafting, taking a step, rating. The
+same selectors and services as the pages: what a page refuses, the API refuses (400, the same
+Chinese message; 403 when it is not the caller's step); what the caller may not see is 404."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.errors import HttpError
+from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.responses import Status
+
+from dangjian.core.access import get_visible_or_404
+from dangjian.members.models import Member
+from dangjian.orgs.models import Organisation
+
+from . import selectors, services, services_rating
+from .models import Commitment
+
+router = Router(tags=["党员承诺"])
+
+
+class ErrorOut(Schema):
+    detail: str
+    errors: dict[str, list[str]] = {}
+
+
+class CommitmentOut(Schema):
+    id: int
+    version: int
+    year: int
+    member_id: int
+    member_name: str
+    org_id: int
+    org_name: str
+    kind: str
+    title: str
+    state: str
+    state_label: str
+    grade: str
+    score: Decimal | None
+
+    # the list gives Commitment rows, the detail a dict already holding these
+    @staticmethod
+    def resolve_member_name(obj: Any) -> str:
+        return obj["member_name"] if isinstance(obj, dict) else obj.member.name
+
+    @staticmethod
+    def resolve_org_name(obj: Any) -> str:
+        return obj["org_name"] if isinstance(obj, dict) else obj.org.name
+
+    @staticmethod
+    def resolve_state_label(obj: Any) -> str:
+        return obj["state_label"] if isinstance(obj, dict) else str(obj.get_state_display())
+
+
+class StepOut(Schema):
+    action: str
+    on: dt.date
+    to_state: str
+    reason: str
+    meeting_id: int | None
+
+
+class CommitmentDetailOut(CommitmentOut):
+    content: str
+    measures: str
+    meeting_id: int | None
+    published_on: dt.date | None
+    return_reason: str
+    steps_allowed: list[str]
+    steps: list[StepOut]
+
+
+class DraftIn(Schema):
+    member_id: int | None = None
+    kind: str = ""
+    title: str = ""
+    content: str = ""
+    measures: str = ""
+    year: int | None = None
+
+
+class StepIn(Schema):
+    action: str
+    version: int | None = None
+    meeting_id: int | None = None
+    reason: str = ""
+
+
+class RatingIn(Schema):
+    tier: str
+    score: int | str | None = None
+    comment: str = ""
+
+
+def _errors(exc: ValidationError) -> Status:
+    if hasattr(exc, "error_dict"):
+        errors = {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+    else:
+        errors = {"__all__": [str(m) for m in exc.messages]}
+    return Status(400, {"detail": next(iter(errors.values()))[0], "errors": errors})
+
+
+def _get(request: HttpRequest, pk: int, action: str = "view") -> Commitment:
+    try:
+        return selectors.commitment_for(user=request.auth, pk=pk, action=action)
+    except Http404:
+        raise HttpError(404, _("未找到该承诺，或您无权查看。")) from None
+
+
+def _detail(request: HttpRequest, c: Commitment) -> dict[str, Any]:
+    out = {f: getattr(c, f) for f in ("id", "version", "year", "member_id", "org_id", "kind")}
+    out.update(
+        title=c.title,
+        state=c.state,
+        grade=c.grade,
+        score=c.score,
+        member_name=c.member.name,
+        org_name=c.org.name,
+        state_label=str(c.get_state_display()),
+    )
+    out.update(
+        content=c.content,
+        measures=c.measures,
+        meeting_id=c.meeting_id,
+        published_on=c.published_on,
+        return_reason=c.return_reason,
+        steps_allowed=[a for a, _l in selectors.actions_for(c, request.auth)],
+        steps=list(c.steps.all()),
+    )
+    return out
+
+
+@router.get("/", response=list[CommitmentOut])
+@paginate(LimitOffsetPagination)
+def list_commitments(
+    request: HttpRequest,
+    org: int | None = None,
+    year: int | None = None,
+    state: str = "",
+    kind: str = "",
+    q: str = "",
+):
+    """党员承诺名单（可按组织、年度、环节、类型、姓名筛选）。"""
+    org_obj = None
+    if org is not None:
+        org_obj = Organisation.objects.visible_to(request.auth).filter(pk=org).first()
+        if org_obj is None:
+            raise HttpError(404, _("未找到该党组织，或您无权查看。"))
+    return selectors.commitments_visible(
+        user=request.auth, org=org_obj, year=year, state=state, kind=kind, q=q
+    )
+
+
+@router.get("/{int:pk}", response={200: CommitmentDetailOut, 404: ErrorOut})
+def get_commitment(request: HttpRequest, pk: int):
+    """一条承诺：内容、所处环节、办理经过、当前用户可办理的环节。"""
+    return _detail(request, _get(request, pk))
+
+
+@router.post("/", response={201: CommitmentDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+def draft_commitment(request: HttpRequest, payload: DraftIn):
+    """填写承诺草稿：党员本人（不传 member_id）或所在支部代填。"""
+    from dangjian.core.access import scope_for
+
+    member_id = payload.member_id or scope_for(request.auth).member_id
+    try:
+        member = get_visible_or_404(Member.objects.all(), request.auth, pk=member_id or 0)
+    except Http404:
+        raise HttpError(404, _("未找到该党员，或您无权查看。")) from None
+    data = payload.dict(exclude={"member_id"})
+    try:
+        c = services.commitment_draft(acting_user=request.auth, member=member, **data)
+    except ValidationError as exc:
+        return _errors(exc)
+    except PermissionDenied as exc:
+        return Status(403, {"detail": str(exc)})
+    return Status(201, _detail(request, _get(request, c.pk)))
+
+
+@router.post(
+    "/{int:pk}/steps",
+    response={201: CommitmentDetailOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+)
+def take_step(request: HttpRequest, pk: int, payload: StepIn):
+    """办理一个环节：apply（申诺）、deliberate（议诺，须 meeting_id）、return_from_deliberation、
+    approve（审诺，随即公开示诺）、return_from_review、open_evaluation、conclude。"""
+    c = _get(request, pk)
+    meeting = None
+    if payload.meeting_id:
+        meeting = c.org.meetings.filter(pk=payload.meeting_id).first()
+    try:
+        services.take_step(
+            c,
+            action=payload.action,
+            acting_user=request.auth,
+            expected_version=payload.version,
+            meeting=meeting,
+            reason=payload.reason,
+        )
+    except ValidationError as exc:
+        return _errors(exc)
+    except PermissionDenied as exc:
+        return Status(403, {"detail": str(exc)})
+    return Status(201, _detail(request, _get(request, pk)))
+
+
+@router.post("/{int:pk}/ratings", response={201: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut})
+def rate(request: HttpRequest, pk: int, payload: RatingIn):
+    """评诺：本人自评（self）、党员互评（peer）、组织评定（org）。每人一次。"""
+    c = _get(request, pk)
+    try:
+        r = services_rating.rate(
+            c,
+            tier=payload.tier,
+            acting_user=request.auth,
+            score=payload.score,
+            comment=payload.comment,
+        )
+    except ValidationError as exc:
+        return _errors(exc)
+    except PermissionDenied as exc:
+        return Status(403, {"detail": str(exc)})
+    return Status(201, {"id": r.pk, "tier": r.tier, "score": r.score})

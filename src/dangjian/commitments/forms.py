@@ -1,0 +1,65 @@
+"""Forms of the commitment pages: large fields, plain words, what was typed kept on error."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from dangjian.core.forms import StyledForm, date_field
+
+from .models import Kind
+
+
+class CommitmentForm(StyledForm):
+    kind = forms.ChoiceField(label=_("承诺类型"), choices=Kind.choices, initial=Kind.DEED)
+    title = forms.CharField(
+        label=_("承诺事项"),
+        max_length=100,
+        error_messages={"required": _("请填写承诺事项。")},
+        help_text=_("一句话说清做什么，例如：每月为独居老人代买药品。"),
+    )
+    content = forms.CharField(
+        label=_("承诺内容"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": _("请填写承诺内容。")},
+    )
+    measures = forms.CharField(
+        label=_("践诺措施"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class DraftForOtherForm(CommitmentForm):
+    """A secretary writes the draft on a member's behalf (the member still submits it)."""
+
+    def __init__(self, *args: Any, members: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields = {
+            "member": forms.ChoiceField(
+                label=_("党员"),
+                choices=[("", "——")] + [(m.pk, f"{m.name}（{m.org.name}）") for m in members],
+            ),
+            **self.fields,
+        }
+        self.fields["member"].widget.attrs["class"] = "form-select form-select-lg"
+
+
+class EvidenceForm(StyledForm):
+    date = date_field(_("日期"))
+    text = forms.CharField(
+        label=_("做了什么"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class RatingForm(StyledForm):
+    score = forms.IntegerField(label=_("分数（0–100）"), min_value=0, max_value=100)
+    comment = forms.CharField(label=_("评语"), required=False, max_length=300)
+
+
+class ResidentRatingForm(RatingForm):
+    phone = forms.CharField(
+        label=_("手机号码"),
+        max_length=20,
+        help_text=_("只用于防止重复评价，系统不保存号码本身。"),
+    )

@@ -1,0 +1,410 @@
+"""Pages of 党员承诺: the branch's list and ledger, one commitment with its steps, the member's
+own (drafted on a phone), and the community's public board. Thin: services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import path
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from dangjian.core import audit
+from dangjian.core.access import CHANGE, get_visible_or_404, scope_for, subtree_q
+from dangjian.core.forms import add_service_errors, org_options
+from dangjian.core.models import AuditEntry
+from dangjian.core.xlsx import write_table
+from dangjian.members.models import Member
+from dangjian.members.models import State as MemberState
+from dangjian.orgs.models import COMMUNITY_KINDS, Organisation
+
+from . import cards, exports, selectors, services, services_evidence, services_rating
+from .evaluation import TIER_LABELS
+from .forms import CommitmentForm, DraftForOtherForm, EvidenceForm, RatingForm
+from .models import Commitment, Kind, State, Tier
+
+PAGE_SIZE = 50
+
+
+def _filters(request: HttpRequest) -> dict[str, Any]:
+    raw = request.GET.get("org", "")
+    org = None
+    if raw:
+        org = get_visible_or_404(
+            Organisation.objects.all(), request.user, pk=raw if raw.isdigit() else 0
+        )
+    year = request.GET.get("year", "")
+    return {
+        "org": org,
+        "year": int(year) if year.isdigit() else timezone.localdate().year,
+        "state": request.GET.get("state", ""),
+        "kind": request.GET.get("kind", ""),
+        "q": request.GET.get("q", "").strip(),
+    }
+
+
+def _qs(request: HttpRequest, f: dict[str, Any]):  # noqa: ANN202
+    return selectors.commitments_visible(
+        user=request.user, org=f["org"], year=f["year"], state=f["state"], kind=f["kind"], q=f["q"]
+    )
+
+
+@login_required
+def commitment_list(request: HttpRequest) -> HttpResponse:
+    """The commitments of the user's branches for a year, with how many are at each step."""
+    f = _filters(request)
+    if not scope_for(request.user).is_staff_role:
+        return redirect("commitments:mine")
+    page = Paginator(_qs(request, f), PAGE_SIZE).get_page(request.GET.get("page"))
+    counts = selectors.state_counts(
+        selectors.commitments_visible(user=request.user, org=f["org"], year=f["year"])
+    )
+    return render(
+        request,
+        "commitments/list.html",
+        {
+            "page": page,
+            "filters": f,
+            "counts": [(s, label, counts.get(s, 0)) for s, label in State.choices],
+            "states": State.choices,
+            "kinds": Kind.choices,
+            "org_options": org_options(request.user, f["org"].pk if f["org"] else None),
+            "can_draft": bool(scope_for(request.user).change_paths) or request.user.is_superuser,
+        },
+    )
+
+
+def _audit_export(request: HttpRequest, f: dict[str, Any], what: str, count: int) -> None:
+    scope = scope_for(request.user)
+    audit.record(
+        action=AuditEntry.Action.EXPORT,
+        obj=None,
+        acting_user=request.user,
+        field=what,
+        changes={"rows": count, "year": f["year"], "org": f["org"].pk if f["org"] else None},
+        scope_path=f["org"].path if f["org"] else (scope.view_paths[0] if scope.view_paths else ""),
+    )
+
+
+@login_required
+def commitment_export(request: HttpRequest) -> FileResponse:
+    """党员承诺台帐 (.xlsx): every commitment of the filtered list, with its step and grade."""
+    f = _filters(request)
+    where = f["org"].name if f["org"] else _("全部")
+    fh, count = write_table(
+        sheet=_("党员承诺台帐"),
+        title=_("%(y)d 年党员承诺台帐（%(w)s）") % {"y": f["year"], "w": where},
+        columns=exports.columns(),
+        rows=exports.rows(_qs(request, f)),
+    )
+    _audit_export(request, f, "commitments.ledger", count)
+    name = _("党员承诺台帐")
+    return FileResponse(fh, as_attachment=True, filename=f"{name}-{f['year']}.xlsx")
+
+
+@login_required
+def commitment_cards(request: HttpRequest) -> FileResponse:
+    """承诺卡 (.docx) of the commitments on display, one card each, for the notice board."""
+    f = _filters(request)
+    qs = _qs(request, f).filter(state__in=(State.PUBLISHED, State.EVALUATING, State.EVALUATED))
+    fh, count = cards.write_cards(qs, year=f["year"])
+    _audit_export(request, f, "commitments.cards", count)
+    name = _("党员承诺卡")
+    return FileResponse(fh, as_attachment=True, filename=f"{name}-{f['year']}.docx")
+
+
+@login_required
+def mine(request: HttpRequest) -> HttpResponse:
+    """A member's own commitments, and the button to write one (made for a phone)."""
+    member_id = scope_for(request.user).member_id
+    if member_id is None:
+        raise Http404
+    rows = Commitment.objects.visible_to(request.user).filter(member_id=member_id)
+    return render(
+        request,
+        "commitments/mine.html",
+        {"rows": rows.select_related("org").order_by("-year", "-pk")[:50]},
+    )
+
+
+def _draftable_members(user: Any):  # noqa: ANN202
+    return (
+        Member.objects.changeable_by(user)
+        .filter(state=MemberState.ACTIVE)
+        .select_related("org")
+        .order_by("org__path", "name")[:500]
+    )
+
+
+@login_required
+def commitment_create(request: HttpRequest) -> HttpResponse:
+    """A member writes their own draft; a secretary may write one for a member of their branch."""
+    scope = scope_for(request.user)
+    for_self = scope.member_id is not None and request.GET.get("for") != "other"
+    if not for_self and not (scope.change_paths or scope.everything):
+        raise Http404
+    members = () if for_self else _draftable_members(request.user)
+    form_class = CommitmentForm if for_self else DraftForOtherForm
+    kwargs = {} if for_self else {"members": members}
+    form = form_class(request.POST or None, **kwargs)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        if for_self:
+            member = Member.objects.get(pk=scope.member_id)
+        else:
+            member = get_visible_or_404(
+                Member.objects.all(), request.user, CHANGE, pk=data.pop("member")
+            )
+        try:
+            c = services.commitment_draft(acting_user=request.user, member=member, **data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("承诺已保存为草稿。确认无误后请点击“提交申诺”。"))
+            return redirect("commitments:detail", pk=c.pk)
+    form.mark_errors()
+    return render(request, "commitments/form.html", {"form": form, "title": _("填写党员承诺")})
+
+
+@login_required
+def commitment_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    c = _acting_or_404(request, pk)
+    form = CommitmentForm(
+        request.POST or None,
+        initial={"kind": c.kind, "title": c.title, "content": c.content, "measures": c.measures},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.commitment_edit(
+                c,
+                acting_user=request.user,
+                expected_version=_version(request),
+                **form.cleaned_data,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc) if isinstance(exc, ValidationError) else form.add_error(
+                None, str(exc)
+            )
+        else:
+            messages.success(request, _("已保存修改。"))
+            return redirect("commitments:detail", pk=c.pk)
+    form.mark_errors()
+    return render(
+        request,
+        "commitments/form.html",
+        {"form": form, "title": _("修改承诺"), "commitment": c, "version": c.version},
+    )
+
+
+def _acting_or_404(request: HttpRequest, pk: int, *, peers: bool = False) -> Commitment:
+    """The commitment, if this user has any part in its steps: the member, whoever may change
+    the branch (or the organisation above it), and — for rating — fellow members. Anyone else,
+    a read-only viewer included, gets the same 404 as for a missing one."""
+    c = selectors.commitment_for(user=request.user, pk=pk)
+    scope = scope_for(request.user)
+    if (
+        scope.member_id == c.member_id
+        or scope.reaches_path(c.org.path, CHANGE)
+        or (peers and scope.member_org_path == c.org.path)
+    ):
+        return c
+    raise Http404
+
+
+def _version(request: HttpRequest) -> int | None:
+    raw = request.POST.get("version", "")
+    return int(raw) if raw.isdigit() else None
+
+
+@login_required
+def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    c = selectors.commitment_for(user=request.user, pk=pk)
+    today = timezone.localdate()
+    actions = selectors.actions_for(c, request.user)
+    scope = scope_for(request.user)
+    is_owner = scope.member_id == c.member_id
+    result = services_rating.result_for(c)
+    rated = (
+        set(c.ratings.filter(rater_member_id=scope.member_id).values_list("tier", flat=True))
+        if scope.member_id
+        else set()
+    )
+    can_rate = []
+    if c.state == State.EVALUATING:
+        if is_owner and Tier.SELF not in rated:
+            can_rate.append((Tier.SELF, TIER_LABELS[Tier.SELF]))
+        if not is_owner and scope.member_org_path == c.org.path and Tier.PEER not in rated:
+            can_rate.append((Tier.PEER, TIER_LABELS[Tier.PEER]))
+        if scope.reaches_path(c.org.path, CHANGE) and not c.ratings.filter(tier=Tier.ORG).exists():
+            can_rate.append((Tier.ORG, TIER_LABELS[Tier.ORG]))
+    return render(
+        request,
+        "commitments/detail.html",
+        {
+            "c": c,
+            "steps": [
+                (s, services.ACTIONS.get(s.action) or services.SYSTEM_ACTIONS.get(s.action, ""))
+                for s in c.steps.select_related("actor__profile")
+            ],
+            "evidence": c.evidence.all(),
+            "actions": actions,
+            "meetings": selectors.deliberation_meetings(c, today=today)[:20]
+            if any(a == "deliberate" for a, _l in actions)
+            else (),
+            "can_edit": c.state == State.DRAFT
+            and (is_owner or scope.reaches_path(c.org.path, CHANGE)),
+            "can_log": c.state == State.PUBLISHED
+            and (is_owner or scope.reaches_path(c.org.path, CHANGE)),
+            "can_rate": can_rate,
+            "result": result,
+            "show_ratings": not is_owner or c.state == State.EVALUATED,
+            "evidence_form": EvidenceForm(initial={"date": today}),
+            "rating_form": RatingForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def commitment_step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    c = _acting_or_404(request, pk)
+    meeting = None
+    if action == "deliberate":
+        raw = request.POST.get("meeting", "")
+        meeting = (
+            selectors.deliberation_meetings(c, today=timezone.localdate())
+            .filter(pk=raw if raw.isdigit() else 0)
+            .first()
+        )
+    try:
+        services.take_step(
+            c,
+            action=action,
+            acting_user=request.user,
+            expected_version=_version(request),
+            meeting=meeting,
+            reason=request.POST.get("reason", ""),
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("已办理：%(s)s。") % {"s": services.ACTIONS[action]})
+    return redirect("commitments:detail", pk=c.pk)
+
+
+@login_required
+@require_POST
+def commitment_evidence(request: HttpRequest, pk: int) -> HttpResponse:
+    c = _acting_or_404(request, pk)
+    form = EvidenceForm(request.POST)
+    if form.is_valid():
+        try:
+            services_evidence.evidence_add(c, acting_user=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("已记录践诺情况。"))
+    else:
+        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("commitments:detail", pk=c.pk)
+
+
+@login_required
+@require_POST
+def commitment_rate(request: HttpRequest, pk: int, tier: str) -> HttpResponse:
+    c = _acting_or_404(request, pk, peers=True)
+    form = RatingForm(request.POST)
+    if form.is_valid():
+        try:
+            services_rating.rate(c, tier=tier, acting_user=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("评价已保存。"))
+    else:
+        messages.error(request, _("请打 0 到 100 之间的整数分。"))
+    return redirect("commitments:detail", pk=c.pk)
+
+
+def public_board(request: HttpRequest, code: str) -> HttpResponse:
+    """公开示诺: a community's commitments on display, readable without logging in — the
+    member's name, branch and the words of the commitment, nothing else."""
+    community = get_object_or_404(
+        Organisation, code=code, kind__in=list(COMMUNITY_KINDS), is_active=True
+    )
+    year = request.GET.get("year", "")
+    rows = selectors.public_board(
+        community=community, year=int(year) if year.isdigit() else timezone.localdate().year
+    )
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    kinds = dict(Kind.choices)
+    page.object_list = [{**r, "kind_label": kinds.get(r["kind"], "")} for r in page.object_list]
+    return render(request, "commitments/public.html", {"community": community, "page": page})
+
+
+def _too_many(request: HttpRequest) -> bool:
+    """Residents' ratings per address and hour (settings.DANGJIAN_PUBLIC_RATINGS_PER_HOUR): a
+    guard against stuffing from one machine, on top of one rating per phone number."""
+    limit = getattr(settings, "DANGJIAN_PUBLIC_RATINGS_PER_HOUR", 30)
+    key = f"public-rate:{request.META.get('REMOTE_ADDR', '')}"
+    n = cache.get_or_set(key, 0, 3600)
+    if n >= limit:
+        return True
+    try:
+        cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 3600)
+    return False
+
+
+@require_POST
+def public_rate(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A resident rates a commitment on the public board — no login; one per phone number."""
+    community = get_object_or_404(
+        Organisation, code=code, kind__in=list(COMMUNITY_KINDS), is_active=True
+    )
+    c = get_object_or_404(Commitment.objects.filter(subtree_q("org__path", community.path)), pk=pk)
+    if _too_many(request):
+        messages.error(request, _("评价次数过多，请稍后再试。"))
+    else:
+        try:
+            services_rating.rate_as_resident(
+                c,
+                phone=request.POST.get("phone", ""),
+                score=request.POST.get("score", ""),
+                comment=request.POST.get("comment", ""),
+            )
+        except ValidationError as exc:
+            messages.error(request, "；".join(exc.messages))
+        else:
+            messages.success(request, _("谢谢您的评价！"))
+    return redirect("commitments:public", code=community.code)
+
+
+urlpatterns = [
+    path("", commitment_list, name="list"),
+    path("export/", commitment_export, name="export"),
+    path("cards/", commitment_cards, name="cards"),
+    path("mine/", mine, name="mine"),
+    path("new/", commitment_create, name="create"),
+    path("<int:pk>/", commitment_detail, name="detail"),
+    path("<int:pk>/edit/", commitment_edit, name="edit"),
+    path("<int:pk>/steps/<str:action>/", commitment_step, name="step"),
+    path("<int:pk>/evidence/", commitment_evidence, name="evidence"),
+    path("<int:pk>/rate/<str:tier>/", commitment_rate, name="rate"),
+    path("public/<str:code>/", public_board, name="public"),
+    path("public/<str:code>/<int:pk>/rate/", public_rate, name="public_rate"),
+]

@@ -1,0 +1,106 @@
+"""Objects of community A for the commitments area (see endpoints.py).
+
+``{commitment}`` 欧阳测试's commitment “甲社区承诺事项”, submitted (待支部议诺) in
+文化东路离退休党支部 — a step its branch (comm_a_sec) may take now.
+"""
+
+from __future__ import annotations
+
+from dangjian.commitments import services
+from dangjian.commitments.models import Commitment
+from dangjian.members.models import Member
+
+from .endpoints import Endpoint, Listing
+
+
+def build(cast, ids):
+    member = Member.objects.get(pk=ids["member"])
+    c = services.commitment_draft(
+        acting_user=cast.comm_a_sec,
+        member=member,
+        year=2026,
+        kind="deed",
+        title="甲社区承诺事项",
+        content="甲社区承诺内容",
+    )
+    Commitment.objects.filter(pk=c.pk).update(state="applied")
+    hidden = ("甲社区承诺事项", "甲社区承诺内容")
+    return {"commitment": c.pk}, hidden, hidden
+
+
+RATE = {"score": "90"}
+STEP_API = {"action": "return_from_deliberation", "reason": "渗透"}
+
+OBJECT_PAGES = [
+    Endpoint("commitments:detail", "/commitments/{commitment}/"),
+    Endpoint("commitments:edit", "/commitments/{commitment}/edit/", change=True),
+    Endpoint(
+        "commitments:edit",
+        "/commitments/{commitment}/edit/",
+        "POST",
+        {"kind": "deed", "title": "渗透", "content": "渗透"},
+        change=True,
+    ),
+    Endpoint(
+        "commitments:step",
+        "/commitments/{commitment}/steps/return_from_deliberation/",
+        "POST",
+        {"reason": "渗透"},
+        change=True,
+    ),
+    Endpoint(
+        "commitments:evidence",
+        "/commitments/{commitment}/evidence/",
+        "POST",
+        {"date": "2026-11-01", "text": "渗透"},
+        change=True,
+    ),
+    Endpoint("commitments:rate", "/commitments/{commitment}/rate/org/", "POST", RATE, change=True),
+    Endpoint("commitments:list", "/commitments/?org={community}"),
+    Endpoint("commitments:export", "/commitments/export/?org={community}"),
+    Endpoint("commitments:cards", "/commitments/cards/?org={community}"),
+]
+
+LIST_PAGES = [
+    Listing("commitments:list", "/commitments/", owner_sees="甲社区承诺事项"),
+    Listing("commitments:list", "/commitments/?q=ouyang", owner_sees="甲社区承诺事项"),
+    Listing("commitments:export", "/commitments/export/"),
+    Listing("commitments:cards", "/commitments/cards/"),
+    Listing("commitments:mine", "/commitments/mine/"),
+    Listing("commitments:create", "/commitments/new/?for=other"),
+]
+
+# The public board is public by design (公开示诺): anyone may read the commitments on display
+# and rate them. What it shows is tested in tests/commitments/test_public.py — a submitted
+# commitment, like {commitment}, is not on it.
+NO_DATA_PAGES = {"commitments:public", "commitments:public_rate"}
+
+OBJECT_API = [
+    Endpoint("GET /api/v1/commitments/{pk}", "/api/v1/commitments/{commitment}"),
+    Endpoint("GET /api/v1/commitments/", "/api/v1/commitments/?org={community}"),
+    Endpoint(
+        "POST /api/v1/commitments/{pk}/steps",
+        "/api/v1/commitments/{commitment}/steps",
+        "POST",
+        STEP_API,
+        change=True,
+    ),
+    Endpoint(
+        "POST /api/v1/commitments/{pk}/ratings",
+        "/api/v1/commitments/{commitment}/ratings",
+        "POST",
+        {"tier": "org", "score": 90},
+        change=True,
+    ),
+    Endpoint(
+        "POST /api/v1/commitments/",
+        "/api/v1/commitments/",
+        "POST",
+        {"member_id": "{member}", "kind": "deed", "title": "渗透", "content": "渗透"},
+        change=True,
+    ),
+]
+
+LIST_API = [
+    Listing("GET /api/v1/commitments/", "/api/v1/commitments/", owner_sees="甲社区承诺事项"),
+]
