@@ -125,6 +125,23 @@ def test_no_grade_before_the_organisation_has_rated(cast):
     assert Commitment.objects.get(pk=c.pk).state == State.EVALUATING
 
 
+def test_the_branch_submits_for_a_member_without_an_account_and_says_so(cast):
+    from tests.factories import make_member
+
+    no_phone = make_member(org=cast.branch_a, name="钱老伯")
+    c = draft(cast, member=no_phone, by=cast.branch_sec)
+    c = _step(cast, c, "apply", "branch_sec")
+    assert c.state == State.APPLIED
+    assert Step.objects.get(commitment=c).reason == "由支部代为申诺（党员无账号）"
+    with pytest.raises(PermissionDenied):
+        _step(
+            cast,
+            put_in(draft(cast, member=no_phone, by=cast.branch_sec), State.DRAFT),
+            "apply",
+            "comm_b_sec",
+        )
+
+
 def test_publication_is_nobodys_step(cast):
     c = put_in(draft(cast), State.APPROVED)
     with pytest.raises(ValidationError, match="没有这个环节"):

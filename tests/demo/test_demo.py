@@ -248,3 +248,15 @@ def test_it_has_people_on_the_way_in_at_several_stages(county):
         Candidate.objects.filter(org__path__startswith=county.path).values_list("stage", flat=True)
     )
     assert {"applicant", "activist"} <= stages
+
+
+def test_it_has_commitments_at_every_step(county):
+    from dangjian.commitments.models import Commitment, Rating, State, Step
+
+    states = set(Commitment.objects.values_list("state", flat=True))
+    assert states == set(State.values) - {State.APPROVED}  # approval publishes at once
+    assert Commitment.objects.filter(state=State.DRAFT).exclude(return_reason="").exists()
+    assert Step.objects.filter(action="deliberate", meeting__isnull=False).exists()
+    assert Rating.objects.filter(tier="resident").exists()
+    graded = Commitment.objects.filter(state=State.EVALUATED)
+    assert graded.exists() and not graded.filter(grade="").exists()

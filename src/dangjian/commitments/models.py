@@ -104,7 +104,9 @@ class Commitment(Versioned):
         return self.org.path
 
     # ---- the six steps (bodies set what the step records; services save and log) ----------
-    @transition(state, source=State.DRAFT, target=State.APPLIED, permission=who.is_the_member)
+    @transition(
+        state, source=State.DRAFT, target=State.APPLIED, permission=who.is_the_member_or_proxy
+    )
     def apply(self) -> None:
         """党员申诺."""
         self.return_reason = ""

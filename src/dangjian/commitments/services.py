@@ -24,6 +24,7 @@ from dangjian.meetings.models import Meeting, MeetingKind
 from dangjian.members.models import Member
 from dangjian.members.models import State as MemberState
 
+from . import workflow as who
 from .models import Commitment, Kind, State, Step
 
 #: The steps a person can take, with the words for them.
@@ -159,7 +160,7 @@ def take_step(
     today = today or timezone.localdate()
     if action not in ACTIONS:
         raise ValidationError(_("没有这个环节。"))
-    c = Commitment.objects.select_related("org", "org__parent").get(pk=c.pk)
+    c = Commitment.objects.select_related("org", "org__parent", "member").get(pk=c.pk)
     _check_version(c, expected_version)
     method = getattr(c, action)
     label = ACTIONS[action]
@@ -179,6 +180,7 @@ def take_step(
     elif action == "conclude":
         kwargs.update(_conclusion(c))
     before, version, from_state = audit.snapshot(c), c.version, c.state
+    proxy = action == "apply" and not who.is_the_member(c, acting_user)
     method(**kwargs)
     _save(c, before=before, version=version, acting_user=acting_user)
     Step.objects.create(
@@ -188,7 +190,7 @@ def take_step(
         to_state=c.state,
         actor=acting_user,
         on=today,
-        reason=kwargs.get("reason", ""),
+        reason=_("由支部代为申诺（党员无账号）") if proxy else kwargs.get("reason", ""),
         meeting=kwargs.get("meeting"),
     )
     if c.state == State.APPROVED:

@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from dangjian.orgs.models import Organisation, OrgKind, Place, PlaceKind
 from dangjian.orgs.services import org_cover_places, org_create, place_create
 
-from . import development, meetings, people
+from . import commitments, development, meetings, people
 from .spec import COUNTY_CODE, COUNTY_NAME, TOWNS, CommunitySpec
 
 SEED = 2026_0002
@@ -104,6 +104,7 @@ def build_demo(*, log: Callable[[str], None] = lambda s: None) -> Demo:
         meetings.build_meetings(demo, log=log)
         log(f"（组织生活用时 {time.perf_counter() - t0:.1f} 秒）")
         development.build_development(demo, log=log)
+        commitments.build_commitments(demo, log=log)
     return demo
 
 

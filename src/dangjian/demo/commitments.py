@@ -1,0 +1,160 @@
+"""The demo county's commitments (党员承诺“六诺”) for the current year, at every step.
+
+Through ``commitments.services`` (so the rules, the audit and the step history are real): about
+six in ten members of each branch make a commitment; the branch deliberates them in its first
+branch committee or general meeting after they were submitted, the community approves, and the
+system publishes. Some are still drafts, submitted, awaiting review or sent back; most are being
+kept with a few lines of evidence; some are being evaluated (the organisation and residents have
+rated) and some are graded. Members without an account have their branch submit for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from django.utils import timezone
+
+from dangjian.commitments import services, services_evidence, services_rating
+from dangjian.commitments.models import Kind
+from dangjian.meetings.models import Meeting
+from dangjian.members.models import Member, State
+
+if TYPE_CHECKING:
+    from .county import Demo
+
+POSTS = (
+    ("治安巡逻岗：每周巡逻一次", "每周六晚在包片楼栋巡逻，发现隐患及时报告网格员。"),
+    ("政策宣传岗：每月入户宣讲", "每月入户宣讲一次惠民政策，帮助居民办理相关手续。"),
+    ("纠纷调解岗：邻里纠纷随叫随到", "楼栋内邻里纠纷随叫随到，协助社区调解。"),
+    ("便民服务岗：代办代购", "为独居老人代买药品、代缴水电费，每月不少于两次。"),
+    ("社会公德岗：文明劝导", "每月参加一次文明劝导，清理楼道杂物。"),
+)
+DEEDS = (
+    ("为困难户修缮门窗", "年内为结对困难户修缮门窗一次。"),
+    ("辅导社区儿童功课", "每周三晚在社区活动室辅导小学生功课。"),
+    ("组织楼道环境整治", "每季度组织一次楼道环境卫生整治。"),
+    ("帮扶一户失业家庭", "帮助一户失业家庭联系就业岗位。"),
+)
+EVIDENCE = (
+    "完成一次入户走访。",
+    "参加楼道清扫。",
+    "为独居老人代买药品。",
+    "协助调解邻里纠纷一起。",
+)
+# the share of commitments left at each point of the year (of ten)
+PLAN = (
+    "draft",
+    "applied",
+    "deliberated",
+    "returned",
+    "kept",
+    "kept",
+    "kept",
+    "rated",
+    "rated",
+    "graded",
+)
+
+
+def _meeting_after(branch_id: int, day: dt.date, today: dt.date) -> Meeting | None:
+    return (
+        Meeting.objects.filter(
+            org_id=branch_id,
+            kind__in=services.DELIBERATING_KINDS,
+            cancelled=False,
+            date__gte=day,
+            date__lte=today,
+        )
+        .order_by("date")
+        .first()
+    )
+
+
+def build_commitments(demo: Demo, *, log: Callable[[str], None]) -> None:
+    rng = demo.rng
+    today = timezone.localdate()
+    year = today.year
+    admin = demo.admin
+    made = 0
+    phone = 13900000000
+    for community in demo.communities:
+        for branch in community.branches:
+            members = list(Member.objects.filter(org=branch, state=State.ACTIVE).order_by("pk"))
+            for i, m in enumerate(members):
+                if rng.random() > 0.6:
+                    continue
+                kind = Kind.POST if rng.random() < 0.6 else Kind.DEED
+                title, content = rng.choice(POSTS if kind == Kind.POST else DEEDS)
+                c = services.commitment_draft(
+                    acting_user=admin, member=m, year=year, kind=kind, title=title, content=content
+                )
+                made += 1
+                plan = PLAN[(i + made) % len(PLAN)]
+                if plan == "draft":
+                    continue
+                applied_on = dt.date(year, 1, 1) + dt.timedelta(days=rng.randrange(20, 120))
+                c = services.take_step(
+                    c,
+                    action="apply",
+                    acting_user=m.user if m.user_id else admin,
+                    expected_version=None,
+                    today=applied_on,
+                )
+                if plan == "applied":
+                    continue
+                meeting = _meeting_after(branch.pk, applied_on, today)
+                if meeting is None:
+                    continue
+                c = services.take_step(
+                    c,
+                    action="deliberate",
+                    acting_user=admin,
+                    expected_version=None,
+                    today=meeting.date,
+                    meeting=meeting,
+                )
+                if plan == "deliberated":
+                    continue
+                if plan == "returned":
+                    services.take_step(
+                        c,
+                        action="return_from_review",
+                        acting_user=admin,
+                        expected_version=None,
+                        today=meeting.date + dt.timedelta(days=5),
+                        reason="承诺内容不够具体，请写明次数和时间。",
+                    )
+                    continue
+                published = min(meeting.date + dt.timedelta(days=7), today)
+                c = services.take_step(
+                    c, action="approve", acting_user=admin, expected_version=None, today=published
+                )
+                for k in range(rng.randrange(1, 4)):
+                    day = published + dt.timedelta(days=30 * (k + 1))
+                    if day > today:
+                        break
+                    services_evidence.evidence_add(
+                        c, acting_user=admin, date=day, text=rng.choice(EVIDENCE), today=today
+                    )
+                if plan == "kept":
+                    continue
+                c = services.take_step(
+                    c,
+                    action="open_evaluation",
+                    acting_user=admin,
+                    expected_version=None,
+                    today=today,
+                )
+                services_rating.rate(c, tier="org", acting_user=admin, score=rng.randrange(70, 99))
+                for _r in range(rng.randrange(1, 4)):
+                    phone += 1
+                    services_rating.rate_as_resident(
+                        c, phone=str(phone), score=rng.choice((100, 85, 85, 70))
+                    )
+                if plan == "graded":
+                    services.take_step(
+                        c, action="conclude", acting_user=admin, expected_version=None, today=today
+                    )
+    log(f"党员承诺：{made} 条（{year} 年，各环节都有）")
