@@ -285,3 +285,6 @@ class Rating(models.Model):
 
     def audit_scope_path(self) -> str:
         return self.commitment.org.path
+
+
+from .models_posts import DutyLog, Post, PostHolder, PostKind  # noqa: E402, F401

@@ -1,0 +1,101 @@
+"""设岗定责 and 一人一职: the community's posts (at most the rule's number), members choosing
+one post and retired members one role, leaving, duty logs; who may do what."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from dangjian.commitments import services_posts as sp
+from dangjian.commitments.models import DutyLog, Post, PostHolder, PostKind
+from dangjian.core import rules
+from dangjian.members.models import Category
+from tests.factories import make_member
+
+
+@pytest.fixture
+def posts(cast):
+    return sp.posts_seed(acting_user=cast.comm_a_sec, community=cast.comm_a)
+
+
+def test_the_seed_gives_seven_posts_and_two_roles_once(cast, posts):
+    names = [p.name for p in posts]
+    assert names[:7] == [
+        "治安巡逻岗",
+        "政策宣传岗",
+        "义务教育岗",
+        "社会公德岗",
+        "便民服务岗",
+        "纠纷调解岗",
+        "参政议政岗",
+    ]
+    assert [p.kind for p in posts].count(PostKind.ROLE) == 2
+    assert sp.posts_seed(acting_user=cast.comm_a_sec, community=cast.comm_a) == []
+
+
+def test_a_community_has_at_most_the_rules_number_of_posts(cast, posts):
+    most = rules.value("commitment.posts", "max_posts")
+    for i in range(most - 7):
+        sp.post_create(acting_user=cast.comm_a_sec, community=cast.comm_a, name=f"岗位{i}")
+    assert Post.objects.filter(community=cast.comm_a, kind=PostKind.POST).count() == most
+    with pytest.raises(ValidationError, match=f"最多设 {most} 个"):
+        sp.post_create(acting_user=cast.comm_a_sec, community=cast.comm_a, name="第十五个岗")
+    # roles are not posts: still room for them
+    sp.post_create(
+        acting_user=cast.comm_a_sec, community=cast.comm_a, name="关工委辅导员", kind=PostKind.ROLE
+    )
+    sp.post_set_active(posts[0], acting_user=cast.comm_a_sec, active=False)
+    sp.post_create(acting_user=cast.comm_a_sec, community=cast.comm_a, name="第十五个岗")
+
+
+def test_only_the_community_sets_up_posts(cast):
+    for user in (cast.branch_sec, cast.comm_b_sec, cast.member_user):
+        with pytest.raises(PermissionDenied):
+            sp.posts_seed(acting_user=user, community=cast.comm_a)
+    with pytest.raises(ValidationError, match="社区党组织一级"):
+        sp.posts_seed(acting_user=cast.comm_a_sec, community=cast.branch_a)
+    assert not Post.objects.exists()
+
+
+def test_a_member_chooses_one_post_and_a_retired_member_one_role(cast, posts):
+    patrol, publicity = posts[0], posts[1]
+    role = next(p for p in posts if p.kind == PostKind.ROLE)
+    me = cast.member_a  # retired
+    holder = sp.post_take(patrol, member=me, acting_user=cast.member_user, skill="身体好")
+    with pytest.raises(ValidationError, match="一人选一岗"):
+        sp.post_take(publicity, member=me, acting_user=cast.member_user)
+    sp.post_take(role, member=me, acting_user=cast.member_user)  # a role besides the post
+    sp.post_leave(holder, acting_user=cast.member_user)
+    sp.post_take(publicity, member=me, acting_user=cast.member_user)
+    assert PostHolder.objects.filter(member=me, until__isnull=True).count() == 2
+
+
+def test_roles_are_for_retired_members(cast, posts):
+    role = next(p for p in posts if p.kind == PostKind.ROLE)
+    worker = make_member(org=cast.branch_a, categories=(Category.IN_SERVICE,))
+    with pytest.raises(ValidationError, match="离退休党员认领"):
+        sp.post_take(role, member=worker, acting_user=cast.branch_sec)
+
+
+def test_posts_are_for_the_communitys_own_members(cast, posts):
+    with pytest.raises((ValidationError, PermissionDenied)):
+        sp.post_take(posts[0], member=cast.member_b, acting_user=cast.comm_b_sec)
+    with pytest.raises(PermissionDenied):
+        sp.post_take(posts[0], member=cast.member_a, acting_user=cast.comm_b_sec)
+    assert not PostHolder.objects.exists()
+
+
+def test_duty_logs_fall_within_the_time_on_the_post(cast, posts):
+    holder = sp.post_take(
+        posts[0], member=cast.member_a, acting_user=cast.branch_sec, since=dt.date(2026, 3, 1)
+    )
+    sp.duty_log_add(holder, acting_user=cast.member_user, date=dt.date(2026, 3, 1), text="夜间巡逻")
+    with pytest.raises(ValidationError, match="在岗期间"):
+        sp.duty_log_add(holder, acting_user=cast.member_user, date=dt.date(2026, 2, 28), text="x")
+    with pytest.raises(ValidationError, match="履职情况"):
+        sp.duty_log_add(holder, acting_user=cast.member_user, date=dt.date(2026, 3, 2), text=" ")
+    with pytest.raises(PermissionDenied):
+        sp.duty_log_add(holder, acting_user=cast.comm_b_sec, date=dt.date(2026, 3, 2), text="x")
+    assert DutyLog.objects.count() == 1
