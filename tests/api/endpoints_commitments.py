@@ -6,7 +6,7 @@
 
 from __future__ import annotations
 
-from dangjian.commitments import services
+from dangjian.commitments import services, services_posts
 from dangjian.commitments.models import Commitment
 from dangjian.members.models import Member
 
@@ -24,8 +24,14 @@ def build(cast, ids):
         content="甲社区承诺内容",
     )
     Commitment.objects.filter(pk=c.pk).update(state="applied")
+    post = services_posts.post_create(
+        acting_user=cast.comm_a_sec, community=cast.comm_a, name="甲社区特色岗"
+    )
+    holder = services_posts.post_take(post, member=member, acting_user=cast.comm_a_sec)
     hidden = ("甲社区承诺事项", "甲社区承诺内容")
-    return {"commitment": c.pk}, hidden, hidden
+    # the community's own members see its posts (to choose one): not hidden from member_user
+    markers = (*hidden, "甲社区特色岗")
+    return {"commitment": c.pk, "post": post.pk, "holder": holder.pk}, markers, hidden
 
 
 RATE = {"score": "90"}
@@ -57,6 +63,45 @@ OBJECT_PAGES = [
     ),
     Endpoint("commitments:rate", "/commitments/{commitment}/rate/org/", "POST", RATE, change=True),
     Endpoint("commitments:list", "/commitments/?org={community}"),
+    Endpoint("commitments:posts", "/commitments/posts/?org={community}"),
+    Endpoint(
+        "commitments:posts_seed",
+        "/commitments/posts/seed/",
+        "POST",
+        {"org": "{community}"},
+        change=True,
+    ),
+    Endpoint(
+        "commitments:post_create",
+        "/commitments/posts/new/",
+        "POST",
+        {"org": "{community}", "name": "渗透岗"},
+        change=True,
+    ),
+    Endpoint(
+        "commitments:post_active",
+        "/commitments/posts/{post}/active/",
+        "POST",
+        {"active": "0"},
+        change=True,
+    ),
+    Endpoint(
+        "commitments:post_take",
+        "/commitments/posts/{post}/take/",
+        "POST",
+        {"member": "{member}"},
+        change=True,
+    ),
+    Endpoint(
+        "commitments:holder_leave", "/commitments/holders/{holder}/leave/", "POST", change=True
+    ),
+    Endpoint(
+        "commitments:holder_log",
+        "/commitments/holders/{holder}/log/",
+        "POST",
+        {"text": "渗透"},
+        change=True,
+    ),
     Endpoint("commitments:export", "/commitments/export/?org={community}"),
     Endpoint("commitments:cards", "/commitments/cards/?org={community}"),
 ]
@@ -67,6 +112,8 @@ LIST_PAGES = [
     Listing("commitments:export", "/commitments/export/"),
     Listing("commitments:cards", "/commitments/cards/"),
     Listing("commitments:mine", "/commitments/mine/"),
+    Listing("commitments:posts", "/commitments/posts/", owner_sees="甲社区特色岗"),
+    Listing("commitments:posts_mine", "/commitments/posts/mine/"),
     Listing("commitments:create", "/commitments/new/?for=other"),
 ]
 

@@ -99,3 +99,55 @@ def test_duty_logs_fall_within_the_time_on_the_post(cast, posts):
     with pytest.raises(PermissionDenied):
         sp.duty_log_add(holder, acting_user=cast.comm_b_sec, date=dt.date(2026, 3, 2), text="x")
     assert DutyLog.objects.count() == 1
+
+
+def _text(r) -> str:
+    import re
+
+    return re.sub(r"\s+", " ", r.content.decode())
+
+
+def test_the_posts_page_shows_who_holds_each_post_and_which_have_nobody(cast, client_for, posts):
+    sp.post_take(posts[0], member=cast.member_a, acting_user=cast.comm_a_sec)
+    body = _text(client_for(cast.comm_a_sec).get(f"/commitments/posts/?org={cast.comm_a.pk}"))
+    assert "以下岗位还没有党员" in body and "政策宣传岗" in body
+    row = body[body.index(f'id="post-{posts[0].pk}"') :]
+    assert "张三" in row[: row.index("</tr>")]
+
+
+def test_a_community_secretary_seeds_the_posts_from_the_page(cast, client_for):
+    c = client_for(cast.comm_a_sec)
+    assert "设置七个岗位" in _text(c.get(f"/commitments/posts/?org={cast.comm_a.pk}"))
+    r = c.post("/commitments/posts/seed/", {"org": cast.comm_a.pk}, follow=True)
+    assert "已设置 9 个岗位和角色" in _text(r)
+
+
+def test_a_member_chooses_a_post_and_logs_a_duty_on_their_page(cast, client_for, posts):
+    me = client_for(cast.member_user)
+    page = _text(me.get("/commitments/posts/mine/"))
+    assert "治安巡逻岗" in page and "您还没有选择岗位" in page
+    r = me.post(f"/commitments/posts/{posts[0].pk}/take/", {"skill": "退伍军人"}, follow=True)
+    assert "张三 已上岗：治安巡逻岗" in _text(r)
+    holder = PostHolder.objects.get(member=cast.member_a)
+    r = me.post(f"/commitments/holders/{holder.pk}/log/", {"text": "夜间巡逻两小时"}, follow=True)
+    assert "已记录履职情况" in _text(r) and "夜间巡逻两小时" in _text(r)
+
+
+def test_the_posts_page_query_count_does_not_grow_with_holders(
+    cast, client_for, posts, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(cast.comm_a_sec)
+    url = f"/commitments/posts/?org={cast.comm_a.pk}"
+    for p in posts[:7]:
+        sp.post_take(p, member=make_member(org=cast.branch_a), acting_user=cast.comm_a_sec)
+    c.get(url)  # the session's first request reads a little more
+    with CaptureQueriesContext(connection) as few:
+        c.get(url)
+    for p in posts[:7]:
+        for _ in range(5):
+            sp.post_take(p, member=make_member(org=cast.branch_a_2), acting_user=cast.comm_a_sec)
+    with django_assert_num_queries(len(few.captured_queries)):
+        c.get(url)

@@ -1,3 +1,5 @@
-from .views import urlpatterns  # noqa: F401
+from .views import urlpatterns as _commitments
+from .views_posts import urls as _posts
 
 app_name = "commitments"
+urlpatterns = _posts + _commitments

@@ -18,6 +18,7 @@ MEMBER_LINKS = (
     ("dues:home", _("党费收缴")),
     ("care:home", _("关爱帮扶")),
     ("commitments:list", _("党员承诺")),
+    ("commitments:posts", _("设岗定责")),
 )
 
 #: A member's own pages, before 我的档案.
@@ -25,6 +26,7 @@ MINE_LINKS = (
     ("checkin:mine", _("到社区报到")),
     ("dues:mine", _("我的党费")),
     ("commitments:mine", _("我的承诺")),
+    ("commitments:posts_mine", _("我的岗位")),
 )
 
 
