@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "dangjian.dues",
     "dangjian.care",
     "dangjian.commitments",
+    "dangjian.volunteering",
     "dangjian.demo",
 ]
 

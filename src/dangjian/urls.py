@@ -17,6 +17,7 @@ urlpatterns = [
     path("dues/", include("dangjian.dues.urls")),
     path("care/", include("dangjian.care.urls")),
     path("commitments/", include("dangjian.commitments.urls")),
+    path("volunteering/", include("dangjian.volunteering.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
-from dangjian.core.forms import DATE_FORMATS
+from dangjian.core.forms import parse_date
 from dangjian.members.models import Member, State
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation
 
@@ -146,17 +146,6 @@ def post_active(request: HttpRequest, pk: int) -> HttpResponse:
     return _back(post.community)
 
 
-def _date(raw: str):  # noqa: ANN202
-    import datetime as dt
-
-    for fmt in DATE_FORMATS:
-        try:
-            return dt.datetime.strptime(raw.strip(), fmt).date()
-        except ValueError:
-            continue
-    return None
-
-
 @login_required
 @require_POST
 def post_take(request: HttpRequest, pk: int) -> HttpResponse:
@@ -221,7 +210,7 @@ def holder_leave(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def holder_log(request: HttpRequest, pk: int) -> HttpResponse:
     holder = _holder_for(request, pk)
-    day = _date(request.POST.get("date", "")) or timezone.localdate()
+    day = parse_date(request.POST.get("date")) or timezone.localdate()
     try:
         sp.duty_log_add(
             holder, acting_user=request.user, date=day, text=request.POST.get("text", "")

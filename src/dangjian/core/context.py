@@ -19,6 +19,7 @@ MEMBER_LINKS = (
     ("care:home", _("关爱帮扶")),
     ("commitments:list", _("党员承诺")),
     ("commitments:posts", _("设岗定责")),
+    ("volunteering:home", _("志愿服务")),
 )
 
 #: A member's own pages, before 我的档案.

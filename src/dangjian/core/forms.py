@@ -105,3 +105,15 @@ def org_options(user: Any, selected: int | None) -> str:
             for pk, name, depth, _path in rows
         ),
     )
+
+
+def parse_date(raw: str | None):  # noqa: ANN201 - a date or None
+    """A date typed the way people type it (see :data:`DATE_FORMATS`), or None."""
+    import datetime as dt
+
+    for fmt in DATE_FORMATS:
+        try:
+            return dt.datetime.strptime((raw or "").strip(), fmt).date()
+        except ValueError:
+            continue
+    return None
