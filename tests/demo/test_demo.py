@@ -260,3 +260,13 @@ def test_it_has_commitments_at_every_step(county):
     assert Rating.objects.filter(tier="resident").exists()
     graded = Commitment.objects.filter(state=State.EVALUATED)
     assert graded.exists() and not graded.filter(grade="").exists()
+
+
+def test_it_has_posts_with_holders_one_empty_and_volunteer_hours(county):
+    from dangjian.commitments.models import Post, PostHolder
+    from dangjian.volunteering.models import Hours
+
+    assert Post.objects.filter(name="治安巡逻岗").count() == 8
+    assert PostHolder.objects.filter(post__kind="role").exists()
+    assert not PostHolder.objects.filter(post__name="参政议政岗").exists()
+    assert Hours.objects.count() > 100

@@ -158,3 +158,68 @@ def build_commitments(demo: Demo, *, log: Callable[[str], None]) -> None:
                         c, action="conclude", acting_user=admin, expected_version=None, today=today
                     )
     log(f"党员承诺：{made} 条（{year} 年，各环节都有）")
+
+
+def build_posts_and_volunteering(demo: Demo, *, log: Callable[[str], None]) -> None:
+    """Each community's seven posts and two roles (one post left empty on purpose), a third of
+    the members on a post with a few duty notes, retired members in roles, and two volunteer
+    teams with a year of services."""
+    from dangjian.commitments import services_posts
+    from dangjian.members.models import Category
+    from dangjian.volunteering import services as vol
+
+    rng = demo.rng
+    today = timezone.localdate()
+    admin = demo.admin
+    held = hours = 0
+    for community in demo.communities:
+        made = services_posts.posts_seed(acting_user=admin, community=community.org)
+        posts = [p for p in made if p.kind == "post"][:-1]  # 参政议政岗 stays empty
+        roles = [p for p in made if p.kind == "role"]
+        members = list(
+            Member.objects.filter(org__path__startswith=community.org.path, state=State.ACTIVE)
+            .prefetch_related("categories")
+            .order_by("pk")
+        )
+        for i, m in enumerate(members):
+            if i % 3 == 0:
+                h = services_posts.post_take(
+                    posts[i % len(posts)],
+                    member=m,
+                    acting_user=admin,
+                    since=dt.date(today.year, 3, 1),
+                )
+                held += 1
+                for k in range(rng.randrange(0, 3)):
+                    services_posts.duty_log_add(
+                        h,
+                        acting_user=admin,
+                        date=dt.date(today.year, 4 + 2 * k, 10),
+                        text=rng.choice(EVIDENCE),
+                    )
+            retired = any(c.category == Category.RETIRED for c in m.categories.all())
+            if retired and i % 4 == 1:
+                services_posts.post_take(roles[i % len(roles)], member=m, acting_user=admin)
+        teams = [
+            vol.team_create(
+                acting_user=admin, community=community.org, name="党员义工队", kind="yigong"
+            ),
+            vol.team_create(
+                acting_user=admin, community=community.org, name="万家帮服务队", kind="wanjiabang"
+            ),
+        ]
+        for month in range(1, today.month + 1):
+            team = teams[month % 2]
+            day = dt.date(today.year, month, 15)
+            if day > today:
+                break
+            came = rng.sample(members, k=min(len(members), rng.randrange(3, 9)))
+            vol.service_record(
+                acting_user=admin,
+                team=team,
+                date=day,
+                title=rng.choice(("义诊", "清理楼道", "理发", "家电维修", "法律咨询")),
+                hours={m.pk: rng.choice(("1", "2", "2", "3")) for m in came},
+            )
+            hours += len(came)
+    log(f"设岗定责：{held} 名党员在岗；志愿服务：{hours} 人次")

@@ -105,6 +105,7 @@ def build_demo(*, log: Callable[[str], None] = lambda s: None) -> Demo:
         log(f"（组织生活用时 {time.perf_counter() - t0:.1f} 秒）")
         development.build_development(demo, log=log)
         commitments.build_commitments(demo, log=log)
+        commitments.build_posts_and_volunteering(demo, log=log)
     return demo
 
 
