@@ -120,7 +120,7 @@ LIST_PAGES = [
 # The public board is public by design (公开示诺): anyone may read the commitments on display
 # and rate them. What it shows is tested in tests/commitments/test_public.py — a submitted
 # commitment, like {commitment}, is not on it.
-NO_DATA_PAGES = {"commitments:public", "commitments:public_rate"}
+NO_DATA_PAGES = {"commitments:public", "commitments:public_rate", "commitments:public_qr"}
 
 OBJECT_API = [
     Endpoint("GET /api/v1/commitments/{pk}", "/api/v1/commitments/{commitment}"),
@@ -144,6 +144,17 @@ OBJECT_API = [
         "/api/v1/commitments/",
         "POST",
         {"member_id": "{member}", "kind": "deed", "title": "渗透", "content": "渗透"},
+        change=True,
+    ),
+]
+
+OBJECT_API += [
+    Endpoint("GET /api/v1/commitments/posts", "/api/v1/commitments/posts?org={community}"),
+    Endpoint(
+        "POST /api/v1/commitments/posts/{pk}/take",
+        "/api/v1/commitments/posts/{post}/take",
+        "POST",
+        {"member_id": "{member}"},
         change=True,
     ),
 ]

@@ -51,3 +51,17 @@ LIST_PAGES = [
     Listing("volunteering:home", "/volunteering/", owner_sees="甲社区志愿服务队"),
     Listing("volunteering:export", "/volunteering/export/"),
 ]
+
+OBJECT_API = [
+    Endpoint("GET /api/v1/volunteering/teams", "/api/v1/volunteering/teams?org={community}"),
+    Endpoint(
+        "GET /api/v1/volunteering/hours", "/api/v1/volunteering/hours?org={community}&year=2026"
+    ),
+    Endpoint(
+        "POST /api/v1/volunteering/teams/{pk}/services",
+        "/api/v1/volunteering/teams/{team}/services",
+        "POST",
+        {"date": "2026-06-01", "title": "渗透", "hours": {"1": "1"}},
+        change=True,
+    ),
+]

@@ -222,3 +222,11 @@ def test_community_b_gets_nothing_of_community_a(cast, client_for):
     ws = load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
     assert ws.max_row == 2  # title and headers, no rows
     assert other.get("/api/v1/commitments/").json()["count"] == 0
+
+
+def test_the_public_boards_qr_code_points_at_it(cast, client_for):
+    r = Client().get(f"/commitments/public/{cast.comm_a.code}/qr.svg")
+    assert r.status_code == 200 and r["Content-Type"] == "image/svg+xml"
+    assert b"<svg" in r.content
+    page = _text(client_for(cast.comm_a_sec).get(f"/commitments/?org={cast.comm_a.pk}"))
+    assert f"/commitments/public/{cast.comm_a.code}/qr.svg" in page

@@ -16,7 +16,7 @@ from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
-from dangjian.core.access import get_visible_or_404
+from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organisation
 
@@ -229,3 +229,71 @@ def rate(request: HttpRequest, pk: int, payload: RatingIn):
     except PermissionDenied as exc:
         return Status(403, {"detail": str(exc)})
     return Status(201, {"id": r.pk, "tier": r.tier, "score": r.score})
+
+
+# ---- 设岗定责 -------------------------------------------------------------------------------
+class PostOut(Schema):
+    id: int
+    community_id: int
+    kind: str
+    name: str
+    duties: str
+    is_active: bool
+    n_holders: int
+
+
+class TakeIn(Schema):
+    member_id: int | None = None
+    skill: str = ""
+
+
+@router.get("/posts", response={200: list[PostOut], 404: ErrorOut})
+def list_posts(request: HttpRequest, org: int):
+    """一个社区的党员岗位和“一人一职”角色，附在岗人数（人数为 0 的即无人在岗）。"""
+    from django.db.models import Count, Q
+
+    from .models_posts import Post
+
+    posts = (
+        Post.objects.visible_to(request.auth)
+        .filter(community_id=org)
+        .annotate(n_holders=Count("holders", filter=Q(holders__until__isnull=True)))
+        .order_by("kind", "order", "pk")
+    )
+    # secretaries' view of a community (a member chooses a post on their page)
+    visible = Organisation.objects.visible_to(request.auth).filter(pk=org).exists()
+    if not visible or not scope_for(request.auth).is_staff_role:
+        raise HttpError(404, _("未找到该社区，或您无权查看。"))
+    return list(posts)
+
+
+@router.post(
+    "/posts/{int:pk}/take", response={201: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
+)
+def take_post(request: HttpRequest, pk: int, payload: TakeIn):
+    """上岗：党员本人（不传 member_id），或所在党组织安排党员上岗。"""
+    from . import services_posts
+    from .models_posts import Post
+
+    try:
+        post = get_visible_or_404(Post.objects.all(), request.auth, pk=pk)
+        member_id = payload.member_id or scope_for(request.auth).member_id
+        member = get_visible_or_404(
+            Member.objects.all(),
+            request.auth,
+            CHANGE if payload.member_id else "view",
+            pk=member_id or 0,
+        )
+    except Http404:
+        raise HttpError(404, _("未找到该岗位或党员，或您无权查看。")) from None
+    try:
+        holder = services_posts.post_take(
+            post, member=member, acting_user=request.auth, skill=payload.skill
+        )
+    except ValidationError as exc:
+        return _errors(exc)
+    except PermissionDenied as exc:
+        return Status(403, {"detail": str(exc)})
+    return Status(
+        201, {"id": holder.pk, "post_id": post.pk, "member_id": member.pk, "since": holder.since}
+    )

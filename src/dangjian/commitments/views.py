@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -79,6 +79,7 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
             "kinds": Kind.choices,
             "org_options": org_options(request.user, f["org"].pk if f["org"] else None),
             "can_draft": bool(scope_for(request.user).change_paths) or request.user.is_superuser,
+            "community": f["org"] if f["org"] and f["org"].kind in COMMUNITY_KINDS else None,
         },
     )
 
@@ -355,6 +356,19 @@ def public_board(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "commitments/public.html", {"community": community, "page": page})
 
 
+def public_qr(request: HttpRequest, code: str) -> HttpResponse:
+    """The public board's address as a QR code (SVG) to print on the notice board, so residents
+    can open it and rate with their phones."""
+    import segno
+
+    community = get_object_or_404(
+        Organisation, code=code, kind__in=list(COMMUNITY_KINDS), is_active=True
+    )
+    url = request.build_absolute_uri(reverse("commitments:public", args=[community.code]))
+    svg = segno.make(url, error="m").svg_inline(scale=8, title=community.name)
+    return HttpResponse(svg, content_type="image/svg+xml")
+
+
 def _too_many(request: HttpRequest) -> bool:
     """Residents' ratings per address and hour (settings.DANGJIAN_PUBLIC_RATINGS_PER_HOUR): a
     guard against stuffing from one machine, on top of one rating per phone number."""
@@ -407,4 +421,5 @@ urlpatterns = [
     path("<int:pk>/rate/<str:tier>/", commitment_rate, name="rate"),
     path("public/<str:code>/", public_board, name="public"),
     path("public/<str:code>/<int:pk>/rate/", public_rate, name="public_rate"),
+    path("public/<str:code>/qr.svg", public_qr, name="public_qr"),
 ]
