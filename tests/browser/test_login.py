@@ -10,6 +10,7 @@ def test_a_community_secretary_logs_in_and_sees_only_their_community(cast, live_
     assert page.locator("h1").first.inner_text() == "我负责的组织"
     assert page.get_by_text("文化东路社区党委").is_visible()
     assert page.get_by_text("迎宾路社区党总支").count() == 0
-    page.click("text=党员信息库")
+    page.click("nav >> text=党员管理")
+    page.click("nav >> text=党员信息库")
     rows = page.locator("#member-table tbody tr")
     assert rows.count() == 1 and "张三" in rows.first.inner_text()
