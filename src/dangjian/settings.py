@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "dangjian.care",
     "dangjian.commitments",
     "dangjian.volunteering",
+    "dangjian.cobuild",
     "dangjian.demo",
 ]
 

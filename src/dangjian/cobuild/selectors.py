@@ -1,0 +1,162 @@
+"""Reads of 共驻共建: a unit's year in numbers (for the rules and the stars), the standing of
+every unit of a community against the rules (who is behind), activities for the ledger and the
+chronicle. Counts are derived from the records — nothing is typed in twice."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Q, QuerySet
+
+from dangjian.core import rules
+from dangjian.core.access import subtree_q
+from dangjian.meetings.models import COUNTS_AS_ATTENDED, Attendance, Criticism, MeetingKind
+from dangjian.orgs.models import Organisation, ResidentUnit
+
+from . import stars as star_rules
+from .models import Activity, Pledge, StarRating
+
+
+def _numbers(org: Organisation):  # noqa: ANN202
+    def numbers(rule_id: str) -> dict[str, Any]:
+        codes = tuple(org.ancestor_codes()) if rules.override_org_codes() else ()
+        return rules.effective(rule_id, org_codes=codes)
+
+    return numbers
+
+
+def units_visible(*, user: Any, community: Organisation | None = None) -> QuerySet[ResidentUnit]:
+    qs = ResidentUnit.objects.visible_to(user)
+    if community is not None:
+        qs = qs.filter(subtree_q("community__path", community.path))
+    return qs.select_related("community", "party_org").order_by("community__path", "name")
+
+
+def activities_visible(
+    *,
+    user: Any,
+    community: Organisation | None = None,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    kind: str = "",
+    unit: ResidentUnit | None = None,
+) -> QuerySet[Activity]:
+    qs = Activity.objects.visible_to(user)
+    if community is not None:
+        qs = qs.filter(subtree_q("community__path", community.path))
+    if start:
+        qs = qs.filter(date__gte=start)
+    if end:
+        qs = qs.filter(date__lte=end)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if unit is not None:
+        qs = qs.filter(units=unit)
+    return (
+        qs.select_related("community")
+        .prefetch_related("units", "photos")
+        .annotate(n_members=Count("members", distinct=True))
+        .order_by("-date", "-pk")
+    )
+
+
+def year_counts(units: list[ResidentUnit], year: int) -> dict[int, star_rules.UnitYear]:
+    """Each unit's year in numbers — a fixed number of queries for any number of units."""
+    ids = [u.pk for u in units]
+    acts = (
+        Activity.objects.filter(units__in=ids, date__year=year)
+        .values("units")
+        .annotate(
+            deeds=Count("pk", filter=Q(is_deed=True)),
+            services=Count("pk", filter=Q(is_volunteer_service=True)),
+            joint=Count("pk", filter=Q(is_deed=False, is_volunteer_service=False)),
+        )
+    )
+    by_unit = {r["units"]: r for r in acts}
+    council = (
+        Attendance.objects.filter(
+            seat__unit__in=ids,
+            meeting__kind=MeetingKind.COUNCIL,
+            meeting__date__year=year,
+            meeting__cancelled=False,
+        )
+        .values("seat__unit")
+        .annotate(due=Count("pk"), came=Count("pk", filter=Q(status__in=COUNTS_AS_ATTENDED)))
+    )
+    by_council = {r["seat__unit"]: r for r in council}
+    pledges = (
+        Pledge.objects.filter(agreement__unit__in=ids, side="unit", checked_on__year=year)
+        .values("agreement__unit")
+        .annotate(n=Count("pk"), kept=Count("pk", filter=Q(kept=True)))
+    )
+    by_pledge = {r["agreement__unit"]: r for r in pledges}
+    notices = dict(
+        Criticism.objects.filter(unit__in=ids, year=year, withdrawn_at__isnull=True)
+        .values("unit")
+        .annotate(n=Count("pk"))
+        .values_list("unit", "n")
+    )
+    out = {}
+    for u in units:
+        a, c, p = by_unit.get(u.pk, {}), by_council.get(u.pk, {}), by_pledge.get(u.pk, {})
+        out[u.pk] = star_rules.UnitYear(
+            councils_due=c.get("due", 0),
+            councils_attended=c.get("came", 0),
+            deeds=a.get("deeds", 0),
+            activities=a.get("joint", 0),
+            volunteer_services=a.get("services", 0),
+            pledges=p.get("n", 0),
+            pledges_kept=p.get("kept", 0),
+            criticisms=notices.get(u.pk, 0),
+        )
+    return out
+
+
+def proposal_for(*, unit: ResidentUnit, year: int) -> star_rules.Proposal:
+    return star_rules.propose(year_counts([unit], year)[unit.pk], _numbers(unit.community))
+
+
+@dataclass
+class Standing:
+    unit: ResidentUnit
+    year: star_rules.UnitYear
+    proposal: star_rules.Proposal
+    decided: StarRating | None
+    deeds_min: int
+    services_min: int
+
+    @property
+    def behind(self) -> list[str]:
+        """What the unit still owes this year under the rules."""
+        out = []
+        if self.year.deeds < self.deeds_min:
+            out.append(f"实事差 {self.deeds_min - self.year.deeds} 件")
+        if self.year.volunteer_services < self.services_min:
+            out.append(f"志愿服务差 {self.services_min - self.year.volunteer_services} 次")
+        return out
+
+
+def standings(*, user: Any, community: Organisation, year: int) -> list[Standing]:
+    """Every unit of the community with its year against the rules, its proposed and decided
+    stars — behind first."""
+    units = list(units_visible(user=user, community=community))
+    counts = year_counts(units, year)
+    decided = {s.unit_id: s for s in StarRating.objects.filter(unit__in=units, year=year)}
+    numbers = _numbers(community)
+    deeds_min = int(numbers("cobuild.unit_deeds")["min_per_year"])
+    services_min = int(numbers("cobuild.unit_volunteer_services")["min_per_year"])
+    rows = [
+        Standing(
+            unit=u,
+            year=counts[u.pk],
+            proposal=star_rules.propose(counts[u.pk], numbers),
+            decided=decided.get(u.pk),
+            deeds_min=deeds_min,
+            services_min=services_min,
+        )
+        for u in units
+    ]
+    rows.sort(key=lambda r: (not r.behind, r.unit.name))
+    return rows

@@ -1,0 +1,309 @@
+"""Writes of 共驻共建: units, agreements and their pledges, activities (with deeds and volunteer
+services), shared resources and bookings, and the year's stars. Atomic, audited, refused in
+plain Chinese with nothing written."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangjian.core import audit
+from dangjian.core.access import CHANGE, scope_for, subtree_q
+from dangjian.core.services import audited_create, audited_update
+from dangjian.members.models import Member, State
+from dangjian.orgs.models import COMMUNITY_KINDS, Organisation, ResidentUnit
+
+from .models import (
+    Activity,
+    ActivityKind,
+    Agreement,
+    Booking,
+    Photo,
+    Pledge,
+    Resource,
+    StarRating,
+    Theme,
+)
+
+MAX_PHOTO_BYTES = 8 * 1024 * 1024
+
+
+def _user(acting_user: Any) -> Any:
+    return acting_user if getattr(acting_user, "is_authenticated", False) else None
+
+
+def check_community(community: Organisation, acting_user: Any) -> None:
+    if community.kind not in COMMUNITY_KINDS:
+        raise ValidationError(_("共驻共建由社区党组织登记。"))
+    if not scope_for(acting_user).reaches_path(community.path, CHANGE):
+        raise PermissionDenied(_("只有本社区党组织可以登记。"))
+
+
+# ---- units ----------------------------------------------------------------------------------
+@transaction.atomic
+def unit_register(*, acting_user: Any, community: Organisation, **fields: Any) -> ResidentUnit:
+    check_community(community, acting_user)
+    if ResidentUnit.objects.filter(
+        community=community, name=fields.get("name", "").strip()
+    ).exists():
+        raise ValidationError({"name": _("本社区已登记该单位。")})
+    return audited_create(
+        ResidentUnit, data={"community": community, **fields}, acting_user=acting_user
+    )
+
+
+@transaction.atomic
+def unit_update(
+    unit: ResidentUnit, *, acting_user: Any, expected_version: int | None, **fields: Any
+) -> ResidentUnit:
+    check_community(unit.community, acting_user)
+    return audited_update(
+        unit, data=fields, acting_user=acting_user, expected_version=expected_version
+    )
+
+
+# ---- agreements -------------------------------------------------------------------------------
+@transaction.atomic
+def agreement_create(
+    *,
+    acting_user: Any,
+    unit: ResidentUnit,
+    title: str,
+    signed_on: dt.date,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    unit_pledges: Iterable[str] = (),
+    community_pledges: Iterable[str] = (),
+) -> Agreement:
+    check_community(unit.community, acting_user)
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": _("截止日期不能早于起始日期。")})
+    pledges = [("unit", t.strip()) for t in unit_pledges if t.strip()] + [
+        ("community", t.strip()) for t in community_pledges if t.strip()
+    ]
+    if not any(side == "unit" for side, _t in pledges):
+        raise ValidationError({"unit_pledges": _("请写明驻区单位承诺的事项（每行一项）。")})
+    agreement = audited_create(
+        Agreement,
+        data={
+            "community": unit.community,
+            "unit": unit,
+            "title": title.strip() or _("共驻共建协议"),
+            "signed_on": signed_on,
+            "starts_on": starts_on,
+            "ends_on": ends_on,
+        },
+        acting_user=acting_user,
+    )
+    Pledge.objects.bulk_create([Pledge(agreement=agreement, side=s, text=t) for s, t in pledges])
+    return agreement
+
+
+@transaction.atomic
+def pledge_check(
+    pledge: Pledge, *, acting_user: Any, kept: bool, note: str = "", on: dt.date | None = None
+) -> Pledge:
+    pledge = Pledge.objects.select_related("agreement__community").get(pk=pledge.pk)
+    check_community(pledge.agreement.community, acting_user)
+    return audited_update(
+        pledge,
+        data={"kept": kept, "note": note.strip(), "checked_on": on or timezone.localdate()},
+        acting_user=acting_user,
+    )
+
+
+# ---- activities -------------------------------------------------------------------------------
+def _clean_activity(
+    community: Organisation, data: dict[str, Any], today: dt.date
+) -> dict[str, Any]:
+    errors: dict[str, Any] = {}
+    if data.get("kind") not in ActivityKind.values:
+        errors["kind"] = _("请选择活动类别（六联）。")
+    if data.get("theme") and data["theme"] not in Theme.values:
+        errors["theme"] = _("请选择“八进社区”主题，或不选。")
+    if not (data.get("title") or "").strip():
+        errors["title"] = _("请填写活动名称。")
+    day = data.get("date")
+    if day is None:
+        errors["date"] = _("请填写日期。")
+    elif day > today:
+        errors["date"] = _("日期不能晚于今天；计划中的活动请在开展后登记。")
+    money = data.get("money")
+    if money is not None and Decimal(money) < 0:
+        errors["money"] = _("投入资金不能为负数。")
+    if errors:
+        raise ValidationError(errors)
+    return data
+
+
+@transaction.atomic
+def activity_record(
+    *,
+    acting_user: Any,
+    community: Organisation,
+    units: Iterable[ResidentUnit | int] = (),
+    members: Iterable[Member | int] = (),
+    photos: Iterable[Any] = (),
+    today: dt.date | None = None,
+    **data: Any,
+) -> Activity:
+    """One activity with the units and members who took part and its photos, all or nothing."""
+    check_community(community, acting_user)
+    data = _clean_activity(community, data, today or timezone.localdate())
+    unit_ids = {u if isinstance(u, int) else u.pk for u in units}
+    member_ids = {m if isinstance(m, int) else m.pk for m in members}
+    found = dict(
+        ResidentUnit.objects.filter(pk__in=unit_ids, community=community).values_list(
+            "pk", "party_org_id"
+        )
+    )
+    if set(found) != unit_ids:
+        raise ValidationError({"units": _("参加单位须是本社区登记的驻区单位。")})
+    if (data.get("is_deed") or data.get("is_volunteer_service")) and not unit_ids:
+        raise ValidationError({"units": _("实事和志愿服务请注明是哪个驻区单位做的。")})
+    ok_members = set(
+        Member.objects.filter(pk__in=member_ids, state=State.ACTIVE)
+        .filter(
+            subtree_q("org__path", community.path)
+            | Q(org_id__in=[o for o in found.values() if o])  # the units' in-service members
+        )
+        .values_list("pk", flat=True)
+    )
+    if ok_members != member_ids:
+        raise ValidationError({"members": _("参加党员须是本社区或参加单位的在册党员。")})
+    photos = list(photos)
+    for p in photos:
+        if p.size > MAX_PHOTO_BYTES:
+            raise ValidationError({"photos": _("照片请小于 8 MB。")})
+    activity = Activity(community=community, recorded_by=_user(acting_user), **data)
+    activity.full_clean()
+    activity.save()
+    activity.units.set(unit_ids)
+    activity.members.set(member_ids)
+    for p in photos:
+        Photo.objects.create(activity=activity, file=p, caption=getattr(p, "name", "")[:100])
+    audit.record_create(activity, acting_user=acting_user)
+    return activity
+
+
+# ---- shared resources -------------------------------------------------------------------------
+@transaction.atomic
+def resource_create(
+    *, acting_user: Any, unit: ResidentUnit, kind: str, name: str, detail: str = ""
+) -> Resource:
+    check_community(unit.community, acting_user)
+    if not name.strip():
+        raise ValidationError({"name": _("请填写资源名称。")})
+    return audited_create(
+        Resource,
+        data={
+            "community": unit.community,
+            "unit": unit,
+            "kind": kind,
+            "name": name.strip(),
+            "detail": detail,
+        },
+        acting_user=acting_user,
+    )
+
+
+@transaction.atomic
+def booking_create(
+    *,
+    acting_user: Any,
+    resource: Resource,
+    starts_at: dt.datetime,
+    ends_at: dt.datetime,
+    purpose: str,
+) -> Booking:
+    """Book a shared resource; refused when it overlaps a booking already made (the resource row
+    is locked while checking, so two bookings at once cannot both slip in)."""
+    resource = Resource.objects.select_for_update().select_related("community").get(pk=resource.pk)
+    check_community(resource.community, acting_user)
+    if not resource.is_open:
+        raise ValidationError(_("该资源目前不开放预约。"))
+    if starts_at is None or ends_at is None or ends_at <= starts_at:
+        raise ValidationError({"ends_at": _("结束时间须晚于开始时间。")})
+    if not (purpose or "").strip():
+        raise ValidationError({"purpose": _("请填写用途。")})
+    clash = (
+        Booking.objects.filter(
+            resource=resource, cancelled=False, starts_at__lt=ends_at, ends_at__gt=starts_at
+        )
+        .order_by("starts_at")
+        .first()
+    )
+    if clash is not None:
+        local = timezone.localtime
+        raise ValidationError(
+            _("与已有预约冲突：%(s)s 至 %(e)s（%(p)s）。请换一个时间。")
+            % {
+                "s": f"{local(clash.starts_at):%m月%d日 %H:%M}",
+                "e": f"{local(clash.ends_at):%H:%M}",
+                "p": clash.purpose,
+            }
+        )
+    booking = Booking.objects.create(
+        resource=resource,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        purpose=purpose.strip(),
+        booked_by=_user(acting_user),
+    )
+    audit.record_create(booking, acting_user=acting_user)
+    return booking
+
+
+# ---- stars -------------------------------------------------------------------------------------
+@transaction.atomic
+def stars_decide(
+    *,
+    acting_user: Any,
+    unit: ResidentUnit,
+    year: int,
+    stars: int,
+    reason: str = "",
+    today: dt.date | None = None,
+) -> StarRating:
+    """The community's decision for a unit's year: the proposal confirmed, or overridden with a
+    written reason. Deciding again replaces the decision (audited)."""
+    from .selectors import proposal_for
+
+    check_community(unit.community, acting_user)
+    from dangjian.core import rules
+
+    lo = rules.value("cobuild.stars", "min", org=unit.community)
+    hi = rules.value("cobuild.stars", "max", org=unit.community)
+    if not lo <= int(stars) <= hi:
+        raise ValidationError({"stars": _("星级为 %(lo)d 到 %(hi)d 星。") % {"lo": lo, "hi": hi}})
+    proposal = proposal_for(unit=unit, year=year)
+    reason = (reason or "").strip()
+    if int(stars) != proposal.stars and not reason:
+        raise ValidationError(
+            {
+                "reason": _("评定星级与系统建议（%(n)d 星）不同，请写明调整理由。")
+                % {"n": proposal.stars}
+            }
+        )
+    data = {
+        "proposed": proposal.stars,
+        "reasons": proposal.as_json(),
+        "stars": int(stars),
+        "override_reason": reason if int(stars) != proposal.stars else "",
+        "decided_by": _user(acting_user),
+        "decided_on": today or timezone.localdate(),
+    }
+    existing = StarRating.objects.filter(unit=unit, year=year).first()
+    if existing is None:
+        return audited_create(
+            StarRating, data={"unit": unit, "year": year, **data}, acting_user=acting_user
+        )
+    return audited_update(existing, data=data, acting_user=acting_user)
