@@ -36,7 +36,8 @@ def test_deeds_and_services_count_in_their_own_year_only(cast):
 
 
 def test_the_standings_show_who_is_behind_first(cast):
-    done, idle = unit(cast, "甲社区医院"), unit(cast, "甲社区税务所")
+    done = unit(cast, "甲社区医院")
+    unit(cast, "甲社区税务所")
     activity(cast, [done], is_deed=True)
     activity(cast, [done], is_volunteer_service=True)
     activity(cast, [done], is_volunteer_service=True, day=dt.date(2026, 6, 1))
