@@ -18,6 +18,7 @@ urlpatterns = [
     path("care/", include("dangjian.care.urls")),
     path("commitments/", include("dangjian.commitments.urls")),
     path("volunteering/", include("dangjian.volunteering.urls")),
+    path("cobuild/", include("dangjian.cobuild.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

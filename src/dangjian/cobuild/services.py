@@ -189,7 +189,7 @@ def activity_record(
     activity.units.set(unit_ids)
     activity.members.set(member_ids)
     for p in photos:
-        Photo.objects.create(activity=activity, file=p, caption=getattr(p, "name", "")[:100])
+        Photo.objects.create(activity=activity, file=p)
     audit.record_create(activity, acting_user=acting_user)
     return activity
 

@@ -17,9 +17,14 @@ MEMBER_LINKS = (
     ("mobility:list", _("流动党员")),
     ("dues:home", _("党费收缴")),
     ("care:home", _("关爱帮扶")),
+)
+
+#: The co-building and service menu (承诺、岗位、志愿服务、共驻共建).
+WORK_LINKS = (
     ("commitments:list", _("党员承诺")),
     ("commitments:posts", _("设岗定责")),
     ("volunteering:home", _("志愿服务")),
+    ("cobuild:overview", _("共驻共建")),
 )
 
 #: A member's own pages, before 我的档案.
@@ -51,5 +56,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "scope": scope,
         "is_staff_role": scope.is_staff_role,
         "nav_members": _links(MEMBER_LINKS) if scope.is_staff_role else [],
+        "nav_work": _links(WORK_LINKS) if scope.is_staff_role else [],
         "nav_mine": _links(MINE_LINKS) if scope.member_id else [],
     }
