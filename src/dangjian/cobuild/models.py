@@ -293,3 +293,24 @@ class StarRating(Versioned):
 
     def audit_scope_path(self) -> str:
         return self.unit.community.path
+
+
+class UnitContact(models.Model):
+    """A resident unit's party contact (单位党建联络员) with a login: they see their own unit —
+    its activities, deeds, star history and its members' check-ins — and nothing else."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="unit_contact"
+    )
+    unit = models.ForeignKey(
+        "orgs.ResidentUnit",
+        verbose_name=_("驻区单位"),
+        on_delete=models.CASCADE,
+        related_name="contacts",
+    )
+
+    class Meta:
+        verbose_name = _("驻区单位联络员")
+
+    def __str__(self) -> str:
+        return f"{self.unit} {self.user}"

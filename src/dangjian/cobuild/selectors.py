@@ -160,3 +160,10 @@ def standings(*, user: Any, community: Organisation, year: int) -> list[Standing
     ]
     rows.sort(key=lambda r: (not r.behind, r.unit.name))
     return rows
+
+
+def unit_of_contact(user: Any) -> ResidentUnit | None:
+    """The one unit a resident unit's contact may see (None for everybody else)."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return None
+    return ResidentUnit.objects.filter(contacts__user=user).select_related("community").first()

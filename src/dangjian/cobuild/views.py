@@ -488,6 +488,47 @@ def assessment(request: HttpRequest) -> FileResponse:
     return FileResponse(fh, as_attachment=True, filename=f"{_('共建成效')}-{year}.xlsx")
 
 
+@login_required
+def my_unit(request: HttpRequest) -> HttpResponse:
+    """A resident unit's own page for its party contact: its year, its activities and its star
+    history — read straight from the unit's records, nothing of any other unit."""
+    unit = selectors.unit_of_contact(request.user)
+    if unit is None:
+        raise Http404
+    year = _year(request)
+    activities = (
+        Activity.objects.filter(units=unit)
+        .select_related("community")
+        .prefetch_related("units")
+        .order_by("-date", "-pk")[:100]
+    )
+    return render(
+        request,
+        "cobuild/my_unit.html",
+        {
+            "unit": unit,
+            "year": year,
+            "counts": selectors.year_counts([unit], year)[unit.pk],
+            "proposal": selectors.proposal_for(unit=unit, year=year),
+            "stars": StarRating.objects.filter(unit=unit).order_by("-year"),
+            "activities": activities,
+            "checkins": _unit_checkins(unit),
+        },
+    )
+
+
+def _unit_checkins(unit: ResidentUnit) -> list[Any]:
+    """The unit's in-service members who checked in to a community, when that part is present."""
+    try:
+        from dangjian.checkin.models import CheckIn
+    except ImportError:
+        return []
+    fields = {f.name for f in CheckIn._meta.get_fields()}
+    if "unit" not in fields:
+        return []
+    return list(CheckIn.objects.filter(unit=unit).select_related("member", "community")[:200])
+
+
 app_name = "cobuild"
 urlpatterns = [
     path("", overview, name="overview"),
@@ -508,4 +549,5 @@ urlpatterns = [
     path("resources/<int:pk>/book/", booking_create, name="booking_create"),
     path("stars/commended/", commended, name="commended"),
     path("stars/assessment/", assessment, name="assessment"),
+    path("my-unit/", my_unit, name="my_unit"),
 ]

@@ -50,6 +50,8 @@ def home(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if not scope.is_staff_role and scope.member_id:
         return redirect("members:detail", pk=scope.member_id)
+    if not scope.is_staff_role and hasattr(request.user, "unit_contact"):
+        return redirect("cobuild:my_unit")
     from dangjian.orgs.selectors import coverage_for, org_roots_for, org_summaries, warnings_in
 
     roots = org_roots_for(user=request.user)

@@ -1,0 +1,1 @@
+from tests.api.endpoints import world  # noqa: F401
