@@ -270,3 +270,27 @@ def test_it_has_posts_with_holders_one_empty_and_volunteer_hours(county):
     assert PostHolder.objects.filter(post__kind="role").exists()
     assert not PostHolder.objects.filter(post__name="参政议政岗").exists()
     assert Hours.objects.count() > 100
+
+
+def test_its_units_cover_all_five_star_levels_and_some_are_commended(county):
+    from dangjian.cobuild import selectors
+    from dangjian.cobuild.models import Booking, StarRating
+    from dangjian.orgs.models import ResidentUnit
+
+    year = timezone_today().year
+    units = list(ResidentUnit.objects.all())
+    counts = selectors.year_counts(units, year)
+    from dangjian.cobuild.stars import propose
+    from dangjian.core import rules
+
+    levels = {propose(counts[u.pk], rules.effective).stars for u in units}
+    assert levels == {1, 2, 3, 4, 5}
+    assert StarRating.objects.filter(stars=5).exists()
+    assert StarRating.objects.exclude(override_reason="").exists()
+    assert Booking.objects.exists()
+
+
+def timezone_today():
+    from django.utils import timezone
+
+    return timezone.localdate()

@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from dangjian.orgs.models import Organisation, OrgKind, Place, PlaceKind
 from dangjian.orgs.services import org_cover_places, org_create, place_create
 
-from . import commitments, development, meetings, people
+from . import cobuild, commitments, development, meetings, people
 from .spec import COUNTY_CODE, COUNTY_NAME, TOWNS, CommunitySpec
 
 SEED = 2026_0002
@@ -106,6 +106,7 @@ def build_demo(*, log: Callable[[str], None] = lambda s: None) -> Demo:
         development.build_development(demo, log=log)
         commitments.build_commitments(demo, log=log)
         commitments.build_posts_and_volunteering(demo, log=log)
+        cobuild.build_cobuild(demo, log=log)
     return demo
 
 
