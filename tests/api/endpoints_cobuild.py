@@ -131,3 +131,22 @@ LIST_PAGES = [
     Listing("cobuild:unit_create", "/cobuild/units/new/"),
     Listing("cobuild:activity_create", "/cobuild/activities/new/"),
 ]
+
+OBJECT_API = [
+    Endpoint("GET /api/v1/cobuild/units", "/api/v1/cobuild/units?org={community}&year=2026"),
+    Endpoint("GET /api/v1/cobuild/activities", "/api/v1/cobuild/activities?org={community}"),
+    Endpoint(
+        "POST /api/v1/cobuild/activities",
+        "/api/v1/cobuild/activities?org={community}",
+        "POST",
+        {"kind": "service", "title": "渗透", "date": "2026-05-01"},
+        change=True,
+    ),
+    Endpoint(
+        "POST /api/v1/cobuild/units/{pk}/stars",
+        "/api/v1/cobuild/units/{unit}/stars",
+        "POST",
+        {"year": 2026, "stars": 1},
+        change=True,
+    ),
+]

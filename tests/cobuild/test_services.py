@@ -175,3 +175,28 @@ def test_stars_confirm_the_proposal_or_change_it_with_a_reason(cast):
         )
     with pytest.raises(PermissionDenied):
         services.stars_decide(acting_user=cast.comm_b_sec, unit=school, year=2026, stars=1)
+
+
+def test_a_unit_in_two_communities_is_seen_and_used_by_both(cast):
+    from dangjian.orgs.models import ResidentUnit
+
+    hospital = unit(cast, "两社区之间的医院")
+    hospital.also_in.add(cast.comm_a2)
+    from dangjian.accounts.models import Grant
+    from dangjian.core.access import forget_scope
+
+    Grant.objects.create(user=cast.outsider, org=cast.comm_a2, role=Grant.Role.SECRETARY)
+    forget_scope(cast.outsider)
+    assert ResidentUnit.objects.visible_to(cast.outsider).get() == hospital
+    assert not ResidentUnit.objects.visible_to(cast.comm_b_sec).exists()
+    a = services.activity_record(
+        acting_user=cast.outsider,
+        community=cast.comm_a2,
+        units=[hospital],
+        kind="service",
+        date=dt.date(2026, 5, 1),
+        title="团结路义诊",
+        today=dt.date(2026, 11, 24),
+    )
+    assert list(a.units.all()) == [hospital]
+    assert selectors.year_counts([hospital], 2026)[hospital.pk].activities == 1

@@ -8,7 +8,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import StyledForm, date_field
-from dangjian.orgs.models import ResidentUnit
+from dangjian.members.models import Member
+from dangjian.orgs.models import Organisation, ResidentUnit
 
 from .models import ActivityKind, ResourceKind, Theme
 
@@ -41,6 +42,12 @@ class ActivityForm(StyledForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    members = forms.ModelMultipleChoiceField(
+        label=_("参加党员"),
+        queryset=Member.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
     is_deed = forms.BooleanField(label=_("这是单位为社区办的实事"), required=False)
     is_volunteer_service = forms.BooleanField(
         label=_("这是单位志愿服务队进社区服务"), required=False
@@ -58,10 +65,12 @@ class ActivityForm(StyledForm):
     )
     photos = MultiFileField(label=_("照片（可多选）"), required=False)
 
-    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, units: Any = None, members: Any = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["units"].queryset = units
+        if members is not None:
+            self.fields["members"].queryset = members
         self.fields["photos"].widget.attrs.update({"accept": "image/*", "multiple": True})
 
 
@@ -73,6 +82,17 @@ class UnitForm(StyledForm):
     contact = forms.CharField(label=_("联系人"), max_length=50, required=False)
     phone = forms.CharField(label=_("联系电话"), max_length=30, required=False)
     member_count = forms.IntegerField(label=_("党员人数"), min_value=0, initial=0)
+    also_in = forms.ModelMultipleChoiceField(
+        label=_("同时所在的其他社区"),
+        queryset=Organisation.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, communities: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if communities is not None:
+            self.fields["also_in"].queryset = communities
 
 
 class AgreementForm(StyledForm):

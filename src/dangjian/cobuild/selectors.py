@@ -30,7 +30,10 @@ def _numbers(org: Organisation):  # noqa: ANN202
 def units_visible(*, user: Any, community: Organisation | None = None) -> QuerySet[ResidentUnit]:
     qs = ResidentUnit.objects.visible_to(user)
     if community is not None:
-        qs = qs.filter(subtree_q("community__path", community.path))
+        qs = qs.filter(
+            subtree_q("community__path", community.path)
+            | subtree_q("also_in__path", community.path)
+        ).distinct()
     return qs.select_related("community", "party_org").order_by("community__path", "name")
 
 

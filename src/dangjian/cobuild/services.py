@@ -161,9 +161,9 @@ def activity_record(
     unit_ids = {u if isinstance(u, int) else u.pk for u in units}
     member_ids = {m if isinstance(m, int) else m.pk for m in members}
     found = dict(
-        ResidentUnit.objects.filter(pk__in=unit_ids, community=community).values_list(
-            "pk", "party_org_id"
-        )
+        ResidentUnit.objects.filter(Q(community=community) | Q(also_in=community), pk__in=unit_ids)
+        .distinct()
+        .values_list("pk", "party_org_id")
     )
     if set(found) != unit_ids:
         raise ValidationError({"units": _("参加单位须是本社区登记的驻区单位。")})

@@ -239,7 +239,14 @@ def activity_create(request: HttpRequest) -> HttpResponse:
     if not _can_change(request, community):
         raise Http404
     units = selectors.units_visible(user=request.user, community=community)
-    form = ActivityForm(request.POST or None, request.FILES or None, units=units)
+    from dangjian.members.models import Member, State
+
+    members = (
+        Member.objects.visible_to(request.user)
+        .filter(org__path__startswith=community.path, state=State.ACTIVE)
+        .order_by("org__path", "name")
+    )
+    form = ActivityForm(request.POST or None, request.FILES or None, units=units, members=members)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -247,6 +254,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
                 acting_user=request.user,
                 community=community,
                 units=list(data.pop("units")),
+                members=list(data.pop("members")),
                 photos=data.pop("photos"),
                 **data,
             )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -285,7 +286,19 @@ class Office(Versioned):
 
 
 class ResidentUnitQuerySet(ScopedQuerySet):
+    """A unit belongs to its community; one that sits in several communities (a hospital
+    between two) is also seen by the secretaries of the others it is listed in."""
+
     scope_path = "community__path"
+
+    def _restrict(self, user: Any, action: str) -> ScopedQuerySet:
+        from .access_units import also_in_q
+
+        base = super()._restrict(user, action)
+        extra = also_in_q(user, action)
+        if extra is None:
+            return base
+        return (base | self.filter(extra)).distinct()
 
 
 class ResidentUnit(Versioned):
@@ -321,6 +334,12 @@ class ResidentUnit(Versioned):
     contact = models.CharField(_("联系人"), max_length=50, blank=True)
     phone = models.CharField(_("联系电话"), max_length=30, blank=True)
     member_count = models.PositiveIntegerField(_("党员人数"), default=0)
+    also_in = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("同时所在的其他社区"),
+        blank=True,
+        related_name="shared_units",
+    )
 
     objects = ResidentUnitQuerySet.as_manager()
 
