@@ -79,9 +79,22 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
             "kinds": Kind.choices,
             "org_options": org_options(request.user, f["org"].pk if f["org"] else None),
             "can_draft": bool(scope_for(request.user).change_paths) or request.user.is_superuser,
-            "community": f["org"] if f["org"] and f["org"].kind in COMMUNITY_KINDS else None,
+            "community": _board_community(request.user, f["org"]),
         },
     )
+
+
+def _board_community(user: Any, org: Organisation | None) -> Organisation | None:
+    """The community whose public board the list links to: the one chosen, or the user's only
+    community."""
+    if org is not None:
+        return org if org.kind in COMMUNITY_KINDS else None
+    found = list(
+        Organisation.objects.visible_to(user)
+        .filter(kind__in=list(COMMUNITY_KINDS), is_active=True)
+        .order_by("path")[:2]
+    )
+    return found[0] if len(found) == 1 else None
 
 
 def _audit_export(request: HttpRequest, f: dict[str, Any], what: str, count: int) -> None:

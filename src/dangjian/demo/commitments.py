@@ -184,7 +184,7 @@ def build_posts_and_volunteering(demo: Demo, *, log: Callable[[str], None]) -> N
         for i, m in enumerate(members):
             if i % 3 == 0:
                 h = services_posts.post_take(
-                    posts[i % len(posts)],
+                    posts[(i // 3) % len(posts)],
                     member=m,
                     acting_user=admin,
                     since=dt.date(today.year, 3, 1),
