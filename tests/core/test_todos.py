@@ -43,3 +43,23 @@ def test_items_count_only_what_the_user_may_see(cast):
     theirs = {t.label for t in todos_for(user=cast.comm_b_sec, org=cast.comm_b, today=today)}
     assert "发展党员：1 人的下一步已超期" in mine
     assert not any(label.startswith("发展党员") for label in theirs)
+
+
+def test_commitments_awaiting_a_step_and_units_behind_are_listed(cast):
+    import datetime as dt
+
+    from dangjian.commitments.models import State
+    from tests.cobuild.factories import unit
+    from tests.commitments.factories import draft, put_in
+
+    put_in(draft(cast), State.APPLIED)
+    unit(cast)
+    december = dt.date(2026, 12, 1)  # the factories write 2026 commitments
+    labels = {t.label for t in todos_for(user=cast.comm_a_sec, org=cast.comm_a, today=december)}
+    assert "1 条党员承诺待支部议诺" in labels
+    assert "1 个驻区单位今年的实事或志愿服务尚未达标" in labels
+    spring = {
+        t.label
+        for t in todos_for(user=cast.comm_a_sec, org=cast.comm_a, today=december.replace(month=4))
+    }
+    assert not any("驻区单位" in x for x in spring)  # not nagged before the last quarter

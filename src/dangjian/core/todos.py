@@ -26,6 +26,8 @@ PROVIDERS: tuple[str, ...] = (
     "dangjian.checkin.todos.todos",
     "dangjian.mobility.todos.todos",
     "dangjian.care.todos.todos",
+    "dangjian.commitments.todos.todos",
+    "dangjian.cobuild.todos.todos",
 )
 
 DANGER, WARNING, INFO = "danger", "warning", "info"
