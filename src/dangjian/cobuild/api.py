@@ -2,7 +2,6 @@
 decided stars, one unit with the reasons, activities (list and record), and the decision on a
 unit's stars. Same selectors and services as the pages; 404 for what the caller may not see."""
 
-
 import datetime as dt
 from decimal import Decimal
 from typing import Any
@@ -17,16 +16,12 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from dangjian.core.access import CHANGE, get_visible_or_404
+from dangjian.core.api_errors import ErrorOut, service_errors
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation, ResidentUnit
 
 from . import selectors, services
 
 router = Router(tags=["共驻共建"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class ReasonOut(Schema):
@@ -101,14 +96,6 @@ def _community(request: HttpRequest, org: int) -> Organisation:
         raise HttpError(404, _("未找到该社区，或您无权查看。")) from None
 
 
-def _errors(exc: ValidationError) -> Status:
-    if hasattr(exc, "error_dict"):
-        errors = {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-    else:
-        errors = {"__all__": [str(m) for m in exc.messages]}
-    return Status(400, {"detail": next(iter(errors.values()))[0], "errors": errors})
-
-
 def _standing(r: selectors.Standing) -> dict[str, Any]:
     y = r.year
     return {
@@ -167,7 +154,7 @@ def record_activity(request: HttpRequest, org: int, payload: ActivityIn):
             acting_user=request.auth, community=community, units=units, members=members, **data
         )
     except ValidationError as exc:
-        return _errors(exc)
+        return service_errors(exc)
     except PermissionDenied as exc:
         return Status(403, {"detail": str(exc)})
     return Status(201, {"id": a.pk})
@@ -191,7 +178,7 @@ def decide_stars(request: HttpRequest, pk: int, payload: StarsIn):
             reason=payload.reason,
         )
     except ValidationError as exc:
-        return _errors(exc)
+        return service_errors(exc)
     return Status(
         201, {"unit_id": unit.pk, "year": r.year, "stars": r.stars, "proposed": r.proposed}
     )

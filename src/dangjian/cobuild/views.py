@@ -20,9 +20,11 @@ from django.views.decorators.http import require_POST
 
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
+from dangjian.core.files import private_file
 from dangjian.core.forms import add_service_errors, parse_date
 from dangjian.core.models import AuditEntry
-from dangjian.orgs.models import COMMUNITY_KINDS, Organisation, ResidentUnit
+from dangjian.orgs.models import Organisation, ResidentUnit
+from dangjian.orgs.selectors.communities import community_for
 
 from . import documents, selectors, services
 from .forms import ActivityForm, AgreementForm, BookingForm, ResourceForm, UnitForm
@@ -37,11 +39,8 @@ def _say(request: HttpRequest, exc: Exception) -> None:
 
 def _community(request: HttpRequest, raw: str | None = None) -> Organisation:
     raw = request.GET.get("org", "") if raw is None else raw
-    communities = Organisation.objects.filter(kind__in=list(COMMUNITY_KINDS))
-    if raw:
-        return get_visible_or_404(communities, request.user, pk=raw if raw.isdigit() else 0)
-    found = communities.visible_to(request.user).filter(is_active=True).order_by("path").first()
-    if found is None:
+    found = community_for(user=request.user, raw=raw)
+    if found is None or not scope_for(request.user).is_staff_role:
         raise Http404
     return found
 
@@ -285,14 +284,7 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 def photo(request: HttpRequest, pk: int) -> FileResponse:
     """A photo, after the access check — never a public media URL."""
     row = get_visible_or_404(Photo.objects.all(), request.user, pk=pk)
-    try:
-        fh = row.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(fh)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(row.file)
 
 
 @login_required

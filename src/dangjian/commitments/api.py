@@ -17,6 +17,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
+from dangjian.core.api_errors import ErrorOut, service_errors
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organisation
 
@@ -24,11 +25,6 @@ from . import selectors, services, services_rating
 from .models import Commitment
 
 router = Router(tags=["党员承诺"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class CommitmentOut(Schema):
@@ -98,14 +94,6 @@ class RatingIn(Schema):
     tier: str
     score: int | str | None = None
     comment: str = ""
-
-
-def _errors(exc: ValidationError) -> Status:
-    if hasattr(exc, "error_dict"):
-        errors = {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-    else:
-        errors = {"__all__": [str(m) for m in exc.messages]}
-    return Status(400, {"detail": next(iter(errors.values()))[0], "errors": errors})
 
 
 def _get(request: HttpRequest, pk: int, action: str = "view") -> Commitment:
@@ -179,7 +167,7 @@ def draft_commitment(request: HttpRequest, payload: DraftIn):
     try:
         c = services.commitment_draft(acting_user=request.auth, member=member, **data)
     except ValidationError as exc:
-        return _errors(exc)
+        return service_errors(exc)
     except PermissionDenied as exc:
         return Status(403, {"detail": str(exc)})
     return Status(201, _detail(request, _get(request, c.pk)))
@@ -206,7 +194,7 @@ def take_step(request: HttpRequest, pk: int, payload: StepIn):
             reason=payload.reason,
         )
     except ValidationError as exc:
-        return _errors(exc)
+        return service_errors(exc)
     except PermissionDenied as exc:
         return Status(403, {"detail": str(exc)})
     return Status(201, _detail(request, _get(request, pk)))
@@ -225,7 +213,7 @@ def rate(request: HttpRequest, pk: int, payload: RatingIn):
             comment=payload.comment,
         )
     except ValidationError as exc:
-        return _errors(exc)
+        return service_errors(exc)
     except PermissionDenied as exc:
         return Status(403, {"detail": str(exc)})
     return Status(201, {"id": r.pk, "tier": r.tier, "score": r.score})
@@ -291,7 +279,7 @@ def take_post(request: HttpRequest, pk: int, payload: TakeIn):
             post, member=member, acting_user=request.auth, skill=payload.skill
         )
     except ValidationError as exc:
-        return _errors(exc)
+        return service_errors(exc)
     except PermissionDenied as exc:
         return Status(403, {"detail": str(exc)})
     return Status(

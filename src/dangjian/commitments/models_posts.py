@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.access import ScopedQuerySet
+from dangjian.core.access import ScopedQuerySet, ancestor_paths
 
 
 class PostKind(models.TextChoices):
@@ -50,12 +50,7 @@ class PostQuerySet(ScopedQuerySet):
         scope = scope_for(user)
         if action != VIEW or scope.everything or not scope.member_org_path:
             return base
-        return base | self.filter(community__path__in=_ancestor_paths(scope.member_org_path))
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    parts = [p for p in path.split("/") if p]
-    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+        return base | self.filter(community__path__in=ancestor_paths(scope.member_org_path))
 
 
 class Post(models.Model):

@@ -20,6 +20,7 @@ from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
 from dangjian.core.forms import parse_date
 from dangjian.members.models import Member, State
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation
+from dangjian.orgs.selectors.communities import community_for
 
 from . import services_posts as sp
 from .models_posts import Post, PostHolder, PostKind
@@ -30,18 +31,7 @@ def _say(request: HttpRequest, exc: Exception) -> None:
 
 
 def _community_for(user: Any, raw: str) -> Organisation | None:
-    if raw:
-        return get_visible_or_404(
-            Organisation.objects.filter(kind__in=list(COMMUNITY_KINDS)),
-            user,
-            pk=raw if raw.isdigit() else 0,
-        )
-    return (
-        Organisation.objects.visible_to(user)
-        .filter(kind__in=list(COMMUNITY_KINDS), is_active=True)
-        .order_by("path")
-        .first()
-    )
+    return community_for(user=user, raw=raw)
 
 
 def _posts(community: Organisation):  # noqa: ANN202

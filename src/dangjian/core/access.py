@@ -149,3 +149,9 @@ def get_visible_or_404(qs: ScopedQuerySet, user: Any, action: str = VIEW, **look
         return scoped.get(**lookup)
     except (scoped.model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+def ancestor_paths(path: str) -> list[str]:
+    """The paths of an organisation and all above it ("1/5/9/" → "1/", "1/5/", "1/5/9/")."""
+    parts = [p for p in path.split("/") if p]
+    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]

@@ -7,16 +7,13 @@ are exported masked — the full number is only ever shown through the logged re
 
 from __future__ import annotations
 
-import datetime as dt
-import tempfile
 from collections.abc import Iterable, Iterator
 from typing import IO, Any
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
+
+from dangjian.core.xlsx import write_table
 
 from .models import Member, MemberEvent
 from .tables import Labels
@@ -93,34 +90,10 @@ def register_rows(events: QuerySet[MemberEvent]) -> Iterator[list[Any]]:
 
 def write_xlsx(*, sheet: str, title: str, rows: Iterable[list[Any]]) -> tuple[IO[bytes], int]:
     """A workbook with a title line, a bold header row and ``rows``; returns (file, row count)."""
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet(sheet[:31])
-    for i, width in enumerate(WIDTHS):
-        ws.column_dimensions[chr(ord("A") + i)].width = width
-    ws.freeze_panes = "A3"
-    head = WriteOnlyCell(ws, value=title)
-    head.font = Font(bold=True, size=14)
-    ws.append([head])
-    cols = []
-    for text in headers():
-        c = WriteOnlyCell(ws, value=text)
-        c.font = Font(bold=True)
-        c.alignment = Alignment(horizontal="center")
-        cols.append(c)
-    ws.append(cols)
-    count = 0
-    for row in rows:
-        cells = []
-        for value in row:
-            if isinstance(value, dt.date):
-                c = WriteOnlyCell(ws, value=value)
-                c.number_format = "yyyy-mm-dd"
-                cells.append(c)
-            else:
-                cells.append(value if value not in (None, "") else None)
-        ws.append(cells)
-        count += 1
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    wb.save(out)
-    out.seek(0)
-    return out, count
+    return write_table(
+        sheet=sheet,
+        title=title,
+        columns=list(zip(headers(), WIDTHS, strict=True)),
+        rows=rows,
+        freeze="A3",
+    )

@@ -15,17 +15,13 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 
 from dangjian.core.access import CHANGE, get_visible_or_404
+from dangjian.core.api_errors import ErrorOut, service_errors
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation
 
 from . import selectors, services
 from .models import Team
 
 router = Router(tags=["志愿服务"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class TeamOut(Schema):
@@ -110,8 +106,7 @@ def record_service(request: HttpRequest, pk: int, payload: ServiceIn):
             hours=payload.hours,
         )
     except ValidationError as exc:
-        msgs = exc.messages
-        return Status(400, {"detail": msgs[0], "errors": {"__all__": msgs}})
+        return service_errors(exc)
     except PermissionDenied as exc:
         return Status(403, {"detail": str(exc)})
     return Status(201, {"id": service.pk, "participants": len(payload.hours)})

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.access import VIEW, ScopedQuerySet, scope_for
+from dangjian.core.access import VIEW, ScopedQuerySet, ancestor_paths, scope_for
 
 
 class TeamKind(models.TextChoices):
@@ -16,11 +16,6 @@ class TeamKind(models.TextChoices):
     SERVICE_TEAM = "team", _("志愿者服务队")
     WANJIABANG = "wanjiabang", _("万家帮")
     OTHER = "other", _("其他")
-
-
-def _ancestor_paths(path: str) -> list[str]:
-    parts = [p for p in path.split("/") if p]
-    return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
 
 
 class CommunityQuerySet(ScopedQuerySet):
@@ -34,7 +29,7 @@ class CommunityQuerySet(ScopedQuerySet):
         scope = scope_for(user)
         if action != VIEW or scope.everything or not scope.member_org_path:
             return base
-        return base | self.filter(**{self.community_lookup: _ancestor_paths(scope.member_org_path)})
+        return base | self.filter(**{self.community_lookup: ancestor_paths(scope.member_org_path)})
 
 
 class Team(models.Model):

@@ -22,9 +22,10 @@ from dangjian.core.models import AuditEntry
 from dangjian.core.xlsx import write_table
 from dangjian.members.models import Member, State
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation
+from dangjian.orgs.selectors.communities import community_for
 
 from . import selectors, services
-from .models import Service, Team, TeamKind, _ancestor_paths
+from .models import Service, Team, TeamKind
 
 
 def _year(request: HttpRequest) -> int:
@@ -33,15 +34,7 @@ def _year(request: HttpRequest) -> int:
 
 
 def _community(request: HttpRequest) -> Organisation | None:
-    raw = request.GET.get("org", "")
-    communities = Organisation.objects.filter(kind__in=list(COMMUNITY_KINDS))
-    if raw:
-        return get_visible_or_404(communities, request.user, pk=raw if raw.isdigit() else 0)
-    found = communities.visible_to(request.user).filter(is_active=True).order_by("path").first()
-    member_path = scope_for(request.user).member_org_path
-    if found is None and member_path:  # a member: the community they belong to
-        found = communities.filter(path__in=_ancestor_paths(member_path)).order_by("-depth").first()
-    return found
+    return community_for(user=request.user, raw=request.GET.get("org", ""))
 
 
 @login_required

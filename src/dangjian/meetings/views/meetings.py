@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
+from dangjian.core.files import private_file
 from dangjian.core.forms import add_service_errors
 from dangjian.core.models import AuditEntry
 from dangjian.core.services import ConflictError
@@ -313,14 +314,7 @@ def meeting_attach(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_file(request: HttpRequest, pk: int) -> FileResponse:
     """An attachment, after the access check — never a public media URL."""
     row = get_visible_or_404(MeetingFile.objects.all(), request.user, pk=pk)
-    try:
-        fh = row.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(fh, as_attachment=True, filename=row.name)
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return private_file(row.file, filename=row.name)
 
 
 # ---- exports -------------------------------------------------------------------------------
