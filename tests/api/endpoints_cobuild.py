@@ -130,6 +130,7 @@ LIST_PAGES = [
     Listing("cobuild:assessment", "/cobuild/stars/assessment/"),
     Listing("cobuild:unit_create", "/cobuild/units/new/"),
     Listing("cobuild:activity_create", "/cobuild/activities/new/"),
+    Listing("cobuild:my_unit", "/cobuild/my-unit/"),  # a unit contact's own page: 404 to others
 ]
 
 OBJECT_API = [

@@ -167,3 +167,33 @@ def test_community_b_sees_nothing_of_community_a(cast, client_for):
     assert "甲社区的活动" not in _text(other.get("/cobuild/activities/"))
     assert other.get(f"/cobuild/units/{school.pk}/").status_code == 404
     assert other.get(f"/cobuild/?org={cast.comm_a.pk}").status_code == 404
+
+
+def test_a_unit_is_registered_with_the_other_communities_it_sits_in(cast, client_for):
+    from dangjian.accounts.models import Grant
+    from dangjian.core.access import forget_scope
+    from dangjian.orgs.models import ResidentUnit
+
+    Grant.objects.create(user=cast.comm_a_sec, org=cast.comm_a2, role=Grant.Role.SECRETARY)
+    forget_scope(cast.comm_a_sec)
+    r = client_for(cast.comm_a_sec).post(
+        f"/cobuild/units/new/?org={cast.comm_a.pk}",
+        {
+            "name": "两社区之间的医院",
+            "kind": "hospital",
+            "member_count": "12",
+            "also_in": [cast.comm_a2.pk],
+        },
+    )
+    u = ResidentUnit.objects.get(name="两社区之间的医院")
+    assert r.status_code == 302 and list(u.also_in.all()) == [cast.comm_a2]
+    r = client_for(cast.comm_a_sec).post(
+        f"/cobuild/units/new/?org={cast.comm_a.pk}",
+        {
+            "name": "乙社区也有",
+            "kind": "hospital",
+            "member_count": "1",
+            "also_in": [cast.comm_b.pk],
+        },
+    )
+    assert r.status_code == 200 and not ResidentUnit.objects.filter(name="乙社区也有").exists()

@@ -49,25 +49,28 @@ def check_community(community: Organisation, acting_user: Any) -> None:
 
 # ---- units ----------------------------------------------------------------------------------
 @transaction.atomic
-def unit_register(*, acting_user: Any, community: Organisation, **fields: Any) -> ResidentUnit:
+def unit_register(
+    *,
+    acting_user: Any,
+    community: Organisation,
+    also_in: Iterable[Organisation] = (),
+    **fields: Any,
+) -> ResidentUnit:
+    """Register a unit in its community (and, for one that sits between communities, the others
+    it is also listed in — which the user must be responsible for too)."""
     check_community(community, acting_user)
+    also_in = list(also_in)
+    for other in also_in:
+        check_community(other, acting_user)
     if ResidentUnit.objects.filter(
         community=community, name=fields.get("name", "").strip()
     ).exists():
         raise ValidationError({"name": _("本社区已登记该单位。")})
-    return audited_create(
+    unit = audited_create(
         ResidentUnit, data={"community": community, **fields}, acting_user=acting_user
     )
-
-
-@transaction.atomic
-def unit_update(
-    unit: ResidentUnit, *, acting_user: Any, expected_version: int | None, **fields: Any
-) -> ResidentUnit:
-    check_community(unit.community, acting_user)
-    return audited_update(
-        unit, data=fields, acting_user=acting_user, expected_version=expected_version
-    )
+    unit.also_in.set(also_in)
+    return unit
 
 
 # ---- agreements -------------------------------------------------------------------------------

@@ -23,7 +23,7 @@ from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
 from dangjian.core.files import private_file
 from dangjian.core.forms import add_service_errors, parse_date
 from dangjian.core.models import AuditEntry
-from dangjian.orgs.models import Organisation, ResidentUnit
+from dangjian.orgs.models import COMMUNITY_KINDS, Organisation, ResidentUnit
 from dangjian.orgs.selectors.communities import community_for
 
 from . import documents, selectors, services
@@ -90,11 +90,19 @@ def unit_create(request: HttpRequest) -> HttpResponse:
     community = _community(request)
     if not _can_change(request, community):
         raise Http404
-    form = UnitForm(request.POST or None)
+    others = (
+        Organisation.objects.visible_to(request.user)
+        .filter(kind__in=list(COMMUNITY_KINDS), is_active=True)
+        .exclude(pk=community.pk)
+        .order_by("path")
+    )
+    form = UnitForm(request.POST or None, communities=others)
     if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        also_in = list(data.pop("also_in", []))
         try:
             unit = services.unit_register(
-                acting_user=request.user, community=community, **form.cleaned_data
+                acting_user=request.user, community=community, also_in=also_in, **data
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
