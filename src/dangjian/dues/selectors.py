@@ -1,0 +1,132 @@
+"""Reads of 党费: what each member owes and has paid, months unpaid without a reason (for the
+art. 9 list), and the monthly and yearly ledgers of an organisation — a fixed number of queries
+whatever the number of members."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import QuerySet
+
+from dangjian.core.access import subtree_q
+from dangjian.members.models import Member, State
+from dangjian.orgs.models import Organisation
+
+from . import rates
+from .models import ArrearsReason, DuesBase, PaidMonth, Payment
+from .months import add_months, month_of, months_between
+from .services import base_on, numbers_for
+
+
+def members_of(*, user: Any, org: Organisation) -> QuerySet[Member]:
+    return (
+        Member.objects.visible_to(user)
+        .filter(subtree_q("org__path", org.path), state=State.ACTIVE)
+        .select_related("org")
+        .order_by("org__path", "name", "pk")
+    )
+
+
+def unpaid_streaks(
+    member_ids: Iterable[int], *, today: dt.date, window: int = 24
+) -> dict[int, int]:
+    """For each member: how many months in a row, up to last month, are unpaid with no reason
+    recorded — counting only months after admission and after a dues base was first set. Three
+    queries for any number of members."""
+    ids = list(member_ids)
+    last = add_months(month_of(today), -1)
+    start = add_months(last, -(window - 1))
+    first_base = {}
+    for mid, m in (
+        DuesBase.objects.filter(member_id__in=ids)
+        .order_by("member_id", "from_month")
+        .values_list("member_id", "from_month")
+    ):
+        first_base.setdefault(mid, m)
+    paid = defaultdict(set)
+    for mid, m in PaidMonth.objects.filter(
+        member_id__in=ids, month__gte=start, month__lte=last
+    ).values_list("member_id", "month"):
+        paid[mid].add(m)
+    excused = defaultdict(list)
+    for mid, a, b in ArrearsReason.objects.filter(
+        member_id__in=ids, to_month__gte=start
+    ).values_list("member_id", "from_month", "to_month"):
+        excused[mid].append((a, b))
+    joined = dict(Member.objects.filter(pk__in=ids).values_list("pk", "joined_on"))
+    out = {}
+    for mid in ids:
+        since = first_base.get(mid)
+        if since is None:
+            out[mid] = 0
+            continue
+        since = max(since, month_of(joined.get(mid) or since))
+        n, m = 0, last
+        while m >= start and m >= since:
+            if m in paid[mid] or any(a <= m <= b for a, b in excused[mid]):
+                break
+            n += 1
+            m = add_months(m, -1)
+        out[mid] = n
+    return out
+
+
+@dataclass
+class LedgerRow:
+    member: Member
+    kind: str
+    base: Decimal | None
+    due: list[Decimal | None]  # per month of the ledger
+    paid: list[bool]
+
+    @property
+    def due_total(self) -> Decimal:
+        return sum((d for d in self.due if d is not None), Decimal(0))
+
+    @property
+    def unpaid(self) -> int:
+        return sum(1 for d, p in zip(self.due, self.paid, strict=True) if d is not None and not p)
+
+
+def ledger(*, user: Any, org: Organisation, months: list[dt.date]) -> list[LedgerRow]:
+    """Members × months: what each owes and whether it is paid (4 queries)."""
+    members = list(members_of(user=user, org=org))
+    ids = [m.pk for m in members]
+    bases = defaultdict(list)
+    for b in DuesBase.objects.filter(member_id__in=ids).order_by("-from_month", "-pk"):
+        bases[b.member_id].append(b)
+    paid = defaultdict(set)
+    for mid, m in PaidMonth.objects.filter(member_id__in=ids, month__in=months).values_list(
+        "member_id", "month"
+    ):
+        paid[mid].add(m)
+    numbers = numbers_for(org)
+    rows = []
+    for m in members:
+        due, flags = [], []
+        for month in months:
+            b = base_on(bases[m.pk], month)
+            owes = b is not None and month >= month_of(m.joined_on)
+            due.append(rates.monthly_dues(b.kind, b.base, numbers) if owes else None)
+            flags.append(month in paid[m.pk])
+        latest = bases[m.pk][0] if bases[m.pk] else None
+        rows.append(
+            LedgerRow(m, latest.kind if latest else "", latest.base if latest else None, due, flags)
+        )
+    return rows
+
+
+def year_months(year: int) -> list[dt.date]:
+    return months_between(dt.date(year, 1, 1), dt.date(year, 12, 1))
+
+
+def payments_visible(*, user: Any, org: Organisation | None = None) -> QuerySet[Payment]:
+    qs = Payment.objects.visible_to(user)
+    if org is not None:
+        qs = qs.filter(subtree_q("member__org__path", org.path))
+    return qs.select_related("member", "org").order_by("-paid_on", "-pk")
