@@ -93,9 +93,12 @@ class LedgerRow:
         return sum(1 for d, p in zip(self.due, self.paid, strict=True) if d is not None and not p)
 
 
-def ledger(*, user: Any, org: Organisation, months: list[dt.date]) -> list[LedgerRow]:
-    """Members × months: what each owes and whether it is paid (4 queries)."""
-    members = list(members_of(user=user, org=org))
+def ledger(
+    *, user: Any, org: Organisation, months: list[dt.date], members: list[Member] | None = None
+) -> list[LedgerRow]:
+    """Members × months (every member of ``org``, or the page given): what each owes and whether
+    it is paid (4 queries)."""
+    members = list(members_of(user=user, org=org)) if members is None else members
     ids = [m.pk for m in members]
     bases = defaultdict(list)
     for b in DuesBase.objects.filter(member_id__in=ids).order_by("-from_month", "-pk"):
@@ -130,3 +133,12 @@ def payments_visible(*, user: Any, org: Organisation | None = None) -> QuerySet[
     if org is not None:
         qs = qs.filter(subtree_q("member__org__path", org.path))
     return qs.select_related("member", "org").order_by("-paid_on", "-pk")
+
+
+def month_summary(*, user: Any, org: Organisation, month: dt.date) -> dict[str, int]:
+    """How many members the organisation has and how many have paid ``month`` (2 queries)."""
+    members = members_of(user=user, org=org)
+    return {
+        "members": members.count(),
+        "paid": PaidMonth.objects.filter(member__in=members, month=month).count(),
+    }
