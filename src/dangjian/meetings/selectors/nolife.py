@@ -72,6 +72,12 @@ class Row:
     missed: list[Missed] = field(default_factory=list)
     cases: list[NoLifeCase] = field(default_factory=list)
     home: str = ""  # the path of the member's household, to match the groups covering it
+    no_life: bool = True  # listed for no organisational life (False: for dues alone)
+    unpaid_months: int = 0  # months in a row without dues and without a good reason
+
+    @property
+    def unpaid_too(self) -> bool:
+        return self.unpaid_months >= self.months
 
 
 @dataclass
@@ -194,10 +200,12 @@ def no_life_list(
             home=home or "",
         )
         listed.append(row)
+    if listed:
+        _add_missed(user, root, listed, by_id, earliest, today)
+    listed = _with_dues(listed, members, by_id, months, starts, last, today)
     if not listed:
         return NoLifeList(root=root, today=today, sections=[], rule=rules.get(RULE))
 
-    _add_missed(user, root, listed, by_id, earliest, today)
     cases: dict[int, list[NoLifeCase]] = defaultdict(list)
     for case in (
         NoLifeCase.objects.visible_to(user)
@@ -216,6 +224,45 @@ def no_life_list(
     return NoLifeList(
         root=root, today=today, sections=list(sections.values()), rule=rules.get(RULE)
     )
+
+
+def _with_dues(
+    listed: list[Row],
+    members: list[tuple],
+    by_id: dict[int, Organisation],
+    months: dict[int, int],
+    starts: dict[int, dt.date],
+    last: dict[int, dt.date],
+    today: dt.date,
+) -> list[Row]:
+    """Art. 9 names three failings, any one of which for six months without a good reason puts
+    a member on the list: no organisational life, no dues, no assigned work. Add the months of
+    unpaid dues to every row, and the members listed for their dues alone (3 queries)."""
+    from dangjian.dues.selectors import unpaid_streaks
+
+    streaks = unpaid_streaks([m[0] for m in members], today=today)
+    for r in listed:
+        r.unpaid_months = streaks.get(r.member_id, 0)
+    seen = {r.member_id for r in listed}
+    for pk, name, org_id, joined_on, home in members:
+        if pk in seen or streaks.get(pk, 0) < months[org_id]:
+            continue
+        listed.append(
+            Row(
+                member_id=pk,
+                name=name,
+                org=by_id[org_id],
+                since=joined_on,
+                last_attended=last.get(pk),
+                months=months[org_id],
+                start=starts[org_id],
+                home=home or "",
+                no_life=False,
+                unpaid_months=streaks[pk],
+            )
+        )
+    listed.sort(key=lambda r: (r.org.path, r.name, r.member_id))
+    return listed
 
 
 def _add_missed(

@@ -1,0 +1,62 @@
+"""Constitution art. 9 joins dues: a member who has not paid for six months in a row without a
+good reason is on the list even if they come to meetings; five months is not enough; the months
+unpaid show beside those listed for no organisational life."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from dangjian.dues import services
+from dangjian.meetings.selectors.nolife import no_life_list
+from tests.factories import make_member
+from tests.meetings.factories import make_meeting
+
+TODAY = dt.date(2026, 11, 24)
+
+
+def _member(cast, name, paid_months):
+    m = make_member(
+        org=cast.branch_a, name=name, birth_date=dt.date(1970, 1, 1), joined_on=dt.date(2010, 1, 1)
+    )
+    services.base_set(
+        acting_user=cast.comm_a_sec,
+        member=m,
+        kind="retired",
+        base="3000",
+        from_month=dt.date(2026, 1, 1),
+    )
+    if paid_months:
+        services.payment_record(
+            acting_user=cast.comm_a_sec,
+            member=m,
+            first_month=dt.date(2026, 1, 1),
+            months=paid_months,
+            today=TODAY,
+        )
+    return m
+
+
+def test_six_months_unpaid_puts_a_member_who_attends_on_the_list_five_does_not(cast):
+    six = _member(cast, "六个月未交", 4)  # paid Jan–Apr: May–Oct unpaid
+    five = _member(cast, "五个月未交", 5)
+    from dangjian.meetings.services import attendance_record
+
+    meeting = make_meeting(org=cast.branch_a, date=dt.date(2026, 11, 10))
+    attendance_record(meeting=meeting, acting_user=None, marks=[])  # everybody present
+    rows = {
+        r.name: r for r in no_life_list(user=cast.comm_a_sec, org=cast.comm_a, today=TODAY).rows
+    }
+    assert "六个月未交" in rows and "五个月未交" not in rows
+    r = rows["六个月未交"]
+    assert (r.no_life, r.unpaid_months, r.unpaid_too) == (False, 6, True)
+    assert six.pk == r.member_id and five.pk not in [x.member_id for x in rows.values()]
+
+
+def test_the_months_unpaid_show_beside_no_organisational_life(cast, client_for):
+    _member(cast, "两样都缺", 0)
+    body = (
+        client_for(cast.comm_a_sec)
+        .get(f"/meetings/no-life/?org={cast.comm_a.pk}&today=2026-11-24")
+        .content.decode()
+    )
+    assert "两样都缺" in body and "连续未交党费" in body
