@@ -294,3 +294,15 @@ def timezone_today():
     from django.utils import timezone
 
     return timezone.localdate()
+
+
+def test_its_dues_put_one_member_per_community_on_the_art9_list(county):
+    from dangjian.dues.models import ArrearsReason, Payment
+    from dangjian.dues.selectors import unpaid_streaks
+    from dangjian.members.models import Member
+
+    ids = list(Member.objects.filter(state="active").values_list("pk", flat=True))
+    streaks = unpaid_streaks(ids, today=timezone_today())
+    assert Payment.objects.count() > 398
+    assert sum(1 for n in streaks.values() if n >= 6) >= 8
+    assert ArrearsReason.objects.count() == 8
