@@ -1,0 +1,72 @@
+"""Roster files built in the tests: .xlsx with openpyxl, .csv as text — with the messy cases
+communities' sheets really have."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from openpyxl import Workbook
+
+from dangjian.core import idcard
+
+HEADERS = [
+    "序号",
+    "姓名",
+    "性别",
+    "出生年月",
+    "公民身份号码",
+    "入党日期",
+    "文化程度",
+    "手机号",
+    "家庭住址",
+    "党员类别",
+    "所在支部",
+]
+
+
+def person_id(birth: dt.date, gender: str, seed: int) -> str:
+    """A fictitious, valid-checksum ID (region 90xxxx is assigned to nobody), unique per seed for
+    one birth date and gender."""
+    region = ("900101", "910101", "920203")[seed % 3]
+    seq = 100 + 2 * (seed // 3 % 400) + (1 if gender == "M" else 0)
+    first17 = f"{region}{birth:%Y%m%d}{seq:03d}"
+    return first17 + idcard.check_char(first17)
+
+
+def xlsx(
+    rows: list[list], *, headers=HEADERS, title: str | None = "文化东路社区党员花名册"
+) -> bytes:
+    wb = Workbook()
+    ws = wb.active
+    if title:
+        ws.append([title])
+    ws.append(headers)
+    for r in rows:
+        ws.append(r)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def good_rows(n: int, *, branch: str, start: int = 0) -> list[list]:
+    rows = []
+    for i in range(start, start + n):
+        birth = dt.date(1950 + i % 45, 1 + i % 12, 1 + i % 28)
+        gender = "男" if i % 2 else "女"
+        rows.append(
+            [
+                i + 1,
+                f"导入{i:05d}",
+                gender,
+                birth.strftime("%Y.%m"),
+                person_id(birth, "M" if i % 2 else "F", i),
+                f"{birth.year + 25}-{1 + i % 12}-1",
+                "本科",
+                f"139{i:08d}",
+                "1号楼",
+                "离退休",
+                branch,
+            ]
+        )
+    return rows
