@@ -160,7 +160,6 @@ def test_reimporting_the_same_file_creates_no_duplicates(cast):
 
 
 def test_an_export_imports_back_without_duplicates(cast, client_for):
-    import io as _io
 
     run(cast, xlsx(good_rows(5, branch="文化东路第一楼栋党支部")))
     r = client_for(cast.comm_a_sec).get(f"/members/export/?org={cast.comm_a.pk}")
@@ -171,7 +170,6 @@ def test_an_export_imports_back_without_duplicates(cast, client_for):
         out.created == 0
         and out.skipped == Member.objects.filter(org__path__startswith=cast.comm_a.path).count()
     )
-    del _io
 
 
 def test_a_csv_in_gb18030_is_read(cast):

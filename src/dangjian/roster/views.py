@@ -1,0 +1,179 @@
+"""Pages of the roster import: upload a sheet and choose where it goes; the preview with the
+columns as recognised (each can be corrected) and every problem with its row and column; import
+when nothing is wrong. The uploaded file waits in the data folder under a token kept in the
+user's session, so nobody else can open or import it."""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+
+from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
+from dangjian.members.selectors import member_orgs_changeable
+from dangjian.orgs.models import Organisation
+
+from . import reader, services
+from .columns import FIELDS, detect
+from .models import ImportRun
+
+MAX_BYTES = 30 * 1024 * 1024
+PREVIEW_ROWS = 10
+SESSION_KEY = "roster_uploads"
+
+
+def _folder() -> Path:
+    folder = Path(settings.DATA_DIR) / "imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _staff(request: HttpRequest) -> None:
+    scope = scope_for(request.user)
+    if not (scope.everything or scope.change_paths):
+        raise Http404
+
+
+@login_required
+def upload(request: HttpRequest) -> HttpResponse:
+    _staff(request)
+    orgs = member_orgs_changeable(user=request.user)
+    if request.method == "POST":
+        f = request.FILES.get("file")
+        raw = request.POST.get("org", "")
+        org = get_visible_or_404(
+            Organisation.objects.all(), request.user, CHANGE, pk=raw if raw.isdigit() else 0
+        )
+        if f is None:
+            messages.error(request, _("请选择要导入的名册文件。"))
+        elif f.size > MAX_BYTES:
+            messages.error(request, _("文件太大，请小于 30 MB。"))
+        else:
+            token = secrets.token_hex(16)
+            suffix = Path(f.name).suffix.lower()[:6]
+            with open(_folder() / f"{token}{suffix}", "wb") as out:
+                for chunk in f.chunks():
+                    out.write(chunk)
+            uploads = request.session.get(SESSION_KEY, {})
+            uploads[token] = {"name": f.name[:200], "suffix": suffix, "org": org.pk}
+            request.session[SESSION_KEY] = uploads
+            return redirect("roster:preview", token=token)
+    runs = Paginator(
+        ImportRun.objects.visible_to(request.user).select_related("org", "by"), 20
+    ).get_page(request.GET.get("page"))
+    return render(request, "roster/upload.html", {"orgs": orgs, "page": runs})
+
+
+def _stored(request: HttpRequest, token: str) -> tuple[dict[str, Any], Path]:
+    info = request.session.get(SESSION_KEY, {}).get(token)
+    if info is None:
+        raise Http404
+    file = _folder() / f"{token}{info['suffix']}"
+    if not file.exists():
+        raise Http404
+    return info, file
+
+
+def _mapping(request: HttpRequest, headers: list[str]) -> dict[int, str]:
+    """The detected columns, with the user's corrections (``col_3=phone``, ``col_5=`` to skip)."""
+    source = request.POST if request.method == "POST" else request.GET
+    mapping = detect(headers)
+    for i in range(len(headers)):
+        key = f"col_{i}"
+        if key in source:
+            chosen = source[key]
+            mapping.pop(i, None)
+            if chosen in FIELDS:
+                for j in [j for j, f in mapping.items() if f == chosen]:
+                    mapping.pop(j)
+                mapping[i] = chosen
+    return mapping
+
+
+@login_required
+def preview(request: HttpRequest, token: str) -> HttpResponse:
+    _staff(request)
+    info, file = _stored(request, token)
+    org = get_visible_or_404(Organisation.objects.all(), request.user, CHANGE, pk=info["org"])
+    try:
+        sheet = reader.read(file.read_bytes(), info["name"])
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("roster:upload")
+    mapping = _mapping(request, sheet.headers)
+    try:
+        outcome = services.import_rows(
+            acting_user=request.user,
+            org=org,
+            headers=sheet.headers,
+            rows=sheet.rows,
+            mapping=mapping,
+            filename=info["name"],
+            header_row=sheet.header_row,
+            dry_run=request.method != "POST",
+        )
+    except PermissionDenied as exc:
+        messages.error(request, str(exc))
+        return redirect("roster:upload")
+    if request.method == "POST" and outcome.ok:
+        file.unlink(missing_ok=True)
+        uploads = request.session.get(SESSION_KEY, {})
+        uploads.pop(token, None)
+        request.session[SESSION_KEY] = uploads
+        messages.success(
+            request,
+            _("导入完成：新建 %(c)d 名党员，%(s)d 名已在册（跳过）。")
+            % {"c": outcome.created, "s": outcome.skipped},
+        )
+        return redirect(f"{reverse('members:list')}?org={org.pk}")
+    columns = [
+        {"index": i, "header": h, "field": mapping.get(i, "")} for i, h in enumerate(sheet.headers)
+    ]
+    return render(
+        request,
+        "roster/preview.html",
+        {
+            "token": token,
+            "filename": info["name"],
+            "org": org,
+            "outcome": outcome,
+            "columns": columns,
+            "fields": [(k, v[0]) for k, v in FIELDS.items()],
+            "sample": _masked(sheet.rows[:PREVIEW_ROWS], mapping),
+            "header_row": sheet.header_row,
+            "problems": outcome.problems[:500],
+            "more": max(0, len(outcome.problems) - 500),
+        },
+    )
+
+
+def _masked(rows: list[list[Any]], mapping: dict[int, str]) -> list[list[Any]]:
+    """The sample rows with ID numbers masked: the screen never shows a full number."""
+    from dangjian.core.idcard import mask, normalise
+
+    ids = [i for i, f in mapping.items() if f == "id_number"]
+    out = []
+    for row in rows:
+        row = list(row)
+        for i in ids:
+            if i < len(row) and row[i]:
+                row[i] = mask(normalise(str(row[i])))
+        out.append(row)
+    return out
+
+
+app_name = "roster"
+urlpatterns = [
+    path("", upload, name="upload"),
+    path("preview/<str:token>/", preview, name="preview"),
+]
