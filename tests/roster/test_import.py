@@ -205,8 +205,17 @@ def test_imported_members_have_their_timeline_and_audit_like_any_other(cast):
     out = run(cast, xlsx(good_rows(2, branch="文化东路第一楼栋党支部")))
     m = Member.objects.get(name="导入00000")
     e = m.events.get()
-    assert (e.kind, e.date, e.categories, e.org) == ("registered", m.joined_on, ["retired"], cast.branch_a)
+    assert (e.kind, e.date, e.categories, e.org) == (
+        "registered",
+        m.joined_on,
+        ["retired"],
+        cast.branch_a,
+    )
     assert e.recorded_at is not None and e.recorded_by == cast.comm_a_sec
     a = AuditEntry.objects.get(object_id=str(m.pk), action="create", content_type__model="member")
-    assert a.at is not None and a.changes["name"]["after"] == "导入00000" and a.scope_path == cast.branch_a.path
+    assert (
+        a.at is not None
+        and a.changes["name"]["after"] == "导入00000"
+        and a.scope_path == cast.branch_a.path
+    )
     assert out.run.created == 2 and m.version == 1 and m.created_at is not None
