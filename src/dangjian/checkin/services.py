@@ -1,0 +1,121 @@
+"""Writes of 在职党员到社区报到: checking in (by the member or a secretary), the community's post
+for them, deeds and pairings. Audited; a check-in puts a CHECK_IN event on the timeline."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from dangjian.core import audit
+from dangjian.core.access import CHANGE, scope_for
+from dangjian.members.models import EventKind, Member, State
+from dangjian.members.services import member_record_event
+from dangjian.orgs.models import COMMUNITY_KINDS, Organisation, ResidentUnit
+
+from .models import CheckIn, Deed, Pairing
+
+
+def _user(u: Any) -> Any:
+    return u if getattr(u, "is_authenticated", False) else None
+
+
+def _may_act(checkin_member: Member, community: Organisation, acting_user: Any) -> bool:
+    scope = scope_for(acting_user)
+    return (
+        scope.member_id == checkin_member.pk
+        or scope.reaches_path(community.path, CHANGE)
+        or scope.reaches_path(checkin_member.org.path, CHANGE)
+    )
+
+
+@transaction.atomic
+def check_in(
+    *,
+    acting_user: Any,
+    member: Member,
+    community: Organisation,
+    employer: str,
+    employer_party_org: str = "",
+    unit: ResidentUnit | None = None,
+    on: dt.date | None = None,
+    post: str = "",
+) -> CheckIn:
+    member = Member.objects.select_related("org").get(pk=member.pk)
+    on = on or timezone.localdate()
+    if not _may_act(member, community, acting_user):
+        raise PermissionDenied(_("只有党员本人、报到社区或党员所在党组织可以登记报到。"))
+    if community.kind not in COMMUNITY_KINDS:
+        raise ValidationError({"community": _("请选择报到的社区。")})
+    if member.state != State.ACTIVE:
+        raise ValidationError(_("该党员不在册。"))
+    if not (employer or (unit and unit.name) or "").strip():
+        raise ValidationError({"employer": _("请填写工作单位。")})
+    if on > timezone.localdate():
+        raise ValidationError({"on": _("报到日期不能晚于今天。")})
+    current = (
+        CheckIn.objects.filter(member=member, ended_on__isnull=True)
+        .select_related("community")
+        .first()
+    )
+    if current is not None:
+        raise ValidationError(
+            _("已在“%(c)s”报到，如需改到其他社区请先解除原报到。") % {"c": current.community.name}
+        )
+    c = CheckIn.objects.create(
+        member=member,
+        community=community,
+        unit=unit,
+        employer=(employer or unit.name).strip(),
+        employer_party_org=employer_party_org.strip(),
+        checked_in_on=on,
+        post=post.strip(),
+    )
+    member_record_event(
+        member=member,
+        kind=EventKind.CHECK_IN,
+        date=on,
+        acting_user=acting_user,
+        to_org_name=community.name,
+    )
+    audit.record_create(c, acting_user=acting_user)
+    return c
+
+
+def _checkin_for(c: CheckIn, acting_user: Any) -> CheckIn:
+    c = CheckIn.objects.select_related("member__org", "community").get(pk=c.pk)
+    if not _may_act(c.member, c.community, acting_user):
+        raise PermissionDenied(_("只有党员本人、报到社区或党员所在党组织可以登记。"))
+    if c.ended_on is not None:
+        raise ValidationError(_("报到已解除。"))
+    return c
+
+
+@transaction.atomic
+def deed_add(c: CheckIn, *, acting_user: Any, date: dt.date, title: str) -> Deed:
+    c = _checkin_for(c, acting_user)
+    if not (title or "").strip():
+        raise ValidationError({"title": _("请写明为社区办了什么实事。")})
+    if date is None or date > timezone.localdate() or date < c.checked_in_on:
+        raise ValidationError({"date": _("日期须在报到之后，且不晚于今天。")})
+    d = Deed.objects.create(
+        checkin=c, date=date, title=title.strip(), recorded_by=_user(acting_user)
+    )
+    audit.record_create(d, acting_user=acting_user)
+    return d
+
+
+@transaction.atomic
+def pairing_add(c: CheckIn, *, acting_user: Any, household: str, since: dt.date) -> Pairing:
+    c = _checkin_for(c, acting_user)
+    if not (household or "").strip():
+        raise ValidationError({"household": _("请写明结对帮扶的困难户。")})
+    if since is None or since > timezone.localdate():
+        raise ValidationError({"since": _("结对日期不能晚于今天。")})
+    p = Pairing.objects.create(checkin=c, household=household.strip(), since=since)
+    audit.record_create(p, acting_user=acting_user)
+    return p

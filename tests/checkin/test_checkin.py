@@ -1,0 +1,121 @@
+"""在职党员到社区报到: checking in (once at a time, on the timeline), the year against the rule at
+its boundaries, the silent ("invisible") member at exactly N months, the letter, and who sees
+what — the community checked in to and the member's own organisation, nobody else."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+from docx import Document
+
+from dangjian.checkin import selectors, services
+from dangjian.checkin.models import CheckIn, Deed, Pairing
+from dangjian.dues.months import add_months
+from tests.factories import make_member
+
+TODAY = dt.date(2026, 11, 24)
+
+
+@pytest.fixture
+def worker(cast):
+    """An in-service member of community B's branch (their employer's party branch) who lives in
+    community A."""
+    return make_member(org=cast.branch_b, name="孙在职", categories=("in_service",))
+
+
+def _in(cast, worker, on=dt.date(2026, 3, 1)):
+    return services.check_in(
+        acting_user=cast.comm_a_sec,
+        member=worker,
+        community=cast.comm_a,
+        employer="县税务局",
+        employer_party_org="县税务局机关党支部",
+        on=on,
+    )
+
+
+def _standing(c, today=TODAY):
+    return selectors.standings([c], year=today.year, today=today)[0]
+
+
+def test_a_check_in_goes_on_the_timeline_and_happens_once(cast, worker):
+    c = _in(cast, worker)
+    assert worker.events.filter(kind="check_in").count() == 1
+    with pytest.raises(ValidationError, match="已在“文化东路社区党委”报到"):
+        _in(cast, worker)
+    assert CheckIn.objects.count() == 1 and c.community == cast.comm_a
+
+
+@pytest.mark.parametrize(
+    ("deeds", "households", "met"), [(0, 1, False), (1, 0, False), (1, 1, True), (2, 1, True)]
+)
+def test_the_year_against_the_rule(cast, worker, deeds, households, met):
+    c = _in(cast, worker)
+    for i in range(deeds):
+        Deed.objects.create(checkin=c, date=dt.date(2026, 4, 1 + i), title="修水管")
+    for i in range(households):
+        Pairing.objects.create(checkin=c, household=f"困难户{i}", since=dt.date(2026, 4, 1))
+    assert _standing(c).met is met
+
+
+def test_deeds_of_last_year_and_pairings_ended_before_the_year_do_not_count(cast, worker):
+    c = _in(cast, worker, on=dt.date(2025, 3, 1))
+    Deed.objects.create(checkin=c, date=dt.date(2025, 12, 31), title="去年")
+    Pairing.objects.create(
+        checkin=c, household="旧", since=dt.date(2025, 1, 1), until=dt.date(2025, 12, 31)
+    )
+    s = _standing(c)
+    assert (s.deeds, s.households) == (0, 0)
+    Pairing.objects.create(
+        checkin=c, household="跨年", since=dt.date(2025, 6, 1), until=dt.date(2026, 1, 1)
+    )
+    assert _standing(c).households == 1
+
+
+def test_silent_for_exactly_n_months_is_invisible_one_day_less_is_not(cast, worker):
+    from dangjian.core import rules
+
+    n = rules.value("member.invisible", "silent_months")
+    c = _in(cast, worker, on=add_months(TODAY.replace(day=1), -n - 2))
+    Deed.objects.create(checkin=c, date=add_months(TODAY, -n), title="最后一次")
+    assert _standing(c).invisible
+    Deed.objects.create(
+        checkin=c, date=add_months(TODAY, -n) + dt.timedelta(days=1), title="再晚一天"
+    )
+    assert not _standing(c).invisible
+
+
+def test_the_letter_tells_the_employers_party_organisation(cast, worker, client_for):
+    c = _in(cast, worker, on=dt.date(2025, 1, 10))
+    r = client_for(cast.comm_a_sec).get(f"/checkin/{c.pk}/letter/")
+    text = "\n".join(p.text for p in Document(io.BytesIO(b"".join(r.streaming_content))).paragraphs)
+    assert "县税务局机关党支部：" in text and "孙在职" in text and "2025年1月10日" in text
+    assert "文化东路社区党委（盖章）" in text
+
+
+def test_the_community_and_the_employer_branch_see_it_nobody_else(cast, worker, client_for):
+    c = _in(cast, worker)
+    assert CheckIn.objects.visible_to(cast.comm_a_sec).count() == 1
+    assert CheckIn.objects.visible_to(cast.comm_b_sec).count() == 1  # the member's own organisation
+    assert CheckIn.objects.visible_to(cast.outsider).count() == 0
+    assert client_for(cast.outsider).get(f"/checkin/{c.pk}/").status_code == 404
+    assert client_for(cast.member_user).get(f"/checkin/{c.pk}/").status_code == 404
+    with pytest.raises(PermissionDenied):
+        services.deed_add(c, acting_user=cast.outsider, date=TODAY, title="x")
+
+
+def test_the_list_shows_the_silent_first_and_exports(cast, worker, client_for):
+    _in(cast, worker, on=dt.date(2025, 1, 10))
+    c = client_for(cast.comm_a_sec)
+    body = re.sub(r"\s+", " ", c.get(f"/checkin/?org={cast.comm_a.pk}").content.decode())
+    assert "孙在职" in body and "没有活动" in body
+    from openpyxl import load_workbook
+
+    ws = load_workbook(
+        io.BytesIO(b"".join(c.get(f"/checkin/export/?org={cast.comm_a.pk}").streaming_content))
+    ).active
+    assert ws["A3"].value == "孙在职" and "长期未参加社区活动" in ws["I3"].value
