@@ -31,6 +31,9 @@ OBJECT_PAGES = [
     Endpoint("checkin:detail", "/checkin/{checkin}/"),
     Endpoint("checkin:letter", "/checkin/{checkin}/letter/"),
     Endpoint(
+        "checkin:opinion", "/checkin/{checkin}/opinion/", "POST", {"opinion": "同意"}, change=True
+    ),
+    Endpoint(
         "checkin:deed_add",
         "/checkin/{checkin}/deeds/",
         "POST",

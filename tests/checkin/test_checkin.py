@@ -119,3 +119,15 @@ def test_the_list_shows_the_silent_first_and_exports(cast, worker, client_for):
         io.BytesIO(b"".join(c.get(f"/checkin/export/?org={cast.comm_a.pk}").streaming_content))
     ).active
     assert ws["A3"].value == "孙在职" and "长期未参加社区活动" in ws["I3"].value
+
+
+def test_the_communitys_opinion_for_the_employer(cast, worker, client_for):
+    c = _in(cast, worker)
+    Deed.objects.create(checkin=c, date=dt.date(2026, 5, 1), title="义诊")
+    r = client_for(cast.comm_a_sec).post(
+        f"/checkin/{c.pk}/opinion/", {"purpose": "评先评优", "opinion": "积极参加社区活动，同意。"}
+    )
+    doc = Document(io.BytesIO(b"".join(r.streaming_content)))
+    cells = [cell.text for row in doc.tables[0].rows for cell in row.cells]
+    assert "评先评优" in cells and "积极参加社区活动，同意。" in cells and "1 件" in cells
+    assert client_for(cast.comm_b_sec).post(f"/checkin/{c.pk}/opinion/", {}).status_code == 404

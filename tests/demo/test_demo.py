@@ -306,3 +306,14 @@ def test_its_dues_put_one_member_per_community_on_the_art9_list(county):
     assert Payment.objects.count() > 398
     assert sum(1 for n in streaks.values() if n >= 6) >= 8
     assert ArrearsReason.objects.count() == 8
+
+
+def test_its_in_service_members_checked_in_and_some_went_silent(county):
+    from dangjian.checkin import selectors
+    from dangjian.checkin.models import CheckIn
+
+    checkins = list(CheckIn.objects.select_related("community"))
+    assert len(checkins) >= 8
+    today = timezone_today()
+    rows = selectors.standings(checkins, year=today.year, today=today)
+    assert any(r.invisible for r in rows) and any(r.met for r in rows)

@@ -59,3 +59,39 @@ def write_letter(s: Standing, *, on: dt.date) -> IO[bytes]:
     doc.save(out)
     out.seek(0)
     return out
+
+
+def write_opinion(s: Standing, *, purpose: str, opinion: str, on: dt.date) -> IO[bytes]:
+    """社区党组织意见: asked for when the employer appraises or develops an in-service member
+    who lives in the community (seed [002]) — the record of the check-in and the opinion."""
+    c = s.checkin
+    doc = Document()
+    p = doc.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    r = p.add_run(_("社区党组织意见"))
+    r.bold = True
+    r.font.size = Pt(20)
+    table = doc.add_table(rows=0, cols=2)
+    table.style = "Table Grid"
+    for label, value in (
+        (_("姓名"), c.member.name),
+        (_("工作单位"), c.employer),
+        (_("单位党组织"), c.employer_party_org),
+        (_("事由"), purpose),
+        (_("报到社区"), c.community.name),
+        (_("报到日期"), c.checked_in_on.isoformat()),
+        (_("认领岗位或服务"), c.post),
+        (_("本年度为社区办实事"), _("%(n)d 件") % {"n": s.deeds}),
+        (_("结对帮扶困难户"), _("%(n)d 户") % {"n": s.households}),
+        (_("最近一次活动"), s.last_active.isoformat()),
+        (_("社区党组织意见"), opinion),
+    ):
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = str(label), value or ""
+    for line in ("", c.community.name + _("（盖章）"), f"{on.year}年{on.month}月{on.day}日"):
+        q = doc.add_paragraph(line)
+        q.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    out = tempfile.SpooledTemporaryFile(max_size=4 * 1024 * 1024)
+    doc.save(out)
+    out.seek(0)
+    return out

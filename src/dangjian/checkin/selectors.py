@@ -78,16 +78,25 @@ def standings(checkins: list[CheckIn], *, year: int, today: dt.date) -> list[Sta
         )
         .values("pk", "n_deeds", "n_pairs", "last_deed", "last_pair")
     }
-    seen = dict(
+    # Community activity: meetings of the community checked in to, not those of the member's
+    # own branch (an in-service member's branch life is their employer's business).
+    seen: dict[int, dt.date] = {}
+    by_member = {c.member_id: c for c in checkins}
+    for mid, org_id, path, d in (
         Attendance.objects.filter(
-            member__in=[c.member_id for c in checkins],
-            status__in=COUNTS_AS_ATTENDED,
-            meeting__cancelled=False,
+            member__in=list(by_member), status__in=COUNTS_AS_ATTENDED, meeting__cancelled=False
         )
-        .values("member_id")
+        .values("member_id", "meeting__org_id", "meeting__org__path")
         .annotate(d=Max("meeting__date"))
-        .values_list("member_id", "d")
-    )
+        .values_list("member_id", "meeting__org_id", "meeting__org__path", "d")
+    ):
+        c = by_member[mid]
+        if (
+            org_id != c.member.org_id
+            and path.startswith(c.community.path)
+            and d > seen.get(mid, d.min)
+        ):
+            seen[mid] = d
     out = []
     for c in checkins:
         r = counts.get(c.pk, {})

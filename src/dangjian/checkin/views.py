@@ -199,6 +199,27 @@ def letter(request: HttpRequest, pk: int) -> FileResponse:
 
 
 @login_required
+@require_POST
+def opinion(request: HttpRequest, pk: int) -> FileResponse:
+    """The community's opinion (.docx) for the employer's appraisal or development of the member."""
+    c = _checkin(request, pk)
+    if not scope_for(request.user).reaches_path(c.community.path, "change"):
+        raise Http404
+    fh = letters.write_opinion(
+        _standing(c),
+        purpose=request.POST.get("purpose", "").strip() or _("单位考核"),
+        opinion=request.POST.get("opinion", "").strip(),
+        on=timezone.localdate(),
+    )
+    audit.record(
+        action=AuditEntry.Action.EXPORT, obj=c, acting_user=request.user, field="checkin.opinion"
+    )
+    return FileResponse(
+        fh, as_attachment=True, filename=f"{_('社区党组织意见')}-{c.member.name}.docx"
+    )
+
+
+@login_required
 def mine(request: HttpRequest) -> HttpResponse:
     """A member checks in to the community where they live, and sees their year (phone)."""
     member_id = scope_for(request.user).member_id
@@ -260,4 +281,5 @@ urlpatterns = [
     path("<int:pk>/deeds/", deed_add, name="deed_add"),
     path("<int:pk>/pairings/", pairing_add, name="pairing_add"),
     path("<int:pk>/letter/", letter, name="letter"),
+    path("<int:pk>/opinion/", opinion, name="opinion"),
 ]

@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from dangjian.orgs.models import Organisation, OrgKind, Place, PlaceKind
 from dangjian.orgs.services import org_cover_places, org_create, place_create
 
-from . import cobuild, commitments, development, dues, meetings, people
+from . import checkin, cobuild, commitments, development, dues, meetings, people
 from .spec import COUNTY_CODE, COUNTY_NAME, TOWNS, CommunitySpec
 
 SEED = 2026_0002
@@ -108,6 +108,7 @@ def build_demo(*, log: Callable[[str], None] = lambda s: None) -> Demo:
         commitments.build_posts_and_volunteering(demo, log=log)
         cobuild.build_cobuild(demo, log=log)
         dues.build_dues(demo, log=log)
+        checkin.build_checkins(demo, log=log)
     return demo
 
 

@@ -41,11 +41,14 @@ def synthetic_roster(rows: int) -> bytes:
     ws = wb.create_sheet("名册")
     ws.append(["基准测试名册"])
     ws.append(HEADERS)
+    regions = ("900101", "900102", "910101", "920203")
     for i in range(rows):
-        birth = dt.date(1940 + i % 60, 1 + i % 12, 1 + i % 28)
+        # unique for any size: a birth date per 20,000 rows, then region and sequence number
+        day, rest = i % 20_000, i // 20_000
+        birth = dt.date(1940, 1, 1) + dt.timedelta(days=day)
         male = i % 2 == 1
-        region = ("900101", "900102", "910101", "920203")[i % 4]
-        seq = 100 + 2 * (i // 4 % 400) + (1 if male else 0)
+        region = regions[rest % 4]
+        seq = 100 + 2 * (rest // 4 % 400) + (1 if male else 0)
         first17 = f"{region}{birth:%Y%m%d}{seq:03d}"
         ws.append(
             [
