@@ -3,6 +3,7 @@ the isolation suite about community A, the same as for an id that does not exist
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -37,6 +38,23 @@ def test_the_contact_sees_their_units_year_and_activities(cast, client_for):
     body = re.sub(r"\s+", " ", r.content.decode())
     assert "甲社区实验小学" in body and "开放操场" in body and "医院的活动" not in body
     assert "为社区办实事：<b>1</b>" in body
+    from dangjian.checkin import services as checkin
+    from tests.factories import make_member
+
+    worker = make_member(org=cast.branch_b, name="学校的在职党员", categories=("in_service",))
+    checkin.check_in(
+        acting_user=cast.comm_a_sec,
+        member=worker,
+        community=cast.comm_a,
+        employer="",
+        unit=school,
+        on=dt.date(2026, 3, 1),
+    )
+    body = re.sub(r"\s+", " ", c.get("/cobuild/my-unit/").content.decode())
+    assert (
+        "学校的在职党员 → 文化东路社区党委：实事 0 件，结对 0 户" in body
+        and "今年实事 0 件" in body
+    )
 
 
 def test_the_contact_of_another_communitys_unit_gets_nothing_of_community_a(

@@ -526,15 +526,18 @@ def my_unit(request: HttpRequest) -> HttpResponse:
 
 
 def _unit_checkins(unit: ResidentUnit) -> list[Any]:
-    """The unit's in-service members who checked in to a community, when that part is present."""
-    try:
-        from dangjian.checkin.models import CheckIn
-    except ImportError:
-        return []
-    fields = {f.name for f in CheckIn._meta.get_fields()}
-    if "unit" not in fields:
-        return []
-    return list(CheckIn.objects.filter(unit=unit).select_related("member", "community")[:200])
+    """The unit's in-service members checked in to communities, each with their year against the
+    rule (1–2 deeds, a household paired) — who is behind shows."""
+    from dangjian.checkin.models import CheckIn
+    from dangjian.checkin.selectors import standings
+
+    today = timezone.localdate()
+    checkins = list(
+        CheckIn.objects.filter(unit=unit, ended_on__isnull=True).select_related(
+            "member__org", "community"
+        )[:200]
+    )
+    return standings(checkins, year=today.year, today=today)
 
 
 app_name = "cobuild"
