@@ -197,3 +197,27 @@ def test_a_unit_is_registered_with_the_other_communities_it_sits_in(cast, client
         },
     )
     assert r.status_code == 200 and not ResidentUnit.objects.filter(name="乙社区也有").exists()
+
+
+def test_the_overview_and_the_assessment_export_query_counts_do_not_grow(
+    cast, client_for, django_assert_num_queries
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    c = client_for(cast.comm_a_sec)
+    for i in range(3):
+        activity(cast, [unit(cast, f"单位{i}")], is_deed=True)
+    for url in (
+        f"/cobuild/?org={cast.comm_a.pk}&year=2026",
+        f"/cobuild/stars/assessment/?org={cast.comm_a.pk}&year=2026",
+        f"/cobuild/chronicle/?org={cast.comm_a.pk}&start=2026-01-01&end=2026-12-31",
+    ):
+        c.get(url)
+        with CaptureQueriesContext(connection) as few:
+            c.get(url)
+        counts = len(few.captured_queries)
+        for i in range(3, 20):
+            activity(cast, [unit(cast, f"单位{url[-4:]}{i}")], is_volunteer_service=True)
+        with django_assert_num_queries(counts):
+            c.get(url)
