@@ -16,7 +16,10 @@ TODAY = dt.date(2026, 11, 24)
 
 def _member(cast, name, paid_months):
     m = make_member(
-        org=cast.branch_a, name=name, birth_date=dt.date(1970, 1, 1), joined_on=dt.date(2010, 1, 1)
+        org=cast.branch_a,
+        name=name,
+        birth_date=dt.date(1960 + len(name), 1 + paid_months, 3),
+        joined_on=dt.date(2010, 1, 1),
     )
     services.base_set(
         acting_user=cast.comm_a_sec,

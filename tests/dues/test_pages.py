@@ -19,13 +19,22 @@ def _text(r) -> str:
     return re.sub(r"\s+", " ", r.content.decode())
 
 
+_births = iter(range(10_000))
+
+
+def _birth() -> dt.date:
+    """A different birth date for every member made here: fictitious IDs never collide."""
+    i = next(_births)
+    return dt.date(1950 + i % 30, 1 + i % 12, 1 + i % 28)
+
+
 def _setup(cast, n=1, base="4000"):
     out = []
     for i in range(n):
         m = make_member(
             org=cast.branch_a,
             name=f"交费人{i}",
-            birth_date=dt.date(1970, 1, 1),
+            birth_date=_birth(),
             joined_on=dt.date(2015, 1, 1),
         )
         services.base_set(
