@@ -7,6 +7,7 @@ import json
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from dangjian.members.models import EventKind
 from dangjian.mobility.models import ContactLog, Outbound, OutboundState
@@ -21,8 +22,12 @@ def post(client, url, body):
 
 
 def test_the_list_gives_each_absence_with_its_alerts(cast, client_for):
+    today = timezone.localdate()  # relative to today: the alerts are about today
     make_outbound(
-        cast.member_a, left_on=D(2026, 3, 1), card_no="LD1", card_valid_until=D(2026, 11, 30)
+        cast.member_a,
+        left_on=today - dt.timedelta(days=250),
+        card_no="LD1",
+        card_valid_until=today + dt.timedelta(days=10),
     )
     r = client_for(cast.comm_a_sec).get("/api/v1/mobility/", {"org": cast.comm_a.pk})
     (item,) = r.json()["items"]
