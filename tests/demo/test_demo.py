@@ -317,3 +317,21 @@ def test_its_in_service_members_checked_in_and_some_went_silent(county):
     today = timezone_today()
     rows = selectors.standings(checkins, year=today.year, today=today)
     assert any(r.invisible for r in rows) and any(r.met for r in rows)
+
+
+def test_its_care_list_visits_aid_and_mobile_members(county):
+    from dangjian.care.models import AidRound, AidState, Recipient, Visit
+    from dangjian.mobility import selectors as mobility
+
+    communities = Organisation.objects.filter(kind__in=list(COMMUNITY_KINDS), depth__gte=2)
+    for c in communities.filter(path__startswith=county.path):
+        mine = Recipient.objects.filter(member__org__path__startswith=c.path)
+        assert mine.filter(elderly=True).exists() and mine.filter(hardship=True).exists(), c
+        assert AidRound.objects.filter(org=c, state=AidState.PAID).exists(), c
+    assert Recipient.objects.filter(has_project=True).exists()
+    assert Visit.objects.filter(kind="holiday").exists() and Visit.objects.filter(kind="study")
+    admin = get_user_model().objects.get(username="admin")
+    rows = mobility.rows(mobility.outbounds_visible(user=admin))
+    assert len(rows) >= 16
+    codes = {a.code for r in rows for a in r.alerts}
+    assert {"card_expiring", "no_contact"} <= codes

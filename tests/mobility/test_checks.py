@@ -96,3 +96,21 @@ def test_a_locality_can_change_the_warning_days(settings):
         ]
     finally:
         rules.reset_cache()
+
+
+def test_the_todo_counts_the_absences_needing_attention(cast):
+    from dangjian.mobility.todos import todos
+
+    from .conftest import make_outbound
+
+    on = dt.date(2026, 11, 15)
+    make_outbound(
+        cast.member_a,
+        left_on=dt.date(2026, 9, 1),
+        card_no="A",
+        card_issued_on=dt.date(2026, 9, 1),
+        card_valid_until=dt.date(2026, 12, 1),  # within 30 days of the 15th: expiring
+    )
+    (item,) = todos(user=cast.comm_a_sec, org=cast.comm_a, today=on)
+    assert item.count == 1 and item.url == f"/mobility/?org={cast.comm_a.pk}&warn=1"
+    assert todos(user=cast.comm_b_sec, org=cast.comm_b, today=on)[0].count == 0

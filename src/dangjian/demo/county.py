@@ -21,7 +21,7 @@ from django.db import connection, transaction
 from dangjian.orgs.models import Organisation, OrgKind, Place, PlaceKind
 from dangjian.orgs.services import org_cover_places, org_create, place_create
 
-from . import checkin, cobuild, commitments, development, dues, meetings, people
+from . import care, checkin, cobuild, commitments, development, dues, meetings, people
 from .spec import COUNTY_CODE, COUNTY_NAME, TOWNS, CommunitySpec
 
 SEED = 2026_0002
@@ -109,6 +109,7 @@ def build_demo(*, log: Callable[[str], None] = lambda s: None) -> Demo:
         cobuild.build_cobuild(demo, log=log)
         dues.build_dues(demo, log=log)
         checkin.build_checkins(demo, log=log)
+        care.build_care(demo, log=log)
     return demo
 
 
