@@ -17,7 +17,8 @@ SECRET_FIELDS = {"id_cipher", "id_hash", "password", "key_hash"}
 SKIP_FIELDS = {"version", "created_at", "updated_at", "search_key"}
 
 
-def _plain(value: Any) -> Any:
+def plain(value: Any) -> Any:
+    """A field's value as JSON-friendly data (dates as ISO text, rows as their key)."""
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, decimal.Decimal):
@@ -35,7 +36,7 @@ def snapshot(obj: models.Model) -> dict[str, Any]:
     for f in obj._meta.concrete_fields:
         if f.name in SKIP_FIELDS:
             continue
-        data[f.name] = _plain(getattr(obj, f.attname))
+        data[f.name] = plain(getattr(obj, f.attname))
     return data
 
 

@@ -24,8 +24,10 @@ def text(value: Any) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         value = int(value)
-    s = unicodedata.normalize("NFKC", str(value))
-    return re.sub(r"\s+", " ", s).strip().replace("\u3000", "")
+    s = str(value)
+    if not s.isascii():
+        s = unicodedata.normalize("NFKC", s)
+    return " ".join(s.split())
 
 
 def date(value: Any) -> dt.date | None:

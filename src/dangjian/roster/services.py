@@ -98,8 +98,9 @@ def check(
     mapping: dict[int, str],
     header_row: int = 1,
     today: dt.date | None = None,
-) -> tuple[Outcome, list[tuple[Member, list[str]]]]:
-    """Check every row; the members to create (with their categories) when all are good."""
+) -> tuple[Outcome, list[tuple[dict[str, Any], list[str]]]]:
+    """Check every row; the members to create (their field values, their categories) when all
+    are good."""
     today = today or timezone.localdate()
     if not scope_for(acting_user).reaches_path(org.path, CHANGE):
         raise PermissionDenied(_("只能导入到您负责的党组织。"))
@@ -266,7 +267,7 @@ def check(
         ):
             masked_rows.setdefault((mask, name), []).append(f"{birth}|{path}")
 
-    to_create: list[tuple[Member, list[str]]] = []
+    to_create: list[tuple[dict[str, Any], list[str]]] = []
     for n, fields, cats in records:
         h = fields.pop("_hash", None)
         org_of_row: Organisation = fields["org"]
@@ -299,15 +300,14 @@ def check(
                 )
             continue
         info = numbers[n]
-        m = Member(
+        fields.update(
             id_cipher=crypto.encrypt(info.number),
             id_hash=h,
             id_masked=idcard.mask(info.number),
             search_key=search_key(fields["name"]),
-            **fields,
+            org=org_of_row,
         )
-        m.org = org_of_row
-        to_create.append((m, cats))
+        to_create.append((fields, cats))
     if out.problems:
         out.problems.sort(key=lambda p: (p.row, p.column))
         return out, []

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import random
 import time
 
 from django.contrib.auth import get_user_model
@@ -18,6 +19,7 @@ from django.db import transaction
 from openpyxl import Workbook
 
 from dangjian.core import idcard
+from dangjian.demo import names
 from dangjian.orgs.models import OrgKind
 from dangjian.orgs.services import org_create
 from dangjian.roster import reader, services
@@ -42,6 +44,7 @@ def synthetic_roster(rows: int) -> bytes:
     ws.append(["基准测试名册"])
     ws.append(HEADERS)
     regions = ("900101", "900102", "910101", "920203")
+    rng = random.Random(2026)  # names as rosters have them: common surnames, repeats and all
     for i in range(rows):
         # unique for any size: a birth date per 20,000 rows, then region and sequence number
         day, rest = i % 20_000, i // 20_000
@@ -52,7 +55,7 @@ def synthetic_roster(rows: int) -> bytes:
         first17 = f"{region}{birth:%Y%m%d}{seq:03d}"
         ws.append(
             [
-                f"基准{i:06d}",
+                names.han_name(rng, "M" if male else "F"),
                 "男" if male else "女",
                 birth.strftime("%Y.%m"),
                 first17 + idcard.check_char(first17),
