@@ -63,3 +63,23 @@ def test_the_months_unpaid_show_beside_no_organisational_life(cast, client_for):
         .content.decode()
     )
     assert "两样都缺" in body and "连续未交党费" in body
+
+
+def test_the_exported_list_says_why_each_member_is_on_it_and_the_months_unpaid(
+    cast, client_for
+):
+    import io
+
+    from openpyxl import load_workbook
+
+    from dangjian.meetings.services import attendance_record
+
+    _member(cast, "只欠党费", 4)  # paid Jan–Apr 2026: six months and more unpaid by now
+    meeting = make_meeting(org=cast.branch_a, date=dt.date(2026, 11, 10))
+    attendance_record(meeting=meeting, acting_user=None, marks=[])  # everybody present
+    r = client_for(cast.comm_a_sec).get(f"/meetings/no-life/export/?org={cast.comm_a.pk}")
+    rows = list(load_workbook(io.BytesIO(b"".join(r.streaming_content))).active.values)
+    head = list(rows[2])
+    (row,) = [x for x in rows[3:] if x[head.index("姓名")] == "只欠党费"]
+    assert row[head.index("列入原因")] == "不交纳党费"
+    assert row[head.index("连续未交党费（月）")] >= 6

@@ -92,6 +92,15 @@ def _cases_text(row: sel.Row) -> str:
     )
 
 
+def _reasons_text(row: sel.Row) -> str:
+    reasons = []
+    if row.no_life:
+        reasons.append(_("不参加组织生活"))
+    if row.unpaid_too:
+        reasons.append(_("不交纳党费"))
+    return "、".join(reasons)
+
+
 @login_required
 def no_life_export(request: HttpRequest) -> HttpResponse:
     org = _org(request)
@@ -100,7 +109,7 @@ def no_life_export(request: HttpRequest) -> HttpResponse:
     title = _("%(org)s 连续不参加组织生活党员名单") % {"org": org.name}
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("不参加组织生活"))
-    for col, width in zip("ABCDEFG", (28, 12, 16, 16, 12, 60, 50), strict=True):
+    for col, width in zip("ABCDEFGHI", (28, 12, 22, 16, 16, 12, 14, 60, 50), strict=True):
         ws.column_dimensions[col].width = width
     head = WriteOnlyCell(ws, value=f"{title}  {_('统计日期')}：{today.isoformat()}")
     head.font = Font(bold=True, size=14)
@@ -110,9 +119,11 @@ def no_life_export(request: HttpRequest) -> HttpResponse:
     for text in (
         _("所在党组织"),
         _("姓名"),
+        _("列入原因"),
         _("最后参加组织生活"),
         _("统计起始日"),
         _("缺席次数"),
+        _("连续未交党费（月）"),
         _("未参加的会议"),
         _("处理情况"),
     ):
@@ -126,9 +137,11 @@ def no_life_export(request: HttpRequest) -> HttpResponse:
             [
                 r.org.name,
                 r.name,
+                _reasons_text(r),
                 r.last_attended.isoformat() if r.last_attended else _("从未"),
                 r.start.isoformat(),
                 len(r.missed),
+                r.unpaid_months or None,
                 _missed_text(r),
                 _cases_text(r),
             ]
