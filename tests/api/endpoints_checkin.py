@@ -47,11 +47,49 @@ OBJECT_PAGES = [
         {"household": "渗透", "since": "2026-05-01"},
         change=True,
     ),
+    Endpoint(
+        "checkin:end",
+        "/checkin/{checkin}/end/",
+        "POST",
+        {"on": "2026-05-01", "reason": "渗透"},
+        change=True,
+    ),
 ]
 
 LIST_PAGES = [
     Listing("checkin:list", "/checkin/", owner_sees="甲社区报到单位"),
     Listing("checkin:export", "/checkin/export/"),
+]
+
+OBJECT_API = [
+    Endpoint("GET /api/v1/checkin/", "/api/v1/checkin/?org={community}"),
+    Endpoint("GET /api/v1/checkin/{checkin_id}", "/api/v1/checkin/{checkin}"),
+    Endpoint(
+        "POST /api/v1/checkin/{checkin_id}/deeds",
+        "/api/v1/checkin/{checkin}/deeds",
+        "POST",
+        {"date": "2026-05-01", "title": "渗透"},
+        change=True,
+    ),
+    Endpoint(
+        "POST /api/v1/checkin/{checkin_id}/pairings",
+        "/api/v1/checkin/{checkin}/pairings",
+        "POST",
+        {"household": "渗透", "since": "2026-05-01"},
+        change=True,
+    ),
+    Endpoint(
+        "POST /api/v1/checkin/{checkin_id}/end",
+        "/api/v1/checkin/{checkin}/end",
+        "POST",
+        {"on": "2026-05-01", "reason": "渗透"},
+        change=True,
+    ),
+]
+
+LIST_API = [
+    Listing("GET /api/v1/checkin/", "/api/v1/checkin/", owner_sees="甲社区报到单位"),
+    Listing("GET /api/v1/checkin/", "/api/v1/checkin/?show=behind", owner_sees="甲社区报到单位"),
 ]
 
 # A member's own check-in page offers the list of communities to check in to — their names are

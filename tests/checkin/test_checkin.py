@@ -131,3 +131,54 @@ def test_the_communitys_opinion_for_the_employer(cast, worker, client_for):
     cells = [cell.text for row in doc.tables[0].rows for cell in row.cells]
     assert "评先评优" in cells and "积极参加社区活动，同意。" in cells and "1 件" in cells
     assert client_for(cast.comm_b_sec).post(f"/checkin/{c.pk}/opinion/", {}).status_code == 404
+
+
+def test_a_check_out_ends_it_on_the_timeline_and_frees_the_member(cast, worker, client_for):
+    c = _in(cast, worker, on=dt.date(2026, 3, 1))
+    page = client_for(cast.comm_a_sec)
+    assert "解除报到" in page.get(f"/checkin/{c.pk}/").content.decode()
+    r = page.post(f"/checkin/{c.pk}/end/", {"on": "2026-02-28", "reason": "调到外县工作"})
+    assert r.status_code == 302 and CheckIn.objects.get().ended_on is None  # before check-in
+    page.post(f"/checkin/{c.pk}/end/", {"on": "2026-06-30", "reason": ""})
+    assert CheckIn.objects.get().ended_on is None  # no reason
+    assert (
+        client_for(cast.outsider)
+        .post(f"/checkin/{c.pk}/end/", {"on": "2026-06-30", "reason": "x"})
+        .status_code
+        == 404
+    )
+    page.post(f"/checkin/{c.pk}/end/", {"on": "2026-06-30", "reason": "调到外县工作"})
+    c.refresh_from_db()
+    assert (c.ended_on, c.end_reason) == (dt.date(2026, 6, 30), "调到外县工作")
+    e = worker.events.get(kind="check_out")
+    assert e.date == dt.date(2026, 6, 30) and e.from_org_name == "文化东路社区党委"
+    with pytest.raises(ValidationError, match="报到已解除"):
+        services.deed_add(c, acting_user=cast.comm_a_sec, date=TODAY, title="x")
+    body = page.get(f"/checkin/{c.pk}/").content.decode()
+    assert "已于 2026-06-30 解除报到" in body and 'name="title"' not in body
+    again = _in(cast, worker, on=dt.date(2026, 7, 1))  # free to check in again
+    assert again.pk != c.pk
+
+
+def test_the_api_lists_the_year_records_a_deed_and_ends_a_check_in(cast, worker, client_for):
+    import json
+
+    c = _in(cast, worker, on=dt.date(2026, 3, 1))
+    api = client_for(cast.comm_a_sec)
+    (row,) = api.get("/api/v1/checkin/", {"org": cast.comm_a.pk}).json()
+    assert row["member_name"] == "孙在职" and row["met"] is False and row["behind"]
+
+    def post(path, body):
+        return api.post(path, json.dumps(body), content_type="application/json")
+
+    bad = post(f"/api/v1/checkin/{c.pk}/deeds", {"date": "2026-05-01", "title": ""})
+    assert bad.status_code == 400 and "实事" in bad.json()["detail"]
+    ok = post(f"/api/v1/checkin/{c.pk}/deeds", {"date": "2026-05-01", "title": "义务理发"})
+    assert ok.status_code == 201 and ok.json()["deeds"] == [
+        {"date": "2026-05-01", "title": "义务理发"}
+    ]
+    end = post(f"/api/v1/checkin/{c.pk}/end", {"on": "2026-06-30", "reason": "搬家"})
+    assert end.status_code == 201 and end.json()["ended_on"] == "2026-06-30"
+    assert api.get("/api/v1/checkin/").json() == []  # the list holds current check-ins
+    other = client_for(cast.outsider).get(f"/api/v1/checkin/{c.pk}")
+    assert other.status_code == 404

@@ -35,6 +35,16 @@ def test_the_cached_per_character_key_equals_pypinyins_reading_of_the_whole_name
 
     rng = random.Random(7)
     sample = {names.han_name(rng, rng.choice("MF")) for _ in range(3000)}
-    sample |= {"單雄信", "曾国藩", "长孙无忌", "尉迟恭", "重阳", "王长江", "李重庆", "馮小剛", "覃单"}
+    sample |= {
+        "單雄信",
+        "曾国藩",
+        "长孙无忌",
+        "尉迟恭",
+        "重阳",
+        "王长江",
+        "李重庆",
+        "馮小剛",
+        "覃单",
+    }
     search_key.cache_clear()
     assert [search_key(n) for n in sorted(sample)] == [whole(n) for n in sorted(sample)]

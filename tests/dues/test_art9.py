@@ -65,9 +65,7 @@ def test_the_months_unpaid_show_beside_no_organisational_life(cast, client_for):
     assert "两样都缺" in body and "连续未交党费" in body
 
 
-def test_the_exported_list_says_why_each_member_is_on_it_and_the_months_unpaid(
-    cast, client_for
-):
+def test_the_exported_list_says_why_each_member_is_on_it_and_the_months_unpaid(cast, client_for):
     import io
 
     from openpyxl import load_workbook

@@ -54,6 +54,7 @@ class CheckIn(models.Model):
     checked_in_on = models.DateField(_("报到日期"))
     post = models.CharField(_("认领的岗位或服务"), max_length=100, blank=True)
     ended_on = models.DateField(_("解除报到日期"), null=True, blank=True)
+    end_reason = models.CharField(_("解除原因"), max_length=100, blank=True)
 
     objects = CheckInQuerySet.as_manager()
 

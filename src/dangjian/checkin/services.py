@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, scope_for
+from dangjian.core.services import audited_update
 from dangjian.members.models import EventKind, Member, State
 from dangjian.members.services import member_record_event
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation, ResidentUnit
@@ -119,3 +120,34 @@ def pairing_add(c: CheckIn, *, acting_user: Any, household: str, since: dt.date)
     p = Pairing.objects.create(checkin=c, household=household.strip(), since=since)
     audit.record_create(p, acting_user=acting_user)
     return p
+
+
+@transaction.atomic
+def check_out(c: CheckIn, *, acting_user: Any, on: dt.date | None, reason: str) -> CheckIn:
+    """报到解除 (the member changed jobs or moved away): the check-in ends on ``on``, its deeds
+    and pairings stay in the ledgers, and the member's timeline gets a CHECK_OUT event. The
+    member may then check in elsewhere."""
+    c = _checkin_for(c, acting_user)
+    errors: dict[str, str] = {}
+    if on is None:
+        errors["on"] = _("请填写解除日期。")
+    elif on > timezone.localdate():
+        errors["on"] = _("解除日期不能晚于今天。")
+    elif on < c.checked_in_on:
+        errors["on"] = _("解除日期不能早于报到日期（%(d)s）。") % {"d": c.checked_in_on.isoformat()}
+    if not (reason or "").strip():
+        errors["reason"] = _("请写明解除原因，如工作变动、搬离本社区。")
+    if errors:
+        raise ValidationError(errors)
+    c = audited_update(
+        c, data={"ended_on": on, "end_reason": reason.strip()[:100]}, acting_user=acting_user
+    )
+    member_record_event(
+        member=c.member,
+        kind=EventKind.CHECK_OUT,
+        date=on,
+        acting_user=acting_user,
+        from_org_name=c.community.name,
+        note=reason.strip()[:300],
+    )
+    return c

@@ -185,6 +185,27 @@ def pairing_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def checkin_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """报到解除 (the form, with a confirmation, sits on the detail page)."""
+    c = _checkin(request, pk)
+    try:
+        services.check_out(
+            c,
+            acting_user=request.user,
+            on=parse_date(request.POST.get("on")),
+            reason=request.POST.get("reason", ""),
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as exc:
+        _say(request, exc)
+    else:
+        messages.success(request, _("已解除报到。"))
+    return redirect("checkin:detail", pk=c.pk)
+
+
+@login_required
 def letter(request: HttpRequest, pk: int) -> FileResponse:
     c = _checkin(request, pk)
     if not scope_for(request.user).is_staff_role:
@@ -280,6 +301,7 @@ urlpatterns = [
     path("<int:pk>/", checkin_detail, name="detail"),
     path("<int:pk>/deeds/", deed_add, name="deed_add"),
     path("<int:pk>/pairings/", pairing_add, name="pairing_add"),
+    path("<int:pk>/end/", checkin_end, name="end"),
     path("<int:pk>/letter/", letter, name="letter"),
     path("<int:pk>/opinion/", opinion, name="opinion"),
 ]
