@@ -22,8 +22,18 @@ def fake_name() -> str:
     return _rng.choice(SURNAMES) + "".join(_rng.choice(GIVEN) for _ in range(_rng.choice((1, 2))))
 
 
+_issued: set[str] = set()
+
+
 def fake_id(*, birth_date: dt.date, gender: str) -> str:
-    return idcard.synthetic(birth_date=birth_date, gender=gender, rng=_rng)
+    """A fictitious ID number never handed out before in this test process (two members of one
+    birth date and gender could otherwise draw the same number and collide on the register)."""
+    for _ in range(1000):
+        number = idcard.synthetic(birth_date=birth_date, gender=gender, rng=_rng)
+        if number not in _issued:
+            _issued.add(number)
+            return number
+    raise RuntimeError(f"no fictitious ID number left for {birth_date} {gender}")
 
 
 def make_org(
