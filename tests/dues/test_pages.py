@@ -66,6 +66,7 @@ def test_a_secretary_marks_a_members_month_paid_from_the_list(cast, client_for):
     )
     assert "已登记 交费人0 交纳党费 40.00 元（1 个月），收据号" in _text(r)
     assert Payment.objects.get().amount_paid == 40
+    assert "本月已交 1 人，合计 40.00 元。" in _text(r)  # over every page, not this one
 
 
 def test_paying_a_paid_month_again_says_so_and_changes_nothing(cast, client_for):

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet, Sum
 
 from dangjian.core.access import subtree_q
 from dangjian.members.models import Member, State
@@ -136,9 +136,14 @@ def payments_visible(*, user: Any, org: Organisation | None = None) -> QuerySet[
 
 
 def month_summary(*, user: Any, org: Organisation, month: dt.date) -> dict[str, int]:
-    """How many members the organisation has and how many have paid ``month`` (2 queries)."""
+    """How many members the organisation has, how many have paid ``month`` and how much that
+    came to (2 queries)."""
     members = members_of(user=user, org=org)
+    paid = PaidMonth.objects.filter(member__in=members, month=month).aggregate(
+        n=Count("pk"), amount=Sum("due")
+    )
     return {
         "members": members.count(),
-        "paid": PaidMonth.objects.filter(member__in=members, month=month).count(),
+        "paid": paid["n"],
+        "amount": paid["amount"] or Decimal("0.00"),
     }
