@@ -185,8 +185,15 @@ def _open(request: HttpRequest, pk: int, action: str = "view"):
 def _detail(request: HttpRequest, r: Any, visit_form: Any = None) -> HttpResponse:
     can_change = scope_for(request.user).reaches_path(r.member.org.path, CHANGE)
     if visit_form is None and can_change and r.ended_on is None:
+        today = selectors.today()
+        coming = holidays.upcoming(today=today, org=r.member.org, count=1)
         visit_form = VisitFields(
-            initial={"date": selectors.today(), "kind": VisitKind.HOLIDAY}, prefix="visit"
+            initial={
+                "date": today,
+                "kind": VisitKind.HOLIDAY,
+                "holiday": coming[0].brk.key if coming else "",
+            },
+            prefix="visit",
         )
     return render(
         request,
