@@ -277,3 +277,33 @@ def test_a_draft_can_be_discarded(cast):
     services.aid_round_delete(rnd, acting_user=cast.comm_a_sec)
     assert not AidRound.objects.exists() and not AidGrant.objects.exists()
     assert AuditEntry.objects.filter(action="delete").count() == 2
+
+
+def test_two_secretaries_adjusting_the_same_round_do_not_overwrite_each_other(cast):
+    a = make_recipient(make_member(org=cast.branch_a, name="甲困难"))
+    b = make_recipient(make_member(org=cast.branch_a, name="乙困难"))
+    rnd = _round(cast, [a, b], fund="600")
+    seen = AidRound.objects.get(pk=rnd.pk).version
+    ga, gb = rnd.grants.get(recipient=a), rnd.grants.get(recipient=b)
+    services.aid_grant_adjust(
+        ga, acting_user=cast.comm_a_sec, amount=Decimal("350"), reason="病", expected_version=seen
+    )
+    with pytest.raises(ConflictError):
+        services.aid_grant_adjust(
+            gb,
+            acting_user=cast.comm_a_sec,
+            amount=Decimal("100"),
+            reason="x",
+            expected_version=seen,
+        )
+    gb.refresh_from_db()
+    assert gb.amount == Decimal("300.00")
+
+
+def test_each_grant_of_a_round_is_audited_with_its_amount(cast):
+    rnd = _round(cast, [make_recipient(cast.member_a)], fund="88")
+    g = rnd.grants.get()
+    entry = AuditEntry.objects.get(
+        action="create", object_id=str(g.pk), content_type__model="aidgrant"
+    )
+    assert entry.changes["amount"]["after"] == "88.00"

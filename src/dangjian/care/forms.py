@@ -181,6 +181,7 @@ class AidRoundForm(StyledForm):
 class GrantForm(StyledForm):
     amount = money_field(gettext_lazy("发放金额（元）"), required=True)
     reason = _text(gettext_lazy("调整理由"), max_length=200)
+    version = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
 
 class PayForm(StyledForm):

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, scope_for
-from dangjian.core.services import audited_delete, audited_update
+from dangjian.core.services import ConflictError, audited_delete, audited_update
 from dangjian.members.models import Member, State
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation
 
@@ -313,23 +313,38 @@ def aid_round_create(
     )
     rnd.full_clean()
     rnd.save()
-    AidGrant.objects.bulk_create(
-        AidGrant(round=rnd, recipient=r, shares=s, proposed=a, amount=a)
-        for r, s, a in zip(recipients, shares, amounts, strict=True)
-    )
     audit.record_create(rnd, acting_user=acting_user)
+    for r, s, a in zip(recipients, shares, amounts, strict=True):
+        grant = AidGrant.objects.create(round=rnd, recipient=r, shares=s, proposed=a, amount=a)
+        audit.record_create(grant, acting_user=acting_user)
     return rnd
 
 
 @transaction.atomic
 def aid_grant_adjust(
-    grant: AidGrant, *, acting_user: Any, amount: Decimal, reason: str = ""
+    grant: AidGrant,
+    *,
+    acting_user: Any,
+    amount: Decimal,
+    reason: str = "",
+    expected_version: int | None = None,
 ) -> AidGrant:
-    """Change one member's amount before payment; a departure from the rule needs a reason."""
+    """Change one member's amount before payment; a departure from the rule needs a reason.
+    ``expected_version`` is the round's version the user's page showed: any change to the round
+    since (another adjustment, the payment) refuses this one."""
     rnd = AidRound.objects.select_for_update().get(pk=grant.round_id)
     _check_community(rnd.org, acting_user)
     if rnd.state != AidState.DRAFT:
         raise ValidationError(_("该批互助金已发放，不能再调整。"))
+    if expected_version is not None and rnd.version != expected_version:
+        raise ConflictError(
+            _(
+                "这批互助金已被他人修改（您打开的是第 %(mine)d 版，现在是第 %(now)d 版）。请刷新页面，核对后再调整。"
+            )
+            % {"mine": expected_version, "now": rnd.version},
+            code="conflict",
+        )
+    grant = AidGrant.objects.get(pk=grant.pk)
     errors: dict[str, str] = {}
     if amount is None or amount < 0:
         errors["amount"] = _("金额不能为负数。")

@@ -130,6 +130,7 @@ def grant(request: HttpRequest, pk: int) -> HttpResponse:
                 acting_user=request.user,
                 amount=form.cleaned_data["amount"],
                 reason=form.cleaned_data["reason"],
+                expected_version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
