@@ -93,6 +93,8 @@ class Planned:
 
     brk: Break
     visit_from: dt.date
+    #: the first day a visit counts for this holiday (``count_before_days`` before the break)
+    counts_from: dt.date
 
     def is_open(self, today: dt.date) -> bool:
         return self.visit_from <= today <= self.brk.end
@@ -105,6 +107,7 @@ def keys(*, org=None) -> list[str]:  # noqa: ANN001 - an Organisation or None
 def upcoming(*, today: dt.date, org=None, count: int = 3) -> list[Planned]:  # noqa: ANN001
     """The next ``count`` holidays of the rule not yet over on ``today``, soonest first."""
     lead = dt.timedelta(days=rules.value("care.holiday_visit", "lead_days", org=org))
+    before = dt.timedelta(days=rules.value("care.holiday_visit", "count_before_days", org=org))
     wanted = set(keys(org=org))
     found = [
         b
@@ -113,7 +116,7 @@ def upcoming(*, today: dt.date, org=None, count: int = 3) -> list[Planned]:  # n
         if b.key in wanted and b.end >= today
     ]
     found.sort(key=lambda b: (b.start, b.key))
-    return [Planned(b, b.start - lead) for b in found[:count]]
+    return [Planned(b, b.start - lead, b.start - before) for b in found[:count]]
 
 
 def open_now(*, today: dt.date, org=None) -> list[Planned]:  # noqa: ANN001
