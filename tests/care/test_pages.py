@@ -125,6 +125,8 @@ def test_the_holiday_plan_records_a_round_of_homes_at_once(cast, client_for):
     assert r.status_code == 302
     assert Visit.objects.filter(holiday=brk.key, holiday_on=brk.start).count() == 2
     assert {v.money for v in Visit.objects.all()} == {Decimal("200.00")}
+    ledger = c.get("/care/visits/", {"kind": "holiday"}).content.decode()
+    assert "共 2 次，慰问金合计 400.00 元。" in ledger
 
 
 def test_the_holiday_plan_refuses_a_round_with_nobody_ticked(cast, client_for):

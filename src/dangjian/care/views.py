@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Count, Sum
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -346,8 +347,10 @@ def _visits(request: HttpRequest, f: dict[str, Any]):
 def visits(request: HttpRequest) -> HttpResponse:
     """慰问送学台帐."""
     f = _visit_filters(request)
-    page = Paginator(_visits(request, f), PAGE_SIZE).get_page(request.GET.get("page"))
+    qs = _visits(request, f)
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     this_year = selectors.today().year
+    totals = qs.order_by().aggregate(n=Count("pk"), money=Sum("money"))
     return render(
         request,
         "care/visits.html",
@@ -357,6 +360,7 @@ def visits(request: HttpRequest) -> HttpResponse:
             "org_options": org_options(request.user, f["org"].pk if f["org"] else None),
             "kinds": VisitKind.choices,
             "years": list(range(this_year, this_year - 6, -1)),
+            "totals": totals,
             "can_change": can_change_any(request.user),
         },
     )
