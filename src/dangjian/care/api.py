@@ -17,7 +17,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from dangjian.core.access import CHANGE
-from dangjian.core.api_errors import ErrorOut, service_errors
+from dangjian.core.api_errors import ErrorOut, form_errors, service_errors
 from dangjian.orgs.models import Organisation
 
 from . import selectors, services
@@ -244,12 +244,6 @@ def _org(request: HttpRequest, org: int | None) -> Organisation | None:
     return found
 
 
-def _form_errors(form: Any) -> Status:
-    errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
-    first = next(iter(errors.values()), [_("输入有误。")])[0]
-    return Status(400, {"detail": first, "errors": errors})
-
-
 def _not_found() -> HttpError:
     return HttpError(404, _("未找到该关爱对象，或您无权查看。"))
 
@@ -303,7 +297,7 @@ def add_recipient(request: HttpRequest, payload: RecipientIn):
             data.pop(flag, None)  # an unchecked box is absent from a form
     form = RecipientForm(data=data, user=request.auth)
     if not form.is_valid():
-        return _form_errors(form)
+        return form_errors(form)
     try:
         r = services.recipient_add(acting_user=request.auth, **form.cleaned_data)
     except ValidationError as exc:
@@ -321,7 +315,7 @@ def add_visit(request: HttpRequest, recipient_id: int, payload: VisitIn):
         raise _not_found()
     form = VisitFields(data={k: v for k, v in payload.dict().items() if v is not None})
     if not form.is_valid():
-        return _form_errors(form)
+        return form_errors(form)
     try:
         services.visit_add(recipient=r, acting_user=request.auth, **form.cleaned_data)
     except ValidationError as exc:

@@ -4,7 +4,6 @@ mutual-aid fund's pages are in views_aid.py.)"""
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from django.contrib import messages
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.core import audit
-from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
+from dangjian.core.access import CHANGE, export_scope_path, get_visible_or_404, scope_for
 from dangjian.core.forms import add_service_errors, org_options
 from dangjian.core.models import AuditEntry
 from dangjian.orgs.models import Organisation
@@ -44,16 +43,6 @@ def year_filter(request: HttpRequest) -> int | None:
     return int(raw) if raw.isdigit() and 2000 <= int(raw) <= 2100 else None
 
 
-def export_scope_path(user: Any, org: Organisation | None) -> str:
-    if org is not None:
-        return org.path
-    paths = scope_for(user).view_paths
-    if not paths:
-        return ""
-    common = os.path.commonprefix(list(paths))
-    return common[: common.rfind("/") + 1]
-
-
 def log_export(request: HttpRequest, *, what: str, count: int, org: Any, filters: dict) -> None:
     audit.record(
         action=AuditEntry.Action.EXPORT,
@@ -61,7 +50,7 @@ def log_export(request: HttpRequest, *, what: str, count: int, org: Any, filters
         acting_user=request.user,
         object_repr=_("%(w)s导出（%(n)d 条）") % {"w": what, "n": count},
         changes={"filters": filters, "rows": count},
-        scope_path=export_scope_path(request.user, org),
+        scope_path=export_scope_path(request.user, org.path if org else None),
         ip=request.META.get("REMOTE_ADDR"),
     )
 

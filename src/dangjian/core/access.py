@@ -10,6 +10,7 @@ so no page can forget them; a single object outside the scope is a 404, the same
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -155,3 +156,16 @@ def ancestor_paths(path: str) -> list[str]:
     """The paths of an organisation and all above it ("1/5/9/" → "1/", "1/5/", "1/5/9/")."""
     parts = [p for p in path.split("/") if p]
     return ["/".join(parts[: i + 1]) + "/" for i in range(len(parts))]
+
+
+def export_scope_path(user: Any, org_path: str | None = None) -> str:
+    """Which organisation an export belongs to, so the right secretaries can read its audit: the
+    organisation filtered on, else the deepest one above everything the user may see."""
+    if org_path:
+        return org_path
+    scope = scope_for(user)
+    paths = scope.view_paths or ((scope.member_org_path,) if scope.member_org_path else ())
+    if not paths:
+        return ""
+    common = os.path.commonprefix(list(paths))
+    return common[: common.rfind("/") + 1]

@@ -17,6 +17,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from dangjian.core.access import CHANGE
+from dangjian.core.api_errors import form_errors
 from dangjian.orgs.models import Organisation
 
 from . import selectors, services, timing
@@ -223,12 +224,6 @@ def _not_found(what: str = "") -> HttpError:
     return HttpError(404, what or _("未找到该入党申请人，或您无权查看。"))
 
 
-def _form_errors(form: Any) -> Status:
-    errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
-    first = next(iter(errors.values()), [_("输入有误。")])[0]
-    return Status(400, {"detail": first, "errors": errors})
-
-
 def _service_errors(exc: ValidationError) -> Status:
     if hasattr(exc, "error_dict"):
         errors = {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
@@ -282,7 +277,7 @@ def create_candidate(request: HttpRequest, payload: CandidateIn):
         data["org"] = data.pop("org_id")
     form = CandidateCreateForm(data=data, user=request.auth)
     if not form.is_valid():
-        return _form_errors(form)
+        return form_errors(form)
     try:
         outcome = services.candidate_create(acting_user=request.auth, **form.service_kwargs())
     except ValidationError as exc:
@@ -315,7 +310,7 @@ def record_step(request: HttpRequest, candidate_id: int, payload: StepIn):
     data.setdefault("version", c.version)
     form = StepForm(data=data, step=step, candidate=c, user=request.auth)
     if not form.is_valid():
-        return _form_errors(form)
+        return form_errors(form)
     try:
         outcome = services.candidate_record(
             candidate=c, step=step, acting_user=request.auth, **form.service_kwargs()

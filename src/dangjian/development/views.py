@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from django.contrib import messages
@@ -17,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.core import audit
-from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
+from dangjian.core.access import CHANGE, export_scope_path, get_visible_or_404, scope_for
 from dangjian.core.forms import add_service_errors, org_options
 from dangjian.core.models import AuditEntry
 from dangjian.orgs.models import Organisation
@@ -100,17 +99,6 @@ def pipeline(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _export_scope_path(user: Any, org: Organisation | None) -> str:
-    if org is not None:
-        return org.path
-    scope = scope_for(user)
-    paths = scope.view_paths
-    if not paths:
-        return ""
-    common = os.path.commonprefix(list(paths))
-    return common[: common.rfind("/") + 1]
-
-
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
     """发展党员工作台帐: the filtered list (every page) as .xlsx, logged as an export."""
@@ -138,7 +126,7 @@ def export(request: HttpRequest) -> HttpResponse:
             },
             "rows": count,
         },
-        scope_path=_export_scope_path(request.user, f["org"]),
+        scope_path=export_scope_path(request.user, f["org"].path if f["org"] else None),
         ip=_client_ip(request),
     )
     return FileResponse(

@@ -19,6 +19,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangjian.core.access import CHANGE, VIEW
+from dangjian.core.api_errors import form_errors
 from dangjian.orgs.models import Organisation
 
 from . import selectors, services
@@ -191,12 +192,6 @@ def _member(request: HttpRequest, member_id: int, action: str = VIEW) -> Member:
     return member
 
 
-def _form_errors(form: Any) -> Status:
-    errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
-    first = next(iter(errors.values()), [_("输入有误。")])[0]
-    return Status(400, {"detail": first, "errors": errors})
-
-
 def _service_errors(exc: ValidationError) -> Status:
     if hasattr(exc, "error_dict"):
         errors = {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
@@ -308,7 +303,7 @@ def create_member(request: HttpRequest, payload: MemberIn):
         user=request.auth,
     )
     if not form.is_valid():
-        return _form_errors(form)
+        return form_errors(form)
     try:
         member = services.member_register(acting_user=request.auth, **form.service_kwargs())
     except ValidationError as exc:
@@ -331,7 +326,7 @@ def create_event(request: HttpRequest, member_id: int, payload: EventIn):
     data.setdefault("version", member.version)
     form = MemberEventForm(data=data, kind=payload.kind, member=member, user=request.auth)
     if not form.is_valid():
-        return _form_errors(form)
+        return form_errors(form)
     try:
         event = services.member_record_event(
             member=member, acting_user=request.auth, **form.service_kwargs()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import os
 from typing import Any
 
 from django.contrib import messages
@@ -20,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.core import audit
-from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
+from dangjian.core.access import CHANGE, export_scope_path, get_visible_or_404, scope_for
 from dangjian.core.forms import add_service_errors
 from dangjian.core.models import AuditEntry
 from dangjian.orgs.models import Organisation
@@ -49,18 +48,6 @@ def _list_query(request: HttpRequest) -> tuple[MemberFilterForm, dict[str, Any],
     )
     form = MemberFilterForm(request.GET, org_rows=org_rows)
     return form, form.filters(), org_rows
-
-
-def _export_scope_path(user: Any, org_path: str | None) -> str:
-    """Which organisation an export belongs to, so the right secretaries can read its audit."""
-    if org_path:
-        return org_path
-    scope = scope_for(user)
-    paths = scope.view_paths or ((scope.member_org_path,) if scope.member_org_path else ())
-    if not paths:
-        return ""
-    common = os.path.commonprefix(list(paths))
-    return common[: common.rfind("/") + 1]
 
 
 def _org_options(org_rows: list[Any], selected: int | None) -> str:
@@ -154,7 +141,7 @@ def member_export(request: HttpRequest) -> HttpResponse:
         acting_user=request.user,
         object_repr=_("党员名册导出（%(n)d 人）") % {"n": count},
         changes={"filters": {k: v for k, v in filters.items() if v}, "rows": count},
-        scope_path=_export_scope_path(request.user, org.path if org else None),
+        scope_path=export_scope_path(request.user, org.path if org else None),
         ip=_client_ip(request),
     )
     return FileResponse(fh, as_attachment=True, filename=f"{_('党员名册')}-{today:%Y%m%d}.xlsx")

@@ -16,6 +16,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from dangjian.core.access import CHANGE
+from dangjian.core.api_errors import ErrorOut, form_errors, service_errors
 from dangjian.orgs.models import Organisation
 
 from . import selectors, services
@@ -23,11 +24,6 @@ from .forms import ContactForm, OutboundForm, ReturnForm
 from .models import ContactLog, Outbound
 
 router = Router(tags=["流动党员"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class AlertOut(Schema):
@@ -152,21 +148,6 @@ def _not_found() -> HttpError:
     return HttpError(404, _("未找到该外出登记，或您无权查看。"))
 
 
-def _form_errors(form: Any) -> Status:
-    errors = {k: [str(m) for m in v] for k, v in form.errors.items()}
-    first = next(iter(errors.values()), [_("输入有误。")])[0]
-    return Status(400, {"detail": first, "errors": errors})
-
-
-def _service_errors(exc: ValidationError) -> Status:
-    if hasattr(exc, "error_dict"):
-        errors = {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-    else:
-        errors = {"__all__": [str(m) for m in exc.messages]}
-    first = next(iter(errors.values()))[0]
-    return Status(400, {"detail": first, "errors": errors})
-
-
 class RowsPagination(LimitOffsetPagination):
     def paginate_queryset(self, queryset: Any, pagination: Any, request: Any, **params: Any):
         out = super().paginate_queryset(queryset, pagination, request, **params)
@@ -221,11 +202,11 @@ def create_outbound(request: HttpRequest, payload: OutboundIn):
             data[key[:-3]] = data.pop(key)
     form = OutboundForm(data=data, user=request.auth)
     if not form.is_valid():
-        return _form_errors(form)
+        return form_errors(form)
     try:
         o = services.outbound_create(acting_user=request.auth, **form.service_kwargs())
     except ValidationError as exc:
-        return _service_errors(exc)
+        return service_errors(exc)
     return Status(201, _detail(selectors.outbound_for(user=request.auth, pk=o.pk)))
 
 
@@ -244,11 +225,11 @@ def add_contact(request: HttpRequest, outbound_id: int, payload: ContactIn):
     o = _changeable(request, outbound_id)
     form = ContactForm(data={k: v for k, v in payload.dict().items() if v is not None})
     if not form.is_valid():
-        return _form_errors(form)
+        return form_errors(form)
     try:
         services.contact_add(outbound=o, acting_user=request.auth, **form.cleaned_data)
     except ValidationError as exc:
-        return _service_errors(exc)
+        return service_errors(exc)
     return Status(201, _detail(selectors.outbound_for(user=request.auth, pk=o.pk)))
 
 
@@ -262,7 +243,7 @@ def record_return(request: HttpRequest, outbound_id: int, payload: ReturnIn):
     data.setdefault("version", o.version)
     form = ReturnForm(data=data)
     if not form.is_valid():
-        return _form_errors(form)
+        return form_errors(form)
     try:
         services.outbound_return(
             o,
@@ -272,5 +253,5 @@ def record_return(request: HttpRequest, outbound_id: int, payload: ReturnIn):
             expected_version=form.cleaned_data["version"],
         )
     except ValidationError as exc:
-        return _service_errors(exc)
+        return service_errors(exc)
     return _detail(selectors.outbound_for(user=request.auth, pk=o.pk))

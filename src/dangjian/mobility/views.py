@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from django.contrib import messages
@@ -15,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.core import audit
-from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
+from dangjian.core.access import CHANGE, export_scope_path, get_visible_or_404, scope_for
 from dangjian.core.forms import add_service_errors, org_options
 from dangjian.core.models import AuditEntry
 from dangjian.orgs.models import Organisation
@@ -84,16 +83,6 @@ def index(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _export_scope_path(user: Any, org: Organisation | None) -> str:
-    if org is not None:
-        return org.path
-    paths = scope_for(user).view_paths
-    if not paths:
-        return ""
-    common = os.path.commonprefix(list(paths))
-    return common[: common.rfind("/") + 1]
-
-
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
     """流动党员台帐: the filtered list (every page) as .xlsx, logged as an export."""
@@ -118,7 +107,7 @@ def export(request: HttpRequest) -> HttpResponse:
             },
             "rows": count,
         },
-        scope_path=_export_scope_path(request.user, f["org"]),
+        scope_path=export_scope_path(request.user, f["org"].path if f["org"] else None),
         ip=request.META.get("REMOTE_ADDR"),
     )
     return FileResponse(fh, as_attachment=True, filename=f"{_('流动党员台帐')}-{today:%Y%m%d}.xlsx")
