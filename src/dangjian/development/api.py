@@ -17,7 +17,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from dangjian.core.access import CHANGE
-from dangjian.core.api_errors import form_errors
+from dangjian.core.api_errors import ErrorOut, form_errors, service_errors
 from dangjian.orgs.models import Organisation
 
 from . import selectors, services, timing
@@ -25,11 +25,6 @@ from .forms import CandidateCreateForm, StepForm
 from .models import Candidate, StageEvent
 
 router = Router(tags=["发展党员"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class DueOut(Schema):
@@ -224,15 +219,6 @@ def _not_found(what: str = "") -> HttpError:
     return HttpError(404, what or _("未找到该入党申请人，或您无权查看。"))
 
 
-def _service_errors(exc: ValidationError) -> Status:
-    if hasattr(exc, "error_dict"):
-        errors = {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-    else:
-        errors = {"__all__": [str(m) for m in exc.messages]}
-    first = next(iter(errors.values()))[0]
-    return Status(400, {"detail": first, "errors": errors})
-
-
 class PipelinePagination(LimitOffsetPagination):
     """Limit/offset paging; each page's rows carry what is due next (computed in Python)."""
 
@@ -281,7 +267,7 @@ def create_candidate(request: HttpRequest, payload: CandidateIn):
     try:
         outcome = services.candidate_create(acting_user=request.auth, **form.service_kwargs())
     except ValidationError as exc:
-        return _service_errors(exc)
+        return service_errors(exc)
     return Status(201, _detail(selectors.candidate_for(user=request.auth, pk=outcome.candidate.pk)))
 
 
@@ -316,7 +302,7 @@ def record_step(request: HttpRequest, candidate_id: int, payload: StepIn):
             candidate=c, step=step, acting_user=request.auth, **form.service_kwargs()
         )
     except ValidationError as exc:
-        return _service_errors(exc)
+        return service_errors(exc)
     fresh = selectors.candidate_for(user=request.auth, pk=c.pk)
     return Status(
         201,

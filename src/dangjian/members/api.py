@@ -19,7 +19,7 @@ from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangjian.core.access import CHANGE, VIEW
-from dangjian.core.api_errors import form_errors
+from dangjian.core.api_errors import ErrorOut, form_errors, service_errors
 from dangjian.orgs.models import Organisation
 
 from . import selectors, services
@@ -28,11 +28,6 @@ from .models import Member, MemberEvent
 from .paging import CountedPagination, counted_in_page
 
 router = Router(tags=["党员"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class MemberOut(Schema):
@@ -192,15 +187,6 @@ def _member(request: HttpRequest, member_id: int, action: str = VIEW) -> Member:
     return member
 
 
-def _service_errors(exc: ValidationError) -> Status:
-    if hasattr(exc, "error_dict"):
-        errors = {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-    else:
-        errors = {"__all__": [str(m) for m in exc.messages]}
-    first = next(iter(errors.values()))[0]
-    return Status(400, {"detail": first, "errors": errors})
-
-
 def _form_data(payload: Schema, renames: dict[str, str]) -> dict[str, Any]:
     """A payload as form data: ids renamed to the form's field names, None left out."""
     data = {}
@@ -307,7 +293,7 @@ def create_member(request: HttpRequest, payload: MemberIn):
     try:
         member = services.member_register(acting_user=request.auth, **form.service_kwargs())
     except ValidationError as exc:
-        return _service_errors(exc)
+        return service_errors(exc)
     return Status(201, selectors.with_list_data(Member.objects.filter(pk=member.pk)).get())
 
 
@@ -332,5 +318,5 @@ def create_event(request: HttpRequest, member_id: int, payload: EventIn):
             member=member, acting_user=request.auth, **form.service_kwargs()
         )
     except ValidationError as exc:
-        return _service_errors(exc)
+        return service_errors(exc)
     return Status(201, MemberEvent.objects.select_related("org").get(pk=event.pk))

@@ -14,6 +14,7 @@ from ninja.errors import HttpError
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from dangjian.core.access import CHANGE, scope_for
+from dangjian.core.api_errors import ErrorOut
 
 from . import selectors, services
 from .forms import kind_choices
@@ -172,11 +173,6 @@ class PlaceIn(Schema):
     name: str
     population: int = 0
     address: str = ""
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 def _visible_org(request, org_id: int) -> Organisation:

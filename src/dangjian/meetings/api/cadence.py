@@ -14,15 +14,12 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.errors import HttpError
 
+from dangjian.core.api_errors import ErrorOut
+
 from .. import cadence as cad
 from ..selectors import cadence as sel
 
 router = Router()
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class MeetingRef(Schema):

@@ -18,6 +18,7 @@ from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.responses import Status
 
 from dangjian.core.access import CHANGE
+from dangjian.core.api_errors import ErrorOut
 from dangjian.core.services import ConflictError
 from dangjian.orgs.models import Organisation
 
@@ -29,11 +30,6 @@ from ..selectors import meetings as sel
 router = Router(tags=["会议"])
 
 Loose = str | int | None
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class MeetingOut(Schema):

@@ -18,6 +18,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 from ninja.responses import Status
 
+from dangjian.core.api_errors import ErrorOut, service_errors
 from dangjian.members.models import Member
 
 from .. import services
@@ -25,11 +26,6 @@ from ..models import LeaveRequest
 from ..selectors import mine as sel
 
 router = Router(tags=["我的组织生活"])
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class LeaveOut(Schema):
@@ -105,15 +101,6 @@ def _member_or_400(request: HttpRequest) -> Member:
     return member
 
 
-def _service_errors(exc: ValidationError) -> Status:
-    if hasattr(exc, "error_dict"):
-        errors = {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
-    else:
-        errors = {"__all__": [str(m) for m in exc.messages]}
-    first = next(iter(errors.values()))[0]
-    return Status(400, {"detail": first, "errors": errors})
-
-
 @router.get("/upcoming", response=UpcomingList)
 def my_upcoming(request: HttpRequest):
     """我近期要参加的会议（今天及以后、未取消），以及每次会议我的请假情况。"""
@@ -158,7 +145,7 @@ def my_leave(request: HttpRequest, payload: LeaveIn):
             meeting=meeting, member=member, reason=payload.reason, acting_user=request.auth
         )
     except ValidationError as exc:
-        return _service_errors(exc)
+        return service_errors(exc)
     return Status(201, _leave_out(leave))
 
 
@@ -175,7 +162,7 @@ def my_leave_withdraw(request: HttpRequest, leave_id: int):
     try:
         leave = services.leave_withdraw(leave=leave, acting_user=request.auth)
     except ValidationError as exc:
-        return _service_errors(exc)
+        return service_errors(exc)
     return _leave_out(leave)
 
 

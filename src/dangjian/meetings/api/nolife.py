@@ -15,6 +15,7 @@ from ninja.errors import HttpError
 from ninja.responses import Status
 
 from dangjian.core.access import CHANGE
+from dangjian.core.api_errors import ErrorOut
 
 from .. import services_nolife
 from ..models import NoLifeCase
@@ -22,11 +23,6 @@ from ..selectors import nolife as sel
 
 router = Router(tags=["不参加组织生活"])
 PER_PAGE = 50
-
-
-class ErrorOut(Schema):
-    detail: str
-    errors: dict[str, list[str]] = {}
 
 
 class MissedOut(Schema):
