@@ -103,6 +103,7 @@ def build_demo(*, log: Callable[[str], None] = lambda s: None) -> Demo:
         t0 = time.perf_counter()
         meetings.build_meetings(demo, log=log)
         log(f"（组织生活用时 {time.perf_counter() - t0:.1f} 秒）")
+        _analyze()  # the meetings and attendance just written: later steps count them
         development.build_development(demo, log=log)
         commitments.build_commitments(demo, log=log)
         commitments.build_posts_and_volunteering(demo, log=log)
