@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, scope_for
 from dangjian.core.services import ConflictError, audited_delete, audited_update
-from dangjian.members.models import Member, State
+from dangjian.members.models import Member
+from dangjian.members.services import check_changeable_active
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation
 
 from . import holidays, weighting
@@ -62,17 +63,7 @@ def recipient_add(
     situation: str = "",
 ) -> Recipient:
     """列入关爱对象."""
-    if getattr(acting_user, "is_authenticated", False) and not (
-        Member.objects.changeable_by(acting_user).filter(pk=member.pk).exists()
-    ):
-        raise ValidationError({"member": _("该党员不在您的管理范围内。")})
-    if member.state != State.ACTIVE:
-        raise ValidationError(
-            {
-                "member": _("%(n)s当前状态为“%(s)s”。")
-                % {"n": member.name, "s": member.get_state_display()}
-            }
-        )
+    check_changeable_active(member, acting_user)
     data = {
         "elderly": elderly,
         "weak": weak,

@@ -125,6 +125,22 @@ def _check_member_org(org: Organisation, acting_user: Any, field: str = "org") -
         )
 
 
+def check_changeable_active(member: Member, acting_user: Any, field: str = "member") -> None:
+    """For services that act on a member (care, mobility …): the user manages the member and
+    the member is on the register. A ValidationError on ``field`` otherwise."""
+    if getattr(acting_user, "is_authenticated", False) and not (
+        Member.objects.changeable_by(acting_user).filter(pk=member.pk).exists()
+    ):
+        raise ValidationError({field: _("该党员不在您的管理范围内。")})
+    if member.state != State.ACTIVE:
+        raise ValidationError(
+            {
+                field: _("%(n)s当前状态为“%(s)s”。")
+                % {"n": member.name, "s": member.get_state_display()}
+            }
+        )
+
+
 def id_fields(
     raw_id: str, *, birth_date: dt.date | None = None, gender: str | None = None
 ) -> dict[str, Any]:

@@ -38,20 +38,6 @@ def _user(acting_user: Any) -> Any:
     return acting_user if getattr(acting_user, "is_authenticated", False) else None
 
 
-def _check_member(member: Member, acting_user: Any) -> None:
-    if getattr(acting_user, "is_authenticated", False) and not (
-        Member.objects.changeable_by(acting_user).filter(pk=member.pk).exists()
-    ):
-        raise ValidationError({"member": _("该党员不在您的管理范围内。")})
-    if member.state != State.ACTIVE:
-        raise ValidationError(
-            {
-                "member": _("%(n)s当前状态为“%(s)s”。")
-                % {"n": member.name, "s": member.get_state_display()}
-            }
-        )
-
-
 def _check_fields(data: dict[str, Any], *, member: Member, left_on: dt.date) -> None:
     errors: dict[str, str] = {}
     contact = data.get("contact_member")
@@ -94,7 +80,7 @@ def outbound_create(
 ) -> Outbound:
     """外出登记. The member's timeline gets a GOING_OUT event (unless it was already recorded
     on the member page, when this only completes the ledger)."""
-    _check_member(member, acting_user)
+    member_services.check_changeable_active(member, acting_user)
     if left_on > timezone.localdate():
         raise ValidationError({"left_on": _("外出日期不能晚于今天。")})
     if Outbound.objects.filter(member=member, state=OutboundState.OUT).exists():
