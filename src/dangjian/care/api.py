@@ -13,11 +13,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangjian.core.access import CHANGE
 from dangjian.core.api_errors import ErrorOut, form_errors, service_errors
+from dangjian.core.api_paging import mapped_pagination
 from dangjian.orgs.models import Organisation
 
 from . import selectors, services
@@ -248,11 +249,7 @@ def _not_found() -> HttpError:
     return HttpError(404, _("未找到该关爱对象，或您无权查看。"))
 
 
-class RecipientsPagination(LimitOffsetPagination):
-    def paginate_queryset(self, queryset: Any, pagination: Any, request: Any, **params: Any):
-        out = super().paginate_queryset(queryset, pagination, request, **params)
-        out[self.items_attribute] = [_recipient(r) for r in out[self.items_attribute]]
-        return out
+RecipientsPagination = mapped_pagination(lambda rows: [_recipient(r) for r in rows])
 
 
 @router.get("/", response=list[RecipientOut])
@@ -323,11 +320,7 @@ def add_visit(request: HttpRequest, recipient_id: int, payload: VisitIn):
     return Status(201, _detail(selectors.recipient_for(user=request.auth, pk=r.pk)))
 
 
-class VisitsPagination(LimitOffsetPagination):
-    def paginate_queryset(self, queryset: Any, pagination: Any, request: Any, **params: Any):
-        out = super().paginate_queryset(queryset, pagination, request, **params)
-        out[self.items_attribute] = [_visit(v) for v in out[self.items_attribute]]
-        return out
+VisitsPagination = mapped_pagination(lambda rows: [_visit(v) for v in rows])
 
 
 @router.get("/visits", response=list[VisitOut])
@@ -375,11 +368,7 @@ def holiday_plan(request: HttpRequest, org: int | None = None):
     ]
 
 
-class RoundsPagination(LimitOffsetPagination):
-    def paginate_queryset(self, queryset: Any, pagination: Any, request: Any, **params: Any):
-        out = super().paginate_queryset(queryset, pagination, request, **params)
-        out[self.items_attribute] = [_round(r) for r in out[self.items_attribute]]
-        return out
+RoundsPagination = mapped_pagination(lambda rows: [_round(r) for r in rows])
 
 
 @router.get("/aid", response=list[RoundOut])

@@ -13,11 +13,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangjian.core.access import CHANGE
 from dangjian.core.api_errors import ErrorOut, form_errors, service_errors
+from dangjian.core.api_paging import mapped_pagination
 from dangjian.orgs.models import Organisation
 
 from . import selectors, services, timing
@@ -219,14 +220,12 @@ def _not_found(what: str = "") -> HttpError:
     return HttpError(404, what or _("未找到该入党申请人，或您无权查看。"))
 
 
-class PipelinePagination(LimitOffsetPagination):
-    """Limit/offset paging; each page's rows carry what is due next (computed in Python)."""
+def _page(rows: list[Candidate]) -> list[dict[str, Any]]:
+    r = selectors.RulesByOrg()  # each page's rows carry what is due next
+    return [_row(c, r) for c in rows]
 
-    def paginate_queryset(self, queryset: Any, pagination: Any, request: Any, **params: Any):
-        out = super().paginate_queryset(queryset, pagination, request, **params)
-        r = selectors.RulesByOrg()
-        out[self.items_attribute] = [_row(c, r) for c in out[self.items_attribute]]
-        return out
+
+PipelinePagination = mapped_pagination(_page)
 
 
 @router.get("/", response=list[CandidateOut])

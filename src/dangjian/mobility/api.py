@@ -12,11 +12,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema
 from ninja.errors import HttpError
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 from ninja.responses import Status
 
 from dangjian.core.access import CHANGE
 from dangjian.core.api_errors import ErrorOut, form_errors, service_errors
+from dangjian.core.api_paging import mapped_pagination
 from dangjian.orgs.models import Organisation
 
 from . import selectors, services
@@ -148,13 +149,9 @@ def _not_found() -> HttpError:
     return HttpError(404, _("未找到该外出登记，或您无权查看。"))
 
 
-class RowsPagination(LimitOffsetPagination):
-    def paginate_queryset(self, queryset: Any, pagination: Any, request: Any, **params: Any):
-        out = super().paginate_queryset(queryset, pagination, request, **params)
-        out[self.items_attribute] = [
-            _row(r.outbound, r.alerts) for r in selectors.rows(out[self.items_attribute])
-        ]
-        return out
+RowsPagination = mapped_pagination(
+    lambda rows: [_row(r.outbound, r.alerts) for r in selectors.rows(rows)]
+)
 
 
 @router.get("/", response=list[OutboundOut])
