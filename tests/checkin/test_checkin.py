@@ -182,3 +182,10 @@ def test_the_api_lists_the_year_records_a_deed_and_ends_a_check_in(cast, worker,
     assert api.get("/api/v1/checkin/").json() == []  # the list holds current check-ins
     other = client_for(cast.outsider).get(f"/api/v1/checkin/{c.pk}")
     assert other.status_code == 404
+
+
+def test_dates_read_as_in_the_ledgers_whatever_the_browsers_language(cast, worker, client_for):
+    _in(cast, worker, on=dt.date(2026, 3, 1))
+    for lang in ("zh-CN", "en-US"):
+        body = client_for(cast.comm_a_sec).get("/checkin/", HTTP_ACCEPT_LANGUAGE=lang)
+        assert "2026-03-01" in body.content.decode(), lang
