@@ -254,3 +254,17 @@ def test_query_counts_do_not_grow_with_the_rows(cast, client_for, url):
     few = _queries(c, url)
     add(45)
     assert _queries(c, url) == few
+
+
+def test_the_longest_unvisited_come_first_never_visited_at_the_top(cast, client_for):
+    old = make_recipient(make_member(org=cast.branch_a, name="钱早访"))
+    services.visit_add(
+        recipient=old, acting_user=None, kind="other", date=D(2025, 3, 1), visitors="书记"
+    )
+    recent = make_recipient(make_member(org=cast.branch_a, name="孙近访"))
+    services.visit_add(
+        recipient=recent, acting_user=None, kind="other", date=D(2026, 5, 1), visitors="书记"
+    )
+    make_recipient(make_member(org=cast.branch_a, name="李未访"))
+    page = client_for(cast.comm_a_sec).get("/care/", {"sort": "visited"}).content.decode()
+    assert page.index("李未访") < page.index("钱早访") < page.index("孙近访")

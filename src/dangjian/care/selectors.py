@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models import (
     DecimalField,
     Exists,
+    F,
     Max,
     OuterRef,
     Q,
@@ -39,7 +40,8 @@ SORTS = {
     "name": ("member__name", "id"),
     "org": ("member__org__path", "member__name", "id"),
     "since": ("-since", "id"),
-    "visited": ("last_visit", "member__name", "id"),
+    # never visited first, on both databases (PostgreSQL puts NULLs last by default)
+    "visited": (F("last_visit").asc(nulls_first=True), "member__name", "id"),
 }
 
 
