@@ -173,7 +173,7 @@ def client_for(db):
 
     def make(user) -> Client:
         c = Client()
-        c.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        c.force_login(user, backend="dangjian.accounts.backends.ModelBackend")
         return c
 
     return make

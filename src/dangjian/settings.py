@@ -89,7 +89,7 @@ MIDDLEWARE = [
 
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "dangjian.accounts.backends.ModelBackend",  # Django's, with the profile and scope joined
 ]
 
 ROOT_URLCONF = "dangjian.urls"

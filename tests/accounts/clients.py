@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django_otp.oath import TOTP
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "dangjian.accounts.backends.ModelBackend"
 
 
 @pytest.fixture

@@ -128,11 +128,11 @@ def test_the_roles_list_costs_the_same_queries_for_5_and_50_grants(
 
     grow_to(5)
     c.get("/accounts/roles/")  # warm the content-type cache
-    # session, user, second factor (profile, devices), admin paths, paginator count, org
-    # choices, the navigation's scope (grants, member), base.html's profile, the page of grants
-    # (with user and org). The session is not rewritten: it was renewed within the minute.
-    with django_assert_num_queries(10):
+    # session, user (with profile, devices and own member record: accounts.backends), admin
+    # paths, paginator count, org choices, the navigation's grants, the page of grants (with
+    # user and org). The session is not rewritten: it was renewed within the minute.
+    with django_assert_num_queries(7):
         assert c.get("/accounts/roles/").status_code == 200
     grow_to(50)
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         assert c.get("/accounts/roles/").status_code == 200

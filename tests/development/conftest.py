@@ -12,7 +12,7 @@ from dangjian.development.models import Stage
 
 from .factories import make_candidate
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "dangjian.accounts.backends.ModelBackend"
 STAGES = [Stage.APPLICANT, Stage.ACTIVIST, Stage.CANDIDATE, Stage.PROBATIONARY, Stage.FULL]
 
 

@@ -21,7 +21,7 @@ from tests.factories import make_member, make_org
 from tests.meetings.factories import make_meeting
 
 D = dt.date
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "dangjian.accounts.backends.ModelBackend"
 
 
 @pytest.fixture

@@ -27,7 +27,7 @@ TODAY = D(2026, 11, 23)
 
 def client_as(user) -> Client:
     c = Client()
-    c.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    c.force_login(user, backend="dangjian.accounts.backends.ModelBackend")
     return c
 
 

@@ -29,7 +29,7 @@ from tests.factories import make_member
 from .factories import make_body, make_meeting, make_seat
 
 pytestmark = pytest.mark.django_db
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "dangjian.accounts.backends.ModelBackend"
 P, E, A = AttendanceStatus.PRESENT, AttendanceStatus.EXCUSED, AttendanceStatus.ABSENT
 PAST = dt.date(2026, 3, 15)
 

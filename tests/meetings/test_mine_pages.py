@@ -26,7 +26,7 @@ def _soon(days: int = 7) -> dt.date:
 
 def client_as(user) -> Client:
     c = Client()
-    c.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    c.force_login(user, backend="dangjian.accounts.backends.ModelBackend")
     return c
 
 

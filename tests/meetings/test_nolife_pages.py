@@ -29,7 +29,7 @@ TODAY = timezone.localdate()
 
 def client_as(user) -> Client:
     c = Client()
-    c.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    c.force_login(user, backend="dangjian.accounts.backends.ModelBackend")
     return c
 
 

@@ -11,7 +11,7 @@ from django.test import Client
 
 from dangjian.core import idcard
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "dangjian.accounts.backends.ModelBackend"
 
 
 @pytest.fixture

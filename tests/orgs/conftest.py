@@ -17,7 +17,7 @@ from dangjian.orgs.services import office_create
 
 from ..factories import make_member
 
-BACKEND = "django.contrib.auth.backends.ModelBackend"
+BACKEND = "dangjian.accounts.backends.ModelBackend"
 
 
 @pytest.fixture(autouse=True)

@@ -69,7 +69,10 @@ def needs_second_factor(user: Any) -> bool:
         required = user.profile.require_2fa
     except Profile.DoesNotExist:
         required = False
-    return required or user_has_device(user, confirmed=True)
+    if required:
+        return True
+    has_device = getattr(user, "_has_device", None)  # loaded with the user (accounts.backends)
+    return has_device if has_device is not None else user_has_device(user, confirmed=True)
 
 
 class IdleSessionMiddleware:

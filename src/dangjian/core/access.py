@@ -92,7 +92,14 @@ def scope_for(user: Any) -> Scope:
             view.add(path)
             if role in Grant.CHANGING_ROLES:
                 change.add(path)
-        member = Member.objects.filter(user=user).values("pk", "org__path").first()
+        if hasattr(user, "_member_pk"):  # loaded with the user (accounts.backends)
+            member = (
+                {"pk": user._member_pk, "org__path": user._member_org_path}
+                if user._member_pk is not None
+                else None
+            )
+        else:
+            member = Member.objects.filter(user=user).values("pk", "org__path").first()
         if member:
             roles.add("member")
         scope = Scope(

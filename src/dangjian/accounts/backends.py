@@ -1,0 +1,35 @@
+"""The password backend, loading the logged-in user of each request with what every page asks
+of them at once: their profile (name, whether the second factor is required), whether they
+paired an authenticator, and their own member record (for their scope). Three statements fewer
+on every page than Django's ``ModelBackend.get_user``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.contrib.auth.backends import ModelBackend as DjangoModelBackend
+from django.db.models import Exists, OuterRef, Subquery
+
+
+class ModelBackend(DjangoModelBackend):
+    def get_user(self, user_id: Any) -> Any:
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from dangjian.members.models import Member
+
+        own = Member.objects.filter(user=OuterRef("pk")).order_by("pk")
+        users = (
+            get_user_model()
+            ._default_manager.select_related("profile")
+            .annotate(
+                _has_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+                _member_pk=Subquery(own.values("pk")[:1]),
+                _member_org_path=Subquery(own.values("org__path")[:1]),
+            )
+        )
+        try:
+            user = users.get(pk=user_id)
+        except get_user_model().DoesNotExist:
+            return None
+        return user if self.user_can_authenticate(user) else None
