@@ -200,3 +200,15 @@ def test_a_unit_in_two_communities_is_seen_and_used_by_both(cast):
     )
     assert list(a.units.all()) == [hospital]
     assert selectors.year_counts([hospital], 2026)[hospital.pk].activities == 1
+
+
+def test_the_proposals_of_many_units_at_once_are_those_of_each_alone(cast):
+    from dangjian.cobuild.selectors import proposal_for, proposals_for
+
+    busy, idle = unit(cast, "甲社区医院"), unit(cast, "甲社区供电所")
+    activity(cast, [busy], is_deed=True)
+    activity(cast, [busy, idle], kind="culture")
+    together = proposals_for(units=[busy, idle], year=2026)
+    for u in (busy, idle):
+        alone = proposal_for(unit=u, year=2026)
+        assert (together[u.pk].stars, together[u.pk].reasons) == (alone.stars, alone.reasons)

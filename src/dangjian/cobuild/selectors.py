@@ -121,6 +121,18 @@ def proposal_for(*, unit: ResidentUnit, year: int) -> star_rules.Proposal:
     return star_rules.propose(year_counts([unit], year)[unit.pk], _numbers(unit.community))
 
 
+def proposals_for(*, units: list[ResidentUnit], year: int) -> dict[int, star_rules.Proposal]:
+    """The proposals of many units at once (the queries of :func:`year_counts`, not per unit)."""
+    counts = year_counts(units, year)
+    numbers: dict[int, Any] = {}
+    out = {}
+    for u in units:
+        if u.community_id not in numbers:
+            numbers[u.community_id] = _numbers(u.community)
+        out[u.pk] = star_rules.propose(counts[u.pk], numbers[u.community_id])
+    return out
+
+
 @dataclass
 class Standing:
     unit: ResidentUnit

@@ -97,8 +97,9 @@ def build_cobuild(demo: Demo, *, log: Callable[[str], None]) -> None:
                     services.pledge_check(
                         p, acting_user=admin, kept=True, on=min(today, dt.date(year, 11, 1))
                     )
+        proposals = selectors.proposals_for(units=units, year=year)
         for i, unit in enumerate(units):
-            proposal = selectors.proposal_for(unit=unit, year=year)
+            proposal = proposals[unit.pk]
             if proposal.stars == 5:
                 services.stars_decide(acting_user=admin, unit=unit, year=year, stars=5)
                 decided += 1
