@@ -189,3 +189,35 @@ def test_dates_read_as_in_the_ledgers_whatever_the_browsers_language(cast, worke
     for lang in ("zh-CN", "en-US"):
         body = client_for(cast.comm_a_sec).get("/checkin/", HTTP_ACCEPT_LANGUAGE=lang)
         assert "2026-03-01" in body.content.decode(), lang
+
+
+@pytest.mark.parametrize("url", ["/checkin/?org={org}", "/api/v1/checkin/?org={org}"])
+def test_the_list_and_the_api_cost_the_same_queries_for_5_and_50_check_ins(cast, client_for, url):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def add(n):
+        for _ in range(n):
+            c = services.check_in(
+                acting_user=cast.comm_a_sec,
+                member=make_member(org=cast.branch_a, categories=("in_service",)),
+                community=cast.comm_a,
+                employer="县医院",
+                on=dt.date(2026, 3, 1),
+            )
+            Deed.objects.create(checkin=c, date=dt.date(2026, 4, 1), title="义诊")
+            Pairing.objects.create(checkin=c, household="困难户", since=dt.date(2026, 4, 1))
+
+    client = client_for(cast.comm_a_sec)
+    path = url.format(org=cast.comm_a.pk)
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get(path).status_code == 200
+        return len(ctx.captured_queries)
+
+    add(5)
+    count()  # warm: the session and the scope are read once
+    few = count()
+    add(45)
+    assert count() == few
