@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, scope_for
-from dangjian.core.services import ConflictError, audited_delete, audited_update
+from dangjian.core.services import ConflictError, audited_delete, audited_update, user_or_none
 from dangjian.members.models import Member
 from dangjian.members.services import check_changeable_active
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation
@@ -26,10 +26,6 @@ from .models import AidGrant, AidRound, AidState, Holiday, Recipient, Visit, Vis
 
 #: what may be corrected on a current record
 EDITABLE_FIELDS = ("elderly", "weak", "hardship", "has_project", "project", "situation", "since")
-
-
-def _user(acting_user: Any) -> Any:
-    return acting_user if getattr(acting_user, "is_authenticated", False) else None
 
 
 def _today() -> dt.date:
@@ -198,7 +194,7 @@ def _visit(
         gift=gift.strip(),
         money=money or Decimal("0"),
         notes=notes.strip(),
-        recorded_by=_user(acting_user),
+        recorded_by=user_or_none(acting_user),
     )
     visit.full_clean()
     visit.save()
@@ -300,7 +296,7 @@ def aid_round_create(
         project_weight=w.project,
         difficulty_weight=w.difficulty,
         note=note.strip(),
-        created_by=_user(acting_user),
+        created_by=user_or_none(acting_user),
     )
     rnd.full_clean()
     rnd.save()

@@ -13,16 +13,12 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, scope_for
-from dangjian.core.services import audited_update
+from dangjian.core.services import audited_update, user_or_none
 from dangjian.members.models import EventKind, Member, State
 from dangjian.members.services import member_record_event
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation, ResidentUnit
 
 from .models import CheckIn, Deed, Pairing
-
-
-def _user(u: Any) -> Any:
-    return u if getattr(u, "is_authenticated", False) else None
 
 
 def _may_act(checkin_member: Member, community: Organisation, acting_user: Any) -> bool:
@@ -104,7 +100,7 @@ def deed_add(c: CheckIn, *, acting_user: Any, date: dt.date, title: str) -> Deed
     if date is None or date > timezone.localdate() or date < c.checked_in_on:
         raise ValidationError({"date": _("日期须在报到之后，且不晚于今天。")})
     d = Deed.objects.create(
-        checkin=c, date=date, title=title.strip(), recorded_by=_user(acting_user)
+        checkin=c, date=date, title=title.strip(), recorded_by=user_or_none(acting_user)
     )
     audit.record_create(d, acting_user=acting_user)
     return d

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, scope_for, subtree_q
-from dangjian.core.services import audited_create, audited_update
+from dangjian.core.services import audited_create, audited_update, user_or_none
 from dangjian.members.models import Member, State
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation, ResidentUnit
 
@@ -34,10 +34,6 @@ from .models import (
 )
 
 MAX_PHOTO_BYTES = 8 * 1024 * 1024
-
-
-def _user(acting_user: Any) -> Any:
-    return acting_user if getattr(acting_user, "is_authenticated", False) else None
 
 
 def check_community(community: Organisation, acting_user: Any) -> None:
@@ -186,7 +182,7 @@ def activity_record(
     for p in photos:
         if p.size > MAX_PHOTO_BYTES:
             raise ValidationError({"photos": _("照片请小于 8 MB。")})
-    activity = Activity(community=community, recorded_by=_user(acting_user), **data)
+    activity = Activity(community=community, recorded_by=user_or_none(acting_user), **data)
     activity.full_clean()
     activity.save()
     activity.units.set(unit_ids)
@@ -259,7 +255,7 @@ def booking_create(
         starts_at=starts_at,
         ends_at=ends_at,
         purpose=purpose.strip(),
-        booked_by=_user(acting_user),
+        booked_by=user_or_none(acting_user),
     )
     audit.record_create(booking, acting_user=acting_user)
     return booking
@@ -301,7 +297,7 @@ def stars_decide(
         "reasons": proposal.as_json(),
         "stars": int(stars),
         "override_reason": reason if int(stars) != proposal.stars else "",
-        "decided_by": _user(acting_user),
+        "decided_by": user_or_none(acting_user),
         "decided_on": today or timezone.localdate(),
     }
     existing = StarRating.objects.filter(unit=unit, year=year).first()

@@ -17,6 +17,12 @@ class ConflictError(ValidationError):
 
 
 @transaction.atomic
+def user_or_none(acting_user: Any) -> Any:
+    """The user to record as author (``recorded_by``, ``created_by`` …): None for scripts, the
+    demo and tests that act without a logged-in user."""
+    return acting_user if getattr(acting_user, "is_authenticated", False) else None
+
+
 def audited_create(model: type[models.Model], *, data: dict[str, Any], acting_user: Any) -> Any:
     obj = model(**data)
     obj.full_clean()

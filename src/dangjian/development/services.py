@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from dangjian.core import audit, crypto
 from dangjian.core.models import AuditEntry
 from dangjian.core.search import search_key
-from dangjian.core.services import ConflictError
+from dangjian.core.services import ConflictError, user_or_none
 from dangjian.meetings.models import Meeting, MeetingKind
 from dangjian.members import services as member_services
 from dangjian.members.models import EventKind, Member, State, Status
@@ -96,10 +96,6 @@ def steps_allowed(candidate: Candidate) -> list[str]:
             continue
         out.append(step)
     return out
-
-
-def _user(acting_user: Any) -> Any:
-    return acting_user if getattr(acting_user, "is_authenticated", False) else None
 
 
 def _refuse(findings: list[Finding]) -> None:
@@ -194,7 +190,7 @@ def candidate_create(
         stage=Stage.APPLICANT,
         detail=note,
         findings=[f.as_dict() for f in findings],
-        recorded_by=_user(acting_user),
+        recorded_by=user_or_none(acting_user),
     )
     audit.record_create(candidate, acting_user=acting_user)
     return Outcome(candidate, event, findings)
@@ -485,7 +481,7 @@ def candidate_record(
         meeting=meeting,
         detail=" ".join(x for x in (detail, note.strip()) if x)[:300],
         findings=[f.as_dict() for f in kept],
-        recorded_by=_user(acting_user),
+        recorded_by=user_or_none(acting_user),
     )
     audit.record(
         action=AuditEntry.Action.EVENT,

@@ -16,16 +16,13 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import audit, rules
 from dangjian.core.access import CHANGE, scope_for
+from dangjian.core.services import user_or_none
 from dangjian.members.models import Member, State
 from dangjian.orgs.models import Organisation
 
 from . import rates
 from .models import ArrearsReason, DuesBase, Kind, PaidMonth, Payment
 from .months import add_months, month_of
-
-
-def _user(u: Any) -> Any:
-    return u if getattr(u, "is_authenticated", False) else None
 
 
 def _check(member: Member, acting_user: Any) -> None:
@@ -60,7 +57,7 @@ def base_set(
     row, _created = DuesBase.objects.update_or_create(
         member=member,
         from_month=month_of(from_month),
-        defaults={"kind": kind, "base": amount, "set_by": _user(acting_user)},
+        defaults={"kind": kind, "base": amount, "set_by": user_or_none(acting_user)},
     )
     audit.record_create(row, acting_user=acting_user)
     return row
@@ -168,7 +165,7 @@ def payment_record(
         amount_paid=paid,
         paid_on=paid_on,
         receipt_no=_next_receipt(member.org, paid_on.year),
-        recorded_by=_user(acting_user),
+        recorded_by=user_or_none(acting_user),
         note=note.strip(),
     )
     try:
@@ -200,7 +197,7 @@ def reason_record(
         from_month=month_of(from_month),
         to_month=month_of(to_month),
         reason=reason.strip(),
-        recorded_by=_user(acting_user),
+        recorded_by=user_or_none(acting_user),
     )
     audit.record_create(row, acting_user=acting_user)
     return row

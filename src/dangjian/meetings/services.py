@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import audit
 from dangjian.core.models import AuditEntry
-from dangjian.core.services import ConflictError, audited_create, audited_update
+from dangjian.core.services import ConflictError, audited_create, audited_update, user_or_none
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organisation
 
@@ -82,7 +82,7 @@ def meeting_create(
     _check_links(org=org, body=fields.get("body"), study_group=fields.get("study_group"))
     meeting = audited_create(
         Meeting,
-        data={"org": org, "created_by": _user(acting_user), **fields},
+        data={"org": org, "created_by": user_or_none(acting_user), **fields},
         acting_user=acting_user,
     )
     meeting_set_leaders(meeting=meeting, leaders=leaders, acting_user=None)
@@ -146,10 +146,6 @@ class Mark:
     seat_id: int | None = None
     reason: str = ""
     attendee: str = ""
-
-
-def _user(acting_user: Any) -> Any:
-    return acting_user if getattr(acting_user, "is_authenticated", False) else None
 
 
 @transaction.atomic
@@ -354,7 +350,7 @@ def leave_decide(
         data={
             "state": LeaveState.APPROVED if approve else LeaveState.REFUSED,
             "answer": (answer or "").strip(),
-            "decided_by": _user(acting_user),
+            "decided_by": user_or_none(acting_user),
             "decided_at": timezone.now(),
         },
         acting_user=acting_user,
@@ -390,7 +386,7 @@ def meeting_attach(*, meeting: Meeting, upload: Any, acting_user: Any) -> Meetin
         file=upload,
         name=upload.name[:200],
         size=upload.size,
-        uploaded_by=_user(acting_user),
+        uploaded_by=user_or_none(acting_user),
     )
     row.save()
     audit.record_create(row, acting_user=acting_user)
@@ -425,7 +421,9 @@ def study_group_create(
 
 def no_life_case_record(*, acting_user: Any, **fields: Any) -> NoLifeCase:
     return audited_create(
-        NoLifeCase, data={"handled_by": _user(acting_user), **fields}, acting_user=acting_user
+        NoLifeCase,
+        data={"handled_by": user_or_none(acting_user), **fields},
+        acting_user=acting_user,
     )
 
 

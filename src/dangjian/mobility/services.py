@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core import audit
-from dangjian.core.services import audited_update
+from dangjian.core.services import audited_update, user_or_none
 from dangjian.members import services as member_services
 from dangjian.members.models import Category, EventKind, Member, State
 
@@ -32,10 +32,6 @@ EDITABLE_FIELDS = (
     "card_valid_until",
     "note",
 )
-
-
-def _user(acting_user: Any) -> Any:
-    return acting_user if getattr(acting_user, "is_authenticated", False) else None
 
 
 def _check_fields(data: dict[str, Any], *, member: Member, left_on: dt.date) -> None:
@@ -121,7 +117,7 @@ def outbound_create(
         card_issued_on=card_issued_on,
         card_valid_until=card_valid_until,
         note=note.strip(),
-        recorded_by=_user(acting_user),
+        recorded_by=user_or_none(acting_user),
     )
     outbound.full_clean()
     outbound.save()
@@ -186,7 +182,7 @@ def contact_add(
         passed_on=passed_on.strip(),
         difficulties=difficulties.strip(),
         feedback=feedback.strip(),
-        recorded_by=_user(acting_user),
+        recorded_by=user_or_none(acting_user),
     )
     if outbound.last_contact_on is None or date > outbound.last_contact_on:
         Outbound.objects.filter(pk=outbound.pk).update(last_contact_on=date)
