@@ -153,7 +153,7 @@ class RoundVisitForm(VisitFields):
 
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["recipients"].queryset = selectors.recipients_visible(user=user).order_by()
+        self.fields["recipients"].queryset = selectors.current_under(user=user)
 
 
 class AidRoundForm(StyledForm):

@@ -49,14 +49,23 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def _last(kind: str) -> Subquery:
-    return Subquery(
-        Visit.objects.filter(recipient=OuterRef("pk"), kind=kind)
-        .order_by()
-        .values("recipient")
-        .annotate(m=Max("date"))
-        .values("m")[:1]
-    )
+def _latest_date(visits: QuerySet[Visit]) -> Subquery:
+    """The date of the latest of ``visits`` (correlated to the outer recipient)."""
+    return Subquery(visits.order_by().values("recipient").annotate(m=Max("date")).values("m")[:1])
+
+
+def _last(kind: str | None = None) -> Subquery:
+    visits = Visit.objects.filter(recipient=OuterRef("pk"))
+    return _latest_date(visits.filter(kind=kind) if kind else visits)
+
+
+def current_under(*, user: Any, org: Organisation | None = None) -> QuerySet[Recipient]:
+    """The members on the care list now, under ``org`` (or all the user sees) — with nothing
+    annotated: for the holiday plan, its 待办 count and the round-of-visits form."""
+    qs = Recipient.objects.visible_to(user).current()
+    if org is not None:
+        qs = qs.filter(subtree_q("member__org__path", org.path))
+    return qs.select_related("member", "member__org")
 
 
 def recipients_visible(
@@ -97,13 +106,7 @@ def recipients_visible(
     qs = qs.annotate(
         last_holiday=_last(VisitKind.HOLIDAY),
         last_study=_last(VisitKind.STUDY),
-        last_visit=Subquery(
-            Visit.objects.filter(recipient=OuterRef("pk"))
-            .order_by()
-            .values("recipient")
-            .annotate(m=Max("date"))
-            .values("m")[:1]
-        ),
+        last_visit=_last(),
         aid_year=Coalesce(
             Subquery(aid, output_field=DecimalField(max_digits=11, decimal_places=2)),
             Value(Decimal("0")),
@@ -180,12 +183,10 @@ def holiday_plan(
     """The coming holidays, each with the members on the care list and whether (and when) each
     has been visited for it. One query per holiday, whatever the size of the list."""
     on = on or today()
-    base = recipients_visible(user=user, org=org).filter(since__lte=on)
+    base = current_under(user=user, org=org).filter(since__lte=on)
     out = []
     for planned in holidays.upcoming(today=on, org=org, count=count):
-        visited = Subquery(
-            _visited_q(planned).order_by().values("recipient").annotate(m=Max("date")).values("m")
-        )
+        visited = _latest_date(_visited_q(planned))
         rows = [
             PlanRow(r, r.visited_on)
             for r in base.annotate(visited_on=visited).order_by("member__org__path", "member__name")
@@ -197,13 +198,7 @@ def holiday_plan(
 def unvisited_count(*, user: Any, org: Organisation, planned: holidays.Planned) -> int:
     """How many members on the care list under ``org`` have no visit for ``planned`` (one
     query: for the 待办 panel)."""
-    return (
-        Recipient.objects.visible_to(user)
-        .current()
-        .filter(subtree_q("member__org__path", org.path))
-        .filter(~Exists(_visited_q(planned)))
-        .count()
-    )
+    return current_under(user=user, org=org).filter(~Exists(_visited_q(planned))).count()
 
 
 # --- visits ledger -----------------------------------------------------------------------------

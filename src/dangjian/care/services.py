@@ -331,7 +331,7 @@ def aid_grant_adjust(
             % {"mine": expected_version, "now": rnd.version},
             code="conflict",
         )
-    grant = AidGrant.objects.get(pk=grant.pk)
+    grant = AidGrant.objects.get(pk=grant.pk)  # as it is now, not as the page saw it
     errors: dict[str, str] = {}
     if amount is None or amount < 0:
         errors["amount"] = _("金额不能为负数。")
@@ -341,18 +341,14 @@ def aid_grant_adjust(
         }
     if errors:
         raise ValidationError(errors)
-    before = audit.snapshot(grant)
-    grant.amount = amount
-    grant.adjust_reason = reason.strip() if amount != grant.proposed else ""
-    grant.save(update_fields=["amount", "adjust_reason"])
-    changes = audit.diff(before, audit.snapshot(grant))
-    if changes:
-        audit.record(
-            action=audit.AuditEntry.Action.UPDATE,
-            obj=grant,
-            acting_user=acting_user,
-            changes=changes,
-        )
+    grant = audited_update(
+        grant,
+        data={
+            "amount": amount,
+            "adjust_reason": reason.strip() if amount != grant.proposed else "",
+        },
+        acting_user=acting_user,
+    )
     AidRound.objects.filter(pk=rnd.pk).update(version=rnd.version + 1)
     return grant
 

@@ -21,7 +21,7 @@ from dangjian.orgs.selectors.communities import community_for
 from . import exports, selectors, services, weighting
 from .forms import AidRoundForm, GrantForm, PayForm
 from .models import AidGrant, AidState
-from .views import PAGE_SIZE, log_export, org_filter, year_filter
+from .views import PAGE_SIZE, can_change_any, log_export, org_filter, year_filter
 
 
 @login_required
@@ -40,7 +40,7 @@ def rounds(request: HttpRequest) -> HttpResponse:
             "year": year,
             "years": list(range(this_year, this_year - 6, -1)),
             "org_options": org_options(request.user, org.pk if org else None),
-            "can_create": bool(scope_for(request.user).change_paths) or request.user.is_superuser,
+            "can_create": can_change_any(request.user),
             "weights": weighting.Weights.for_org(org),
         },
     )
