@@ -1,19 +1,18 @@
-"""Writing many rows fast: COPY on PostgreSQL, executemany on SQLite, on a background thread.
-
-Used by the city generator (``city.py``); kept apart because it knows nothing of the domain.
+"""Writing many rows fast on a background thread, for the city generator (``city.py``); the rows
+themselves are written by ``core.bulk.Table`` (COPY on PostgreSQL, executemany on SQLite).
 """
 
 from __future__ import annotations
 
-import enum
 import queue
 import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection, models, transaction
-from django.db.models import Max
+from django.db import connection, transaction
+
+from dangjian.core.bulk import Table
 
 
 @dataclass
@@ -27,63 +26,6 @@ class Stats:
 
     def rate(self) -> float:
         return self.total / max(1e-9, time.perf_counter() - self.started)
-
-
-class Table:
-    """Rows for one table, written with COPY (PostgreSQL) or executemany (SQLite), not the ORM:
-    building a million model instances costs more than the database's whole share of the work.
-
-    Every concrete column of the model is written; columns a row does not name get the model
-    field's default, so a column added to a model later does not break the generator.
-    """
-
-    def __init__(self, model: type[models.Model], now: Any) -> None:
-        self.model = model
-        fields = model._meta.concrete_fields
-        self.names = [f.attname for f in fields]
-        self.columns = [f.column for f in fields]
-        defaults = []
-        for f in fields:
-            value = (
-                now
-                if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False)
-                else f.get_default()
-            )
-            if isinstance(value, enum.Enum):
-                value = value.value
-            defaults.append(f.get_db_prep_save(value, connection))
-        self.defaults = dict(zip(self.names, defaults, strict=True))
-        self.rows: list[tuple[Any, ...]] = []
-        self.next_pk = (model.objects.aggregate(m=Max("pk"))["m"] or 0) + 1
-
-    def take_pk(self) -> int:
-        pk = self.next_pk
-        self.next_pk += 1
-        return pk
-
-    def add(self, **values: Any) -> None:
-        d = self.defaults
-        self.rows.append(tuple(values[n] if n in values else d[n] for n in self.names))
-
-    def take_rows(self) -> list[tuple[Any, ...]]:
-        rows, self.rows = self.rows, []
-        return rows
-
-    def write(self, rows: list[tuple[Any, ...]]) -> int:
-        """Insert ``rows`` on the current thread's connection."""
-        if not rows:
-            return 0
-        table = connection.ops.quote_name(self.model._meta.db_table)
-        cols = ", ".join(connection.ops.quote_name(c) for c in self.columns)
-        with connection.cursor() as cur:
-            if connection.vendor == "postgresql":
-                with cur.cursor.copy(f"COPY {table} ({cols}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join(["%s"] * len(self.columns))
-                cur.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", rows)
-        return len(rows)
 
 
 Batch = list[tuple[Table, list[tuple[Any, ...]]]]

@@ -6,8 +6,7 @@ row and holds the transaction; nothing here checks again."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
-from itertools import islice
+from collections.abc import Sequence
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -15,21 +14,11 @@ from django.db import connection
 from django.utils import timezone
 
 from dangjian.core import audit
+from dangjian.core.bulk import Table
 from dangjian.core.models import AuditEntry
+from dangjian.core.services import user_or_none
 
 from .models import EventKind, Member, MemberCategory, MemberEvent
-
-BATCH = 2000
-
-
-def _columns() -> list[tuple[str, str, Any]]:
-    """(name, attname, default) of the member's columns written by an import, in table order."""
-    blank = Member()
-    return [
-        (f.name, f.attname, getattr(blank, f.attname))
-        for f in Member._meta.concrete_fields
-        if not f.primary_key and f.name not in ("created_at", "updated_at")
-    ]
 
 
 def _created(values: dict[str, Any]) -> dict[str, Any]:
@@ -47,37 +36,15 @@ def _created(values: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def _insert(model: Any, names: list[str], rows: Iterable[tuple]) -> None:
-    """Plain INSERTs in batches (executemany; COPY on PostgreSQL), for rows already validated: a
-    tenth of the cost of ``bulk_create``'s per-value preparation at roster sizes. Columns by the
-    model's own names. ``rows`` may be a generator: on PostgreSQL they are made while the
-    server inserts the ones before."""
-    columns = [model._meta.get_field(n).column for n in names]
-    qn = connection.ops.quote_name
-    if connection.vendor == "postgresql":
-        from psycopg.copy import QueuedLibpqWriter
-
-        # COPY: one stream instead of a round trip per row (four times faster at 100,000)
-        copy_sql = "COPY {} ({}) FROM STDIN".format(
-            qn(model._meta.db_table), ", ".join(qn(c) for c in columns)
-        )
-        with connection.cursor() as cursor:
-            raw = cursor.cursor
-            # a writer thread sends while Python prepares the next rows and the server inserts
-            writer = QueuedLibpqWriter(raw)
-            with raw.copy(copy_sql, writer=writer) as copy:
-                for row in rows:
-                    copy.write_row(row)
-        return
-    sql = "INSERT INTO {} ({}) VALUES ({})".format(
-        qn(model._meta.db_table),
-        ", ".join(qn(c) for c in columns),
-        ", ".join(["%s"] * len(columns)),
-    )
-    rows = iter(rows)
+def _new_ids(n: int) -> list[int]:
+    """On PostgreSQL: ``n`` ids drawn from the member table's sequence in one query, so they
+    go in with the rows (safe beside other writers)."""
     with connection.cursor() as cursor:
-        while batch := list(islice(rows, BATCH)):
-            cursor.executemany(sql, batch)
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [Member._meta.db_table, n],
+        )
+        return [r[0] for r in cursor.fetchall()]
 
 
 def bulk_register(
@@ -89,113 +56,75 @@ def bulk_register(
 ) -> list[int]:
     """``members``: each new member's field values by field name (``org`` an Organisation; the
     other fields take the model's defaults), already validated. Returns the new members' ids."""
-    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    user = user_or_none(acting_user)
     user_id = user.pk if user is not None else None
     now = timezone.now()
-    columns = _columns()
-    values: list[dict[str, Any]] = []
+    pg = connection.vendor == "postgresql"
+    table = Table(Member, now, with_pk=pg)  # PostgreSQL: ids from the sequence, below
+    name_of = {f.attname: f.name for f in Member._meta.concrete_fields}
+    rows: list[dict[str, Any]] = []  # by attname, every column
     for given in members:
-        org = given["org"]
-        row = {name: given.get(name, default) for name, _a, default in columns}
-        row["org"] = org.pk
-        values.append(row)
-    names = [*(name for name, _a, _d in columns), "created_at", "updated_at"]
-    if connection.vendor == "postgresql":
-        # the ids drawn from the table's sequence in one query, written with the rows
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-                [Member._meta.db_table, len(values)],
-            )
-            pks = [r[0] for r in cursor.fetchall()]
-        _insert(
-            Member,
-            ["id", *names],
-            [(pk, *row.values(), now, now) for pk, row in zip(pks, values, strict=True)],
-        )
+        row = dict(table.defaults)
+        for name, value in given.items():
+            field = Member._meta.get_field(name)
+            row[field.attname] = value.pk if name == "org" else value
+        rows.append(row)
+    if pg:
+        for row, pk in zip(rows, _new_ids(len(rows)), strict=True):
+            row["id"] = pk
+        table.write(table.row(**row) for row in rows)
     else:
-        _insert(Member, names, [(*row.values(), now, now) for row in values])
+        table.write(table.row(**row) for row in rows)  # SQLite numbers the rows itself
         ids: dict[str, int] = {}
-        hashes = [row["id_hash"] for row in values]
+        hashes = [row["id_hash"] for row in rows]
         for i in range(0, len(hashes), 900):
             ids.update(
                 Member.objects.filter(id_hash__in=hashes[i : i + 900]).values_list("id_hash", "pk")
             )
-        pks = [ids[h] for h in hashes]
-    _insert(
-        MemberCategory,
-        ["member", "category"],
-        ((pk, c) for pk, cats in zip(pks, categories, strict=True) for c in cats),
+        for row in rows:
+            row["id"] = ids[row["id_hash"]]
+    pks = [row["id"] for row in rows]
+    cats = Table(MemberCategory, now, with_pk=False)
+    cats.write(
+        cats.row(member_id=pk, category=c)
+        for pk, cs in zip(pks, categories, strict=True)
+        for c in cs
     )
-    _insert(
-        MemberEvent,
-        [
-            "member",
-            "kind",
-            "date",
-            "seq",
-            "org",
-            "status",
-            "state",
-            "mode",
-            "categories",
-            "from_org_name",
-            "to_org_name",
-            "letter_no",
-            "note",
-            "recorded_by",
-            "recorded_at",
-        ],
-        (
-            (
-                pk,
-                EventKind.REGISTERED,
-                row["joined_on"],
-                1,
-                row["org"],
-                row["status"],
-                row["state"],
-                row["mode"],
-                json.dumps(cats),
-                "",
-                "",
-                "",
-                note,
-                user_id,
-                now,
-            )
-            for pk, row, cats in zip(pks, values, categories, strict=True)
-        ),
+    events = Table(MemberEvent, now, with_pk=False)
+    events.write(
+        events.row(
+            member_id=row["id"],
+            kind=EventKind.REGISTERED.value,
+            date=row["joined_on"],
+            seq=1,
+            org_id=row["org_id"],
+            status=row["status"],
+            state=row["state"],
+            mode=row["mode"],
+            categories=json.dumps(cs),
+            note=note,
+            recorded_by_id=user_id,
+            recorded_at=now,
+        )
+        for row, cs in zip(rows, categories, strict=True)
     )
     ct = ContentType.objects.get_for_model(Member)
-    _insert(
-        AuditEntry,
-        [
-            "at",
-            "actor",
-            "action",
-            "content_type",
-            "object_id",
-            "object_repr",
-            "field",
-            "changes",
-            "scope_path",
-            "ip",
-        ],
-        (
-            (
-                now,
-                user_id,
-                AuditEntry.Action.CREATE,
-                ct.pk,
-                str(pk),
-                row["name"][:200],
-                "",
-                json.dumps(_created({**row, "id": pk}), ensure_ascii=False),
-                given["org"].path,
-                None,
-            )
-            for pk, row, given in zip(pks, values, members, strict=True)
-        ),
+    entries = Table(AuditEntry, now, with_pk=False)
+    entries.write(
+        entries.row(
+            at=now,
+            actor_id=user_id,
+            action=AuditEntry.Action.CREATE.value,
+            content_type_id=ct.pk,
+            object_id=str(row["id"]),
+            object_repr=row["name"][:200],
+            field="",
+            changes=json.dumps(
+                _created({name_of[a]: v for a, v in row.items()}), ensure_ascii=False
+            ),
+            scope_path=given["org"].path,
+            ip=None,
+        )
+        for row, given in zip(rows, members, strict=True)
     )
     return pks
