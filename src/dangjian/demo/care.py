@@ -106,14 +106,14 @@ def build_care(demo: Demo, *, log: Callable[[str], None]) -> None:
                 recipients=hard,
             )
             care.aid_round_pay(rnd, acting_user=demo.admin, paid_on=dt.date(today.year, 2, 10))
-        _mobile(demo, members, today, k)
+        _mobile(demo, members, today, k, cared={r.member_id for r in recipients})
     log(
         f"关爱帮扶：{n_rec} 名关爱对象，{n_vis} 次慰问、送学；每社区 1 次互助金发放；每社区 2 名流动党员"
     )
 
 
-def _mobile(demo: Demo, members: list[Member], today: dt.date, k: int) -> None:
-    young = [m for m in reversed(members) if m.care_records.count() == 0][:3]
+def _mobile(demo: Demo, members: list[Member], today: dt.date, k: int, cared: set[int]) -> None:
+    young = [m for m in reversed(members) if m.pk not in cared][:3]
     if len(young) < 3:
         return
     away, other, contact = young
