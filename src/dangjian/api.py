@@ -6,26 +6,20 @@ Every endpoint reads through the same scoped querysets as the pages.
 
 from __future__ import annotations
 
-from django.utils import timezone
 from ninja import NinjaAPI
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import APIKeyCookie, HttpBearer
 
-from dangjian.accounts.models import ApiToken
+from dangjian.accounts.selectors import token_user
 
 
 class TokenAuth(HttpBearer):
     def authenticate(self, request, token):
-        row = (
-            ApiToken.objects.select_related("user")
-            .filter(key_hash=ApiToken.hash(token), revoked=False, user__is_active=True)
-            .first()
-        )
-        if row is None:
+        user = token_user(token)
+        if user is None:
             return None
-        ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
-        request.user = row.user
-        return row.user
+        request.user = user
+        return user
 
 
 class SessionAuth(APIKeyCookie):

@@ -3,15 +3,20 @@ rest, scoped like the user, revocable at once; browser sessions need CSRF for wr
 
 from __future__ import annotations
 
+import datetime as dt
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.test import Client
+from django.utils import timezone
 
 from dangjian.accounts import services
-from dangjian.accounts.models import ApiToken
+from dangjian.accounts.models import ApiToken, Grant
 from dangjian.core.models import AuditEntry
+
+from .clients import login_through_page
 
 
 def _bearer(key: str) -> dict[str, str]:
@@ -73,6 +78,52 @@ def test_the_token_of_a_deactivated_user_is_refused(cast):
     cast.comm_a_sec.is_active = False
     cast.comm_a_sec.save()
     assert Client().get("/api/v1/members/", **_bearer(key)).status_code == 401
+
+
+def test_a_locked_account_s_token_is_refused_until_the_lock_lifts(cast):
+    from axes.models import AccessAttempt
+
+    _t, key = services.token_issue(user=cast.comm_a_sec, name="x", acting_user=None)
+    assert Client().get("/api/v1/members/", **_bearer(key)).status_code == 200
+    browser = Client(REMOTE_ADDR="10.0.0.9")  # the guessing comes from another machine
+    for _ in range(settings.AXES_FAILURE_LIMIT - 1):
+        login_through_page(browser, "comm_a_sec", "wrong")
+    assert Client().get("/api/v1/members/", **_bearer(key)).status_code == 200  # not yet locked
+    assert login_through_page(browser, "comm_a_sec", "wrong").status_code == 429
+    assert Client().get("/api/v1/members/", **_bearer(key)).status_code == 401
+    other_key = services.token_issue(user=cast.comm_b_sec, name="y", acting_user=None)[1]
+    assert Client().get("/api/v1/members/", **_bearer(other_key)).status_code == 200
+
+    cool_off = dt.timedelta(hours=settings.AXES_COOLOFF_TIME)
+    AccessAttempt.objects.update(attempt_time=timezone.now() - cool_off - dt.timedelta(seconds=1))
+    assert Client().get("/api/v1/members/", **_bearer(key)).status_code == 200
+
+
+def test_revoking_a_role_ends_the_users_tokens_with_an_audit_entry(cast, client_for):
+    token, key = services.token_issue(user=cast.branch_sec, name="x", acting_user=None)
+    assert Client().get("/api/v1/members/", **_bearer(key)).status_code == 200
+    grant = Grant.objects.get(user=cast.branch_sec)
+    r = client_for(cast.admin).post(f"/accounts/roles/{grant.pk}/revoke/")
+    assert r.status_code == 302 and not Grant.objects.filter(pk=grant.pk).exists()
+    assert Client().get("/api/v1/members/", **_bearer(key)).status_code == 401
+    assert AuditEntry.objects.filter(
+        action=AuditEntry.Action.UPDATE, object_id=str(token.pk), changes__revoked__after=True
+    ).exists()
+
+
+def test_a_user_deactivated_after_issuing_gets_401_on_reads_and_writes(cast):
+    _t, key = services.token_issue(user=cast.comm_a_sec, name="x", acting_user=None)
+    cast.comm_a_sec.is_active = False
+    cast.comm_a_sec.save()
+    c = Client(enforce_csrf_checks=True)
+    assert c.get(f"/api/v1/members/{cast.member_a.pk}", **_bearer(key)).status_code == 401
+    r = c.post(
+        f"/api/v1/members/{cast.member_a.pk}/events",
+        data={"kind": "note"},
+        content_type="application/json",
+        **_bearer(key),
+    )
+    assert r.status_code in (401, 403)  # refused: the token is dead, and there is no session
 
 
 def test_nobody_revokes_or_sees_another_users_token(cast, client_for):

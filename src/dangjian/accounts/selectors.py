@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from dangjian.orgs.models import Organisation
 
@@ -14,6 +16,36 @@ from .models import ApiToken, Grant
 def tokens_of(*, user: Any) -> QuerySet[ApiToken]:
     """The user's own API tokens, newest first (nobody lists another user's tokens)."""
     return ApiToken.objects.filter(user=user).order_by("revoked", "-created_at", "-pk")
+
+
+def is_locked_out(*, username: str) -> bool:
+    """Whether the account is locked by failed logins (django-axes), from any address: the lock
+    stops the account, so its API tokens too, until the cool-off ends or an administrator
+    releases it."""
+    from axes.helpers import get_cool_off
+    from axes.models import AccessAttempt
+
+    attempts = AccessAttempt.objects.filter(
+        username=username, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+    )
+    cool_off = get_cool_off()
+    if cool_off is not None:
+        attempts = attempts.filter(attempt_time__gte=timezone.now() - cool_off)
+    return attempts.exists()
+
+
+def token_user(key: str) -> Any:
+    """The user a bearer token speaks for, or ``None``: the token must be live, its user active
+    and not locked out. (A revoked role revokes the user's tokens: services.grant_revoke.)"""
+    row = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=ApiToken.hash(key), revoked=False, user__is_active=True)
+        .first()
+    )
+    if row is None or is_locked_out(username=row.user.get_username()):
+        return None
+    ApiToken.objects.filter(pk=row.pk).update(last_used_at=timezone.now())
+    return row.user
 
 
 def admin_paths(*, user: Any) -> tuple[str, ...] | None:

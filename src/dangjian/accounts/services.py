@@ -117,6 +117,14 @@ def grant_revoke(*, grant: Grant, acting_user: Any) -> None:
     audit.record_delete(grant, acting_user=acting_user)
     grant.delete()
     _forget(grant.user)
+    _revoke_tokens_after_role_change(grant.user, acting_user=acting_user)
+
+
+def _revoke_tokens_after_role_change(user: Any, *, acting_user: Any) -> None:
+    """A token was issued for the roles its user held then; taking a role away ends every live
+    token of the user (each revocation audited), and the user issues new ones if still needed."""
+    for token in ApiToken.objects.filter(user=user, revoked=False):
+        token_revoke(token=token, acting_user=acting_user)
 
 
 @transaction.atomic
