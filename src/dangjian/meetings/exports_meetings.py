@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import tempfile
 from typing import IO
 
 from django.db.models import QuerySet
@@ -14,6 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 
+from dangjian.core import xlsx
 from dangjian.orgs.models import Organisation
 
 from .models import Attendance, AttendanceStatus, Meeting
@@ -113,10 +113,7 @@ def write_ledger(
             c = ws.cell(row=row, column=col)
             c.border = BOX
             c.alignment = Alignment(vertical="top", wrap_text=col in WRAP_COLS)
-    out = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    wb.save(out)
-    out.seek(0)
-    return out, count
+    return xlsx.save(wb), count
 
 
 def write_minutes(*, meeting: Meeting, rows: list[Attendance]) -> IO[bytes]:

@@ -8,8 +8,6 @@ Anything outside the user's grants is a 404.
 
 from __future__ import annotations
 
-import tempfile
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -20,10 +18,9 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-from dangjian.core import audit
+from dangjian.core import audit, xlsx
 from dangjian.core.access import CHANGE, scope_for
 from dangjian.core.forms import add_service_errors
 from dangjian.core.models import AuditEntry
@@ -324,11 +321,9 @@ def criticisms_export(request: HttpRequest) -> HttpResponse:
     ws = wb.create_sheet(_("通报批评"))
     for col, width in zip("ABCDEFGHI", (28, 14, 28, 14, 14, 60, 10, 30, 16), strict=True):
         ws.column_dimensions[col].width = width
-    head = WriteOnlyCell(ws, value=f"{title}{' · ' + org.name if org else ''}")
-    head.font = Font(bold=True, size=14)
-    ws.append([head])
-    cols = []
-    for text in (
+    head = f"{title}{' · ' + org.name if org else ''}"
+    ws.append([xlsx.cell(ws, head, font=Font(bold=True, size=14))])
+    heads = (
         _("成员单位"),
         _("单位负责人"),
         _("会议"),
@@ -338,29 +333,27 @@ def criticisms_export(request: HttpRequest) -> HttpResponse:
         _("状态"),
         _("撤销原因"),
         _("评先资格"),
-    ):
-        c = WriteOnlyCell(ws, value=text)
-        c.font = Font(bold=True)
-        cols.append(c)
-    ws.append(cols)
+    )
+    ws.append(xlsx.header_row(ws, heads))
     for c in rows:
         standing = table.get(sel.key_of(unit_id=c.unit_id, seat_id=c.seat_id))
         ws.append(
-            [
-                c.unit.name if c.unit_id else c.seat.name,
-                c.head or c.seat.head,
-                f"{c.meeting.body.name if c.meeting.body_id else ''} {c.meeting.topic}",
-                c.meeting.date.isoformat(),
-                c.issued_on.isoformat(),
-                c.text,
-                _("已撤销") if c.withdrawn_at else _("有效"),
-                c.withdrawn_reason,
-                _("取消") if standing and standing.ineligible else _("保留"),
-            ]
+            xlsx.row(
+                ws,
+                [
+                    c.unit.name if c.unit_id else c.seat.name,
+                    c.head or c.seat.head,
+                    f"{c.meeting.body.name if c.meeting.body_id else ''} {c.meeting.topic}",
+                    c.meeting.date.isoformat(),
+                    c.issued_on.isoformat(),
+                    c.text,
+                    _("已撤销") if c.withdrawn_at else _("有效"),
+                    c.withdrawn_reason,
+                    _("取消") if standing and standing.ineligible else _("保留"),
+                ],
+            )
         )
-    fh = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    wb.save(fh)
-    fh.seek(0)
+    fh = xlsx.save(wb)
     audit.record(
         action=AuditEntry.Action.EXPORT,
         obj=org,

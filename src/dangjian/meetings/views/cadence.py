@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 from typing import Any
 
 from django.contrib.auth.decorators import login_required
@@ -13,10 +12,9 @@ from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles import Font, PatternFill
 
-from dangjian.core import audit
+from dangjian.core import audit, xlsx
 from dangjian.core.models import AuditEntry
 from dangjian.orgs.models import OrgKind
 
@@ -151,9 +149,8 @@ def cadence_rollup_export(request: HttpRequest) -> HttpResponse:
     ws = wb.create_sheet(_("按期召开情况"))
     for col, width in zip("ABCDEFG", (36, 16, 12, 10, 10, 10, 14), strict=True):
         ws.column_dimensions[col].width = width
-    head = WriteOnlyCell(ws, value=f"{title}  {_('统计日期')}：{result.today.isoformat()}")
-    head.font = Font(bold=True, size=14)
-    ws.append([head])
+    head = f"{title}  {_('统计日期')}：{result.today.isoformat()}"
+    ws.append([xlsx.cell(ws, head, font=Font(bold=True, size=14))])
     totals = result.totals
     ws.append(
         [
@@ -161,8 +158,7 @@ def cadence_rollup_export(request: HttpRequest) -> HttpResponse:
             % {"r": totals[cad.RED], "a": totals[cad.AMBER], "g": totals[cad.GREEN]}
         ]
     )
-    cols = []
-    for text in (
+    heads = (
         _("党组织"),
         _("组织类型"),
         _("状态"),
@@ -170,29 +166,25 @@ def cadence_rollup_export(request: HttpRequest) -> HttpResponse:
         _("待开（期）"),
         _("已开（期）"),
         _("联系县领导"),
-    ):
-        c = WriteOnlyCell(ws, value=text)
-        c.font = Font(bold=True)
-        c.alignment = Alignment(horizontal="center")
-        cols.append(c)
-    ws.append(cols)
+    )
+    ws.append(xlsx.header_row(ws, heads))
     for r in result.rows:
-        state = WriteOnlyCell(ws, value=cad.light_label(r.light))
-        state.fill = _FILLS[r.light]
+        state = xlsx.cell(ws, cad.light_label(r.light), fill=_FILLS[r.light])
         ws.append(
-            [
-                r.org.name,
-                r.org.get_kind_display(),
-                state,
-                r.evaluation.overdue,
-                r.evaluation.due,
-                r.evaluation.done,
-                f"{r.leaders.linked}/{r.leaders.required}" if r.leaders else None,
-            ]
+            xlsx.row(
+                ws,
+                [
+                    r.org.name,
+                    r.org.get_kind_display(),
+                    state,
+                    r.evaluation.overdue,
+                    r.evaluation.due,
+                    r.evaluation.done,
+                    f"{r.leaders.linked}/{r.leaders.required}" if r.leaders else None,
+                ],
+            )
         )
-    fh = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    wb.save(fh)
-    fh.seek(0)
+    fh = xlsx.save(wb)
     audit.record(
         action=AuditEntry.Action.EXPORT,
         obj=result.root,

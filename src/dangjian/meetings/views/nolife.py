@@ -8,7 +8,6 @@ missed, how the branch handled each case, a page to record the handling, and the
 from __future__ import annotations
 
 import datetime as dt
-import tempfile
 
 from django import forms
 from django.contrib import messages
@@ -22,10 +21,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 
-from dangjian.core import audit
+from dangjian.core import audit, xlsx
 from dangjian.core.access import CHANGE, scope_for
 from dangjian.core.forms import StyledForm, add_service_errors, date_field
 from dangjian.core.models import AuditEntry
@@ -111,12 +109,10 @@ def no_life_export(request: HttpRequest) -> HttpResponse:
     ws = wb.create_sheet(_("不参加组织生活"))
     for col, width in zip("ABCDEFGHI", (28, 12, 22, 16, 16, 12, 14, 60, 50), strict=True):
         ws.column_dimensions[col].width = width
-    head = WriteOnlyCell(ws, value=f"{title}  {_('统计日期')}：{today.isoformat()}")
-    head.font = Font(bold=True, size=14)
-    ws.append([head])
-    ws.append([f"{result.rule.source}：{result.rule.explain}"])
-    cols = []
-    for text in (
+    head = f"{title}  {_('统计日期')}：{today.isoformat()}"
+    ws.append([xlsx.cell(ws, head, font=Font(bold=True, size=14))])
+    ws.append([xlsx.cell(ws, f"{result.rule.source}：{result.rule.explain}")])
+    heads = (
         _("所在党组织"),
         _("姓名"),
         _("列入原因"),
@@ -126,29 +122,26 @@ def no_life_export(request: HttpRequest) -> HttpResponse:
         _("连续未交党费（月）"),
         _("未参加的会议"),
         _("处理情况"),
-    ):
-        c = WriteOnlyCell(ws, value=text)
-        c.font = Font(bold=True)
-        c.alignment = Alignment(horizontal="center")
-        cols.append(c)
-    ws.append(cols)
+    )
+    ws.append(xlsx.header_row(ws, heads))
     for r in result.rows:
         ws.append(
-            [
-                r.org.name,
-                r.name,
-                _reasons_text(r),
-                r.last_attended.isoformat() if r.last_attended else _("从未"),
-                r.start.isoformat(),
-                len(r.missed),
-                r.unpaid_months or None,
-                _missed_text(r),
-                _cases_text(r),
-            ]
+            xlsx.row(
+                ws,
+                [
+                    r.org.name,
+                    r.name,
+                    _reasons_text(r),
+                    r.last_attended.isoformat() if r.last_attended else _("从未"),
+                    r.start.isoformat(),
+                    len(r.missed),
+                    r.unpaid_months or None,
+                    _missed_text(r),
+                    _cases_text(r),
+                ],
+            )
         )
-    fh = tempfile.SpooledTemporaryFile(max_size=8 * 1024 * 1024)
-    wb.save(fh)
-    fh.seek(0)
+    fh = xlsx.save(wb)
     audit.record(
         action=AuditEntry.Action.EXPORT,
         obj=org,
