@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, scope_for, subtree_q
+from dangjian.core.files import uploaded_image_type
 from dangjian.core.services import audited_create, audited_update, user_or_none
 from dangjian.members.models import Member, State
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation, ResidentUnit
@@ -182,6 +183,13 @@ def activity_record(
     for p in photos:
         if p.size > MAX_PHOTO_BYTES:
             raise ValidationError({"photos": _("照片请小于 8 MB。")})
+        if uploaded_image_type(p) is None:
+            raise ValidationError(
+                {
+                    "photos": _("“%(n)s”不是照片：只能上传 JPG、PNG、GIF 或 WebP 格式的图片。")
+                    % {"n": getattr(p, "name", "")[:60]}
+                }
+            )
     activity = Activity(community=community, recorded_by=user_or_none(acting_user), **data)
     activity.full_clean()
     activity.save()
