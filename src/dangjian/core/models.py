@@ -25,8 +25,22 @@ class Versioned(models.Model):
         abstract = True
 
 
+class AuditTampering(Exception):
+    """An attempt to change or delete an audit record (等保 2.0: audit records are protected
+    against deletion, modification and overwriting)."""
+
+
+APPEND_ONLY = "审计记录只能新增，不能修改或删除。"
+
+
 class AuditQuerySet(ScopedQuerySet):
     scope_path = "scope_path"
+
+    def update(self, **kwargs):
+        raise AuditTampering(APPEND_ONLY)
+
+    def delete(self):
+        raise AuditTampering(APPEND_ONLY)
 
 
 class AuditEntry(models.Model):
@@ -74,3 +88,11 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_action_display()} {self.object_repr}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditTampering(APPEND_ONLY)
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditTampering(APPEND_ONLY)
