@@ -206,3 +206,12 @@ def test_a_wrong_old_password_or_a_weak_new_one_get_chinese_messages(cast):
 def test_the_password_page_needs_a_login(cast):
     r = Client().get("/accounts/password/")
     assert r.status_code == 302 and r["Location"].startswith("/accounts/login/")
+
+
+def test_logging_out_is_audited_with_the_address(cast):
+    c = Client()
+    login_through_page(c, "comm_a_sec", cast.password)
+    assert c.post("/accounts/logout/").status_code == 302
+    entry = AuditEntry.objects.get(action=AuditEntry.Action.LOGOUT)
+    assert entry.actor == cast.comm_a_sec and entry.ip == "127.0.0.1"
+    assert entry.object_repr == "comm_a_sec"

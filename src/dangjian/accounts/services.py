@@ -154,3 +154,16 @@ def login_failed(*, username: str, locked: bool, ip: str | None) -> AuditEntry:
         ip=ip,
         scope_path="",
     )
+
+
+def logged_out(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+    """A user logged out (Django's ``user_logged_out`` signal): audited like the login."""
+    if user is None:
+        return
+    audit.record(
+        action=AuditEntry.Action.LOGOUT,
+        obj=None,
+        acting_user=user,
+        object_repr=user.get_username(),
+        ip=request.META.get("REMOTE_ADDR") if request is not None else None,
+    )

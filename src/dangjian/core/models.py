@@ -57,6 +57,7 @@ class AuditEntry(models.Model):
         REVEAL = "reveal", _("查看敏感信息")
         EXPORT = "export", _("导出")
         LOGIN = "login", _("登录")
+        LOGOUT = "logout", _("退出登录")
         LOGIN_FAILED = "login_failed", _("登录失败")
         EVENT = "event", _("记录事项")
 
