@@ -4,6 +4,11 @@ Everything that differs between a laptop demo and a district deployment comes fr
 environment: ``DANGJIAN_DATABASE_URL`` (default: embedded SQLite under ``DANGJIAN_DATA_DIR``),
 ``DANGJIAN_SECRET_KEY`` and ``DANGJIAN_FIELD_KEY`` (default: generated once into the data dir),
 ``DANGJIAN_RULES_FILE`` (a JSON file of local rule overrides, see ``core/rules.py``).
+
+``DANGJIAN_PRODUCTION=1`` switches on the settings of a real deployment behind HTTPS (HSTS, SSL
+redirect, secure cookies; see "Production settings" in the README) and makes
+``DANGJIAN_SECRET_KEY`` and ``DANGJIAN_ALLOWED_HOSTS`` mandatory, so that
+``dangjian check --deploy`` is clean. Without it the demo and the tests run over plain HTTP.
 """
 
 from __future__ import annotations
@@ -13,6 +18,8 @@ import secrets
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from xstatic.pkg import bootstrap as xs_bootstrap
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -31,15 +38,43 @@ def _secret_from_file(name: str, env: str) -> str:
     return path.read_text().strip()
 
 
+def _flag(env: str) -> bool:
+    return os.environ.get(env, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _list(env: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(env, "").split(",") if item.strip()]
+
+
+PRODUCTION = _flag("DANGJIAN_PRODUCTION")
+
+if PRODUCTION:
+    # A deployment must not fall back to a key file made on first start: a key that is not
+    # managed (backed up, the same on every server, rotated on purpose) is a key nobody controls.
+    if not os.environ.get("DANGJIAN_SECRET_KEY"):
+        raise ImproperlyConfigured(
+            "生产模式（DANGJIAN_PRODUCTION=1）必须设置环境变量 DANGJIAN_SECRET_KEY："
+            "至少 50 个字符的随机字符串，例如 python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(50))' 的输出。"
+        )
+    if len(os.environ["DANGJIAN_SECRET_KEY"].strip()) < 50:
+        raise ImproperlyConfigured(
+            "生产模式下 DANGJIAN_SECRET_KEY 太短：至少需要 50 个字符的随机字符串。"
+        )
+    if not _list("DANGJIAN_ALLOWED_HOSTS"):
+        raise ImproperlyConfigured(
+            "生产模式（DANGJIAN_PRODUCTION=1）必须设置环境变量 DANGJIAN_ALLOWED_HOSTS："
+            "本系统对外的域名，多个用英文逗号分隔，例如 dangjian.example.gov.cn。"
+        )
+
 SECRET_KEY = _secret_from_file("secret_key", "DANGJIAN_SECRET_KEY")
 # Key for encrypting citizen ID numbers at rest; separate from SECRET_KEY so rotating
 # sessions does not make stored ID numbers unreadable.
 FIELD_KEY = _secret_from_file("field_key", "DANGJIAN_FIELD_KEY")
 
-DEBUG = os.environ.get("DANGJIAN_DEBUG", "0") == "1"
-ALLOWED_HOSTS = os.environ.get("DANGJIAN_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(
-    ","
-)
+# Production never shows Django's debug pages, whatever DANGJIAN_DEBUG says.
+DEBUG = _flag("DANGJIAN_DEBUG") and not PRODUCTION
+ALLOWED_HOSTS = _list("DANGJIAN_ALLOWED_HOSTS") or ["127.0.0.1", "localhost", "testserver"]
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -48,6 +83,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "csp",
+    "ninja",  # serves the API docs' Swagger UI from our static files instead of a CDN (CSP)
     "django_htmx",
     "django_otp",
     "django_otp.plugins.otp_totp",
@@ -71,7 +108,11 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "dangjian.core.middleware.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Before WhiteNoise, which answers static files itself: they get the headers too.
+    "csp.middleware.CSPMiddleware",
+    "dangjian.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -140,6 +181,9 @@ AUTH_PASSWORD_VALIDATORS = [
         "OPTIONS": {"min_length": 8},
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    # 等保 2.0 level 3: three of capitals, small letters, digits and symbols
+    {"NAME": "dangjian.accounts.validators.CharacterKindsValidator"},
 ]
 
 LOGIN_URL = "accounts:login"
@@ -153,6 +197,55 @@ SESSION_SAVE_EVERY_REQUEST = False
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = False
+
+# Headers on every response (all modes). Django's defaults, spelled out because an audit asks.
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Pages load only their own scripts, styles and images: no inline script or style="" (site.js
+# handles data-confirm / data-autosubmit instead of onclick=…), no eval, no plugins, no framing.
+# Permissions-Policy and friends: dangjian.core.middleware.SecurityHeadersMiddleware.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],  # Bootstrap draws its small icons as data: SVGs
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+
+# Production: HTTPS only (see "Production settings" in the README).
+if PRODUCTION:
+    SECURE_SSL_REDIRECT = True
+    # The load balancer's or monitor's local probe asks over plain HTTP.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = 365 * 24 * 3600
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    # "preload" asks browsers to hard-code HTTPS for the whole domain, for months, even after the
+    # header is gone: the domain's owner opts in, not the application.
+    SECURE_HSTS_PRELOAD = _flag("DANGJIAN_HSTS_PRELOAD")
+    if not SECURE_HSTS_PRELOAD:
+        SILENCED_SYSTEM_CHECKS = ["security.W021"]  # "not in the preload list": a choice, above
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
+    CSRF_TRUSTED_ORIGINS = _list("DANGJIAN_CSRF_TRUSTED_ORIGINS")
+
+# Behind a reverse proxy that terminates TLS: believe its X-Forwarded-Proto and X-Forwarded-For
+# (the client's address, see core.middleware.TrustedProxyMiddleware). Never without a proxy that
+# overwrites those headers, or any client could claim HTTPS or another address.
+DANGJIAN_TRUSTED_PROXY = _flag("DANGJIAN_TRUSTED_PROXY")
+if DANGJIAN_TRUSTED_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+USE_X_FORWARDED_HOST = False
 
 # Login throttling (django-axes): 5 failures lock the username+address pair for 15 minutes.
 AXES_FAILURE_LIMIT = 5

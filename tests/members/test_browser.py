@@ -5,6 +5,7 @@ import datetime as dt
 
 import pytest
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from dangjian.core.models import AuditEntry
 from dangjian.members.models import Member, State
@@ -44,7 +45,8 @@ def test_a_secretary_fixes_a_bad_id_number_then_records_a_transfer_out(cast, liv
     assert page.inner_text("#id-number") == number[:4] + "**********" + number[-4:]
     page.once("dialog", lambda d: d.accept())  # "查看完整身份证号将被记录在审计日志中…"
     page.click("#reveal-id")
-    page.wait_for_function(f"document.querySelector('#id-number').innerText === '{number}'")
+    # expect() polls from Python; wait_for_function would need eval, which the CSP forbids
+    expect(page.locator("#id-number")).to_have_text(number)
     assert AuditEntry.objects.filter(action="reveal", actor=cast.comm_a_sec).count() == 1
 
     page.click("text=组织关系转出")
