@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import zipfile
 
 from openpyxl import Workbook
 
@@ -70,3 +72,45 @@ def good_rows(n: int, *, branch: str, start: int = 0) -> list[list]:
             ]
         )
     return rows
+
+
+def _patched(data: bytes, patch) -> bytes:
+    """The workbook with its first sheet's XML passed through ``patch``."""
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                body = patch(body)
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+def with_cell(cell: str, value="多余", *, rows: list[list] | None = None) -> bytes:
+    """A small roster (header and ``rows``) with one more cell far away, e.g. XFD1000."""
+    wb = Workbook()
+    ws = wb.active
+    ws.append(HEADERS)
+    for r in rows or []:
+        ws.append(r)
+    ws[cell] = value
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def claiming(ref: str, *, rows: list[list] | None = None) -> bytes:
+    """A small roster whose sheet claims ``<dimension ref=…>`` — e.g. A1:Z1048576 — while
+    holding only the header and ``rows``."""
+    return _patched(
+        xlsx(rows or [], title=None),
+        lambda body: re.sub(
+            rb'<dimension ref="[^"]*"/>', f'<dimension ref="{ref}"/>'.encode(), body
+        ),
+    )
+
+
+def without_refs(data: bytes) -> bytes:
+    """The sheet with the optional r="…" of every row and cell left out, as some writers do."""
+    return _patched(data, lambda body: re.sub(rb'<(row|c) r="[A-Z]*[0-9]+"', rb"<\1", body))

@@ -1,22 +1,32 @@
 """Reading a roster file: .xlsx/.xls with python-calamine (the fastest reader), .csv with the
 csv module (UTF-8 with or without BOM, else GB18030 as Excel in China saves it). The header row
 is the first of the first ten that names at least three known columns — sheets often carry a
-title line above it."""
+title line above it.
+
+Every path is bounded by the caps in ``bounds``: an .xlsx is scanned before calamine builds
+anything, a .csv is read row by row with a limit on each row's length, and whatever a file holds
+past the caps is refused with the row and column to delete — never read into memory first."""
 
 from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
+from . import bounds
+from .bounds import HEADER_SEARCH, MAX_COLUMNS, MAX_ROWS
 from .columns import detect
 
-HEADER_SEARCH = 10
 MIN_KNOWN = 3
+#: characters of one CSV record (all its fields): 200 columns of long addresses fit easily
+MAX_CSV_RECORD = 1024 * 1024
+#: rows kept before the header is known: the title lines, the header and the data
+_MAX_KEPT = MAX_ROWS + HEADER_SEARCH + 1
 
 
 @dataclass
@@ -26,36 +36,114 @@ class Sheet:
     rows: list[list[Any]]  # the data rows below the header
 
 
-def _cells(data: bytes, filename: str) -> list[list[Any]]:
-    name = filename.lower()
-    if name.endswith(".csv"):
-        for enc in ("utf-8-sig", "gb18030"):
-            try:
-                return list(csv.reader(io.StringIO(data.decode(enc))))
-            except UnicodeDecodeError:
-                continue
-        raise ValidationError(_("无法识别 CSV 文件的编码，请另存为 UTF-8 或 Excel 格式。"))
-    if not name.endswith((".xlsx", ".xls", ".xlsm", ".ods")):
-        raise ValidationError(_("请上传 Excel 文件（.xlsx、.xls）或 CSV 文件。"))
+def _filled(value: Any) -> bool:
+    return value is not None and str(value).strip() != ""
+
+
+def _bounded(rows: Iterable[list[Any]], first: int) -> tuple[list[list[Any]], int]:
+    """The rows (numbered from ``first``, 1-based), each cut to MAX_COLUMNS; refused when a cell
+    past the caps holds something. Empty rows past the cap are dropped without being kept."""
+    kept: list[list[Any]] = []
+    for n, row in enumerate(rows, start=first):
+        if len(row) > MAX_COLUMNS:
+            far = next((i for i in range(len(row) - 1, MAX_COLUMNS - 1, -1) if _filled(row[i])), -1)
+            if far >= 0:
+                raise bounds.too_wide(n, far + 1)
+            row = row[:MAX_COLUMNS]
+        if n - first >= _MAX_KEPT:
+            if any(_filled(c) for c in row):
+                raise bounds.too_long(n)
+            continue
+        kept.append(row)
+    return kept, first
+
+
+def _csv_records(text: str) -> Iterator[list[str]]:
+    lines = iter(io.StringIO(text))
+    fed = 0
+
+    def feed() -> Iterator[str]:
+        nonlocal fed
+        for line in lines:
+            fed += len(line)
+            if fed > MAX_CSV_RECORD:
+                raise ValidationError(
+                    _("CSV 文件中有一行太长（超过 %(n)d 个字符），请检查引号是否配对。")
+                    % {"n": MAX_CSV_RECORD}
+                )
+            yield line
+
+    reader = csv.reader(feed())
+    while True:
+        try:
+            record = next(reader)
+        except StopIteration:
+            return
+        except csv.Error:
+            raise ValidationError(
+                _("CSV 文件第 %(n)d 行无法读取（某一格太长或引号不配对）。")
+                % {"n": reader.line_num}
+            ) from None
+        fed = 0
+        yield record
+
+
+def _csv(data: bytes) -> tuple[list[list[Any]], int]:
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+        return _bounded(_csv_records(text), 1)
+    raise ValidationError(_("无法识别 CSV 文件的编码，请另存为 UTF-8 或 Excel 格式。"))
+
+
+def _workbook(data: bytes, *, scanned: bool) -> tuple[list[list[Any]], int]:
     from python_calamine import CalamineWorkbook
 
     try:
-        wb = CalamineWorkbook.from_filelike(io.BytesIO(data))
-        return wb.get_sheet_by_index(0).to_python(skip_empty_area=False)
+        sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
+        start = sheet.start
+        if not scanned and start is not None:
+            # .xls: BIFF8 itself stops at 65,536 × 256, so calamine's rectangle is bounded;
+            # refuse here what the scan refuses for .xlsx
+            end = sheet.end or start
+            if end[1] + 1 > MAX_COLUMNS:
+                raise bounds.too_wide(end[0] + 1, end[1] + 1)
+            if sheet.height * sheet.width > bounds.MAX_CELLS:
+                raise bounds.too_big(sheet.height, end[1] + 1)
+        return _bounded(sheet.iter_rows(), (start[0] + 1) if start else 1)
+    except ValidationError:
+        raise
     except Exception as exc:  # any reader failure is the file's, and said plainly
         raise ValidationError(
             _("无法读取这个文件（%(e)s），请确认是 Excel 文件。") % {"e": type(exc).__name__}
         ) from None
 
 
+def _cells(data: bytes, filename: str) -> tuple[list[list[Any]], int]:
+    name = filename.lower()
+    if name.endswith(".csv"):
+        return _csv(data)
+    if name.endswith((".xlsx", ".xlsm")):
+        bounds.check_xlsx(data)
+        return _workbook(data, scanned=True)
+    if name.endswith(".xls"):
+        return _workbook(data, scanned=False)
+    raise ValidationError(_("请上传 Excel 文件（.xlsx、.xls）或 CSV 文件。"))
+
+
 def read(data: bytes, filename: str) -> Sheet:
-    cells = _cells(data, filename)
+    cells, first = _cells(data, filename)
     for i, row in enumerate(cells[:HEADER_SEARCH]):
         if len(detect(list(row))) >= MIN_KNOWN:
-            rows = [r for r in cells[i + 1 :]]
-            while rows and not any(str(c).strip() for c in rows[-1] if c is not None):
+            rows = cells[i + 1 :]
+            while rows and not any(_filled(c) for c in rows[-1]):
                 rows.pop()  # trailing empty lines
-            return Sheet([str(c or "").strip() for c in row], i + 1, rows)
+            header_row = first + i
+            if len(rows) > MAX_ROWS:
+                raise bounds.too_long(header_row + MAX_ROWS + 1)
+            return Sheet([str(c or "").strip() for c in row], header_row, rows)
     raise ValidationError(
         _("没有找到表头：前 10 行中没有一行包含“姓名”“身份证号”“入党时间”等列名。")
     )

@@ -30,10 +30,9 @@ from dangjian.members.services_bulk import bulk_register
 from dangjian.orgs.models import BRANCH_KINDS, COMMUNITY_KINDS, Organisation
 
 from . import parse
+from .bounds import MAX_ROWS
 from .columns import FIELDS, REQUIRED
 from .models import ImportRun
-
-MAX_ROWS = 200_000
 
 
 @dataclass(frozen=True)

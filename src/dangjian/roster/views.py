@@ -1,15 +1,13 @@
 """Pages of the roster import: upload a sheet and choose where it goes; the preview with the
 columns as recognised (each can be corrected) and every problem with its row and column; import
-when nothing is wrong. The uploaded file waits in the data folder under a token kept in the
-user's session, so nobody else can open or import it."""
+when nothing is wrong. The file is read once, at upload, within the caps of ``bounds``; the rows
+wait in the data folder (``uploads``) under a token kept in the user's session, so nobody else can
+open or import them, until the import, a cancel or the daily sweep deletes them."""
 
 from __future__ import annotations
 
-import secrets
-from pathlib import Path
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,19 +21,13 @@ from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
 from dangjian.members.selectors import member_orgs_changeable
 from dangjian.orgs.models import Organisation
 
-from . import reader, services
+from . import reader, services, uploads
 from .columns import FIELDS, detect
 from .models import ImportRun
 
 MAX_BYTES = 30 * 1024 * 1024
 PREVIEW_ROWS = 10
 SESSION_KEY = "roster_uploads"
-
-
-def _folder() -> Path:
-    folder = Path(settings.DATA_DIR) / "imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 def _staff(request: HttpRequest) -> None:
@@ -59,29 +51,37 @@ def upload(request: HttpRequest) -> HttpResponse:
         elif f.size > MAX_BYTES:
             messages.error(request, _("文件太大，请小于 30 MB。"))
         else:
-            token = secrets.token_hex(16)
-            suffix = Path(f.name).suffix.lower()[:6]
-            with open(_folder() / f"{token}{suffix}", "wb") as out:
-                for chunk in f.chunks():
-                    out.write(chunk)
-            uploads = request.session.get(SESSION_KEY, {})
-            uploads[token] = {"name": f.name[:200], "suffix": suffix, "org": org.pk}
-            request.session[SESSION_KEY] = uploads
-            return redirect("roster:preview", token=token)
+            try:
+                # read here, once: every preview (each column correction) uses the stored rows
+                sheet = reader.read(f.read(), f.name)
+            except ValidationError as exc:
+                messages.error(request, "；".join(exc.messages))
+            else:
+                token = uploads.save(sheet)
+                stored = request.session.get(SESSION_KEY, {})
+                stored[token] = {"name": f.name[:200], "org": org.pk}
+                request.session[SESSION_KEY] = stored
+                return redirect("roster:preview", token=token)
     runs = Paginator(
         ImportRun.objects.visible_to(request.user).select_related("org", "by"), 20
     ).get_page(request.GET.get("page"))
     return render(request, "roster/upload.html", {"orgs": orgs, "page": runs})
 
 
-def _stored(request: HttpRequest, token: str) -> tuple[dict[str, Any], Path]:
+def _stored(request: HttpRequest, token: str) -> tuple[dict[str, Any], reader.Sheet]:
     info = request.session.get(SESSION_KEY, {}).get(token)
-    if info is None:
+    sheet = uploads.load(token) if info is not None else None
+    if info is None or sheet is None:
         raise Http404
-    file = _folder() / f"{token}{info['suffix']}"
-    if not file.exists():
-        raise Http404
-    return info, file
+    return info, sheet
+
+
+def _forget(request: HttpRequest, token: str) -> None:
+    """The upload is done with: its rows deleted, its token out of the session."""
+    uploads.delete(token)
+    stored = request.session.get(SESSION_KEY, {})
+    stored.pop(token, None)
+    request.session[SESSION_KEY] = stored
 
 
 def _mapping(request: HttpRequest, headers: list[str]) -> dict[int, str]:
@@ -103,13 +103,13 @@ def _mapping(request: HttpRequest, headers: list[str]) -> dict[int, str]:
 @login_required
 def preview(request: HttpRequest, token: str) -> HttpResponse:
     _staff(request)
-    info, file = _stored(request, token)
-    org = get_visible_or_404(Organisation.objects.all(), request.user, CHANGE, pk=info["org"])
-    try:
-        sheet = reader.read(file.read_bytes(), info["name"])
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
+    info, sheet = _stored(request, token)
+    if request.method == "POST" and "cancel" in request.POST:
+        # the user gives up on this upload, or goes to correct the file: delete it now
+        _forget(request, token)
+        messages.info(request, _("已取消，上传的名册已从服务器删除。"))
         return redirect("roster:upload")
+    org = get_visible_or_404(Organisation.objects.all(), request.user, CHANGE, pk=info["org"])
     mapping = _mapping(request, sheet.headers)
     try:
         outcome = services.import_rows(
@@ -122,14 +122,12 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
             header_row=sheet.header_row,
             dry_run=request.method != "POST",
         )
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
+    except (PermissionDenied, ValidationError) as exc:
+        _forget(request, token)
+        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
         return redirect("roster:upload")
     if request.method == "POST" and outcome.ok:
-        file.unlink(missing_ok=True)
-        uploads = request.session.get(SESSION_KEY, {})
-        uploads.pop(token, None)
-        request.session[SESSION_KEY] = uploads
+        _forget(request, token)
         messages.success(
             request,
             _("导入完成：新建 %(c)d 名党员，%(s)d 名已在册（跳过）。")

@@ -45,6 +45,9 @@ class Command(BaseCommand):
         self._print_accounts(options["addr"])
         if options["no_serve"]:
             return
+        from dangjian.roster.uploads import sweep
+
+        sweep()  # roster uploads abandoned while the server was down
         call_command("runserver", options["addr"], use_reloader=False, use_threading=True)
 
     def _print_accounts(self, addr: str) -> None:

@@ -17,6 +17,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from openpyxl import Workbook
+from python_calamine import CalamineWorkbook
 
 from dangjian.core import idcard
 from dangjian.demo import names
@@ -86,7 +87,9 @@ class Command(BaseCommand):
         n = opts["rows"]
         data = synthetic_roster(n)
         t0 = time.perf_counter()
-        sheet = reader.read(data, "bench.xlsx")
+        # the floor: calamine alone, no checks; the import below reads through reader.read,
+        # which first scans the file against the caps (bounds.check_xlsx)
+        CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
         read_s = time.perf_counter() - t0
         user = get_user_model().objects.filter(
             is_superuser=True
@@ -116,6 +119,7 @@ class Command(BaseCommand):
                     code="BENCH-IMPORT-C",
                 )
                 t1 = time.perf_counter()
+                sheet = reader.read(data, "bench.xlsx")
                 out = services.import_rows(
                     acting_user=user,
                     org=community,
@@ -125,7 +129,7 @@ class Command(BaseCommand):
                     filename="bench.xlsx",
                     header_row=sheet.header_row,
                 )
-                import_s = time.perf_counter() - t1 + read_s
+                import_s = time.perf_counter() - t1
                 report.update(
                     import_seconds=round(import_s, 3),
                     created=out.created,
