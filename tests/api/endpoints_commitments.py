@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from dangjian.commitments import services, services_posts
-from dangjian.commitments.models import Commitment
+from dangjian.commitments.models import Commitment, Rating
 from dangjian.members.models import Member
 
 from .endpoints import Endpoint, Listing
@@ -31,7 +31,12 @@ def build(cast, ids):
     hidden = ("甲社区承诺事项", "甲社区承诺内容")
     # the community's own members see its posts (to choose one): not hidden from member_user
     markers = (*hidden, "甲社区特色岗")
-    return {"commitment": c.pk, "post": post.pk, "holder": holder.pk}, markers, hidden
+    # a resident's rating of it, for voiding (作废) on the community's burst page
+    rating = Rating.objects.create(
+        commitment=c, tier="resident", score=100, resident_key="k", resident_addr="a"
+    )
+    ids = {"commitment": c.pk, "post": post.pk, "holder": holder.pk, "rating": rating.pk}
+    return ids, markers, hidden
 
 
 RATE = {"score": "90"}
@@ -104,6 +109,31 @@ OBJECT_PAGES = [
     ),
     Endpoint("commitments:export", "/commitments/export/?org={community}"),
     Endpoint("commitments:cards", "/commitments/cards/?org={community}"),
+    # the community's public board: only its secretaries manage it (a viewer gets 404 too)
+    Endpoint("commitments:board_settings", "/commitments/public-board/{community}/", change=True),
+    Endpoint(
+        "commitments:board_settings",
+        "/commitments/public-board/{community}/",
+        "POST",
+        {"show_full_names": "on"},
+        change=True,
+    ),
+    Endpoint(
+        "commitments:board_new_address",
+        "/commitments/public-board/{community}/address/",
+        "POST",
+        change=True,
+    ),
+    Endpoint(
+        "commitments:board_bursts", "/commitments/public-board/{community}/ratings/", change=True
+    ),
+    Endpoint(
+        "commitments:board_void",
+        "/commitments/public-board/{community}/ratings/void/",
+        "POST",
+        {"rating": "{rating}", "reason": "渗透"},
+        change=True,
+    ),
 ]
 
 LIST_PAGES = [
@@ -118,9 +148,15 @@ LIST_PAGES = [
 ]
 
 # The public board is public by design (公开示诺): anyone may read the commitments on display
-# and rate them. What it shows is tested in tests/commitments/test_public.py — a submitted
-# commitment, like {commitment}, is not on it.
-NO_DATA_PAGES = {"commitments:public", "commitments:public_rate", "commitments:public_qr"}
+# and rate them, at an address nobody can guess (the old address by organisation code only
+# redirects there, and only if the community keeps it). What it shows is tested in
+# tests/commitments/test_board.py — a submitted commitment, like {commitment}, is not on it.
+NO_DATA_PAGES = {
+    "commitments:board",
+    "commitments:board_rate",
+    "commitments:board_qr",
+    "commitments:public",
+}
 
 OBJECT_API = [
     Endpoint("GET /api/v1/commitments/{pk}", "/api/v1/commitments/{commitment}"),

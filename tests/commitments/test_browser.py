@@ -1,12 +1,14 @@
 """In a real browser: a member drafts a commitment on a phone and submits it; the secretary
 takes it through deliberation (naming the meeting) and review; it appears on the community's
-public board, where a resident rates it."""
+public board (at its random address, the member named 张某), where a resident answers the
+arithmetic question and rates it."""
 
 from __future__ import annotations
 
 import pytest
 from django.utils import timezone
 
+from dangjian.commitments import services_board
 from dangjian.commitments.models import Commitment, Rating, State
 
 from ..conftest import login
@@ -45,12 +47,16 @@ def test_from_a_phone_draft_to_a_residents_rating(cast, live_server, phone, page
     resident = browser.new_context(
         locale="zh-CN", viewport={"width": 390, "height": 844}
     ).new_page()
-    resident.goto(f"{live_server.url}/commitments/public/{cast.comm_a.code}/")
+    slug = services_board.board_for(cast.comm_a).slug
+    resident.goto(f"{live_server.url}/commitments/board/{slug}/")
     board = resident.locator("#public-commitments").inner_text()
-    assert "每周六晚治安巡逻" in board and "张三" in board
+    assert "每周六晚治安巡逻" in board and "张某" in board and "张三" not in board
     resident.click("summary:has-text('我来评价')")
     resident.select_option(f"#score-{c.pk}", "85")
     resident.fill(f"#rate-{c.pk} input[name=phone]", "13900001234")
+    question = resident.locator(f"#rate-{c.pk} .challenge-question").inner_text()
+    a, b = (int(x) for x in question.rstrip("= ?").split("+"))
+    resident.get_by_label("请算一算").fill(str(a + b))
     resident.click(f"#rate-{c.pk} button")
     assert "谢谢您的评价" in resident.content()
     assert Rating.objects.get(commitment=c).score == 85

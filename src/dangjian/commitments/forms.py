@@ -63,3 +63,29 @@ class ResidentRatingForm(RatingForm):
         max_length=20,
         help_text=_("只用于防止重复评价，系统不保存号码本身。"),
     )
+
+
+class BoardForm(StyledForm):
+    """The community's choices for its public board."""
+
+    allow_code_address = forms.BooleanField(
+        label=_("保留旧地址（用组织代码组成的地址）"),
+        required=False,
+        help_text=_(
+            "只为已经张贴、还没换下来的旧二维码保留。旧地址容易被猜到，换好新二维码后请取消。"
+        ),
+    )
+    show_full_names = forms.BooleanField(
+        label=_("向未登录的访客显示党员全名"),
+        required=False,
+        help_text=_("不勾选时，未登录的访客看到“张某”；登录的党员和干部总能看到全名。"),
+    )
+
+
+class VoidForm(StyledForm):
+    reason = forms.CharField(
+        label=_("作废原因"),
+        max_length=200,
+        error_messages={"required": _("请写明作废原因。")},
+        help_text=_("例如：同一网络十分钟内 8 条满分评价，手机号码连号。"),
+    )

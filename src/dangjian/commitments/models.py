@@ -244,7 +244,7 @@ class RatingQuerySet(ScopedQuerySet):
 class Rating(models.Model):
     """One rating of a commitment out of 100. One per member and tier (self, fellow member),
     one per resident (identified by a keyed hash of their phone number — never the number),
-    one by the organisation."""
+    one by the organisation. A voided (作废) resident rating is kept but not counted."""
 
     commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="ratings")
     tier = models.CharField(_("评价层级"), max_length=8, choices=Tier.choices)
@@ -257,12 +257,28 @@ class Rating(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     resident_key = models.CharField(max_length=64, blank=True, editable=False)
+    #: where a resident's rating came from: a keyed hash of the client's address (never the
+    #: address), so the per-address limits are counted in the database, across processes
+    resident_addr = models.CharField(max_length=64, blank=True, editable=False)
     at = models.DateTimeField(_("时间"), auto_now_add=True)
+    # 作废: a rating the community judged to be stuffing is kept (with who, when and why) but no
+    # longer counts; the resident's row stays, so they cannot rate the commitment again
+    voided_at = models.DateTimeField(_("作废时间"), null=True, blank=True)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("作废人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    void_reason = models.CharField(_("作废原因"), max_length=200, blank=True)
 
     objects = RatingQuerySet.as_manager()
 
     class Meta:
         ordering = ["tier", "at", "pk"]
+        indexes = [models.Index(fields=["resident_addr", "at"], name="rating_addr_at")]
         constraints = [
             models.CheckConstraint(condition=models.Q(score__lte=100), name="rating_at_most_100"),
             models.UniqueConstraint(
@@ -287,4 +303,5 @@ class Rating(models.Model):
         return self.commitment.org.path
 
 
+from .models_board import PublicBoard, UsedChallenge  # noqa: E402, F401
 from .models_posts import DutyLog, Post, PostHolder, PostKind  # noqa: E402, F401

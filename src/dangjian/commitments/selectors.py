@@ -4,9 +4,10 @@ on display, and only names and words)."""
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django_fsm import get_available_user_FIELD_transitions
 
 from dangjian.core.access import get_visible_or_404, subtree_q
@@ -14,7 +15,7 @@ from dangjian.core.search import fold_query
 from dangjian.meetings.models import Meeting
 from dangjian.orgs.models import Organisation
 
-from .models import PUBLIC_STATES, Commitment, State
+from .models import PUBLIC_STATES, Commitment, Rating, State, Tier
 from .services import ACTIONS, DELIBERATING_KINDS
 
 
@@ -86,3 +87,91 @@ def public_board(*, community: Organisation, year: int | None = None) -> QuerySe
     return qs.order_by("org__path", "member__name", "pk").values(
         "pk", "member__name", "org__name", "year", "kind", "title", "content", "state"
     )
+
+
+# ---- suspicious bursts of residents' ratings ---------------------------------------------
+# Not a rule of the work (§13) but a tripwire: five ratings inside ten minutes is more than a
+# notice board draws by itself, and about what one person with a handful of invented phone
+# numbers produces. A burst is only shown; the community decides whether to void it.
+BURST_SIZE = 5
+BURST_WINDOW = dt.timedelta(minutes=10)
+
+
+@dataclass
+class Burst:
+    """Residents' ratings that came close together, on one commitment or from one address."""
+
+    by: str  # "commitment" or "address"
+    label: str
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+    @property
+    def first(self) -> dt.datetime:
+        return self.rows[0]["at"]
+
+    @property
+    def last(self) -> dt.datetime:
+        return self.rows[-1]["at"]
+
+    @property
+    def open_ids(self) -> list[int]:
+        """The ratings that may still be voided (not voided, commitment not yet graded)."""
+        return [r["pk"] for r in self.rows if not r["voided_at"] and r["state"] != State.EVALUATED]
+
+
+def _bursts_of(rows: list[dict[str, Any]], by: str, key: str, label: Any) -> list[Burst]:
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for r in rows:
+        if r[key]:
+            groups.setdefault(r[key], []).append(r)
+    out: list[Burst] = []
+    for group in groups.values():
+        marked = [False] * len(group)
+        start = 0
+        for end, r in enumerate(group):  # rows come ordered by time
+            while r["at"] - group[start]["at"] > BURST_WINDOW:
+                start += 1
+            if end - start + 1 >= BURST_SIZE:
+                marked[start : end + 1] = [True] * (end - start + 1)
+        current: Burst | None = None
+        for r, hit in zip(group, marked, strict=True):
+            if not hit:
+                current = None
+                continue
+            if current is None or r["at"] - current.last > BURST_WINDOW:
+                current = Burst(by=by, label=label(r))
+                out.append(current)
+            current.rows.append(r)
+    return sorted(out, key=lambda b: b.first, reverse=True)
+
+
+def resident_bursts(*, community: Organisation, year: int) -> dict[str, list[Burst]]:
+    """The bursts among residents' ratings of the community's commitments of a year (one
+    query): by commitment, and by address (one network rating many commitments)."""
+    rows = list(
+        Rating.objects.filter(
+            subtree_q("commitment__org__path", community.path),
+            tier=Tier.RESIDENT,
+            commitment__year=year,
+        )
+        .order_by("at", "pk")
+        .values(
+            "pk",
+            "at",
+            "score",
+            "comment",
+            "resident_addr",
+            "voided_at",
+            "void_reason",
+            "commitment_id",
+            title=F("commitment__title"),
+            member=F("commitment__member__name"),
+            state=F("commitment__state"),
+        )
+    )
+    for r in rows:
+        r["source"] = r["resident_addr"][:6] if r["resident_addr"] else ""
+    return {
+        "commitment": _bursts_of(rows, "commitment", "commitment_id", lambda r: r["title"]),
+        "address": _bursts_of(rows, "address", "resident_addr", lambda r: r["source"]),
+    }

@@ -3,11 +3,14 @@ organisation. Each is one row per rater (the database refuses a second), audited
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core import audit, rules
@@ -73,9 +76,56 @@ def resident_key(phone: str) -> str:
     return blind_index(f"resident:{phone}")
 
 
+def address_key(addr: str) -> str:
+    """Where a rating came from, for the per-address limits, without keeping the address."""
+    return blind_index(f"addr:{addr}") if addr else ""
+
+
+# Ratings from one address. A phone number costs nothing to invent, so the address is what
+# limits stuffing; it is counted from the ratings saved in the database, so the limit holds
+# however many server processes answer. Residents share addresses — a household on one
+# broadband line, neighbours behind their carrier's shared address, a meeting on the community
+# centre's Wi-Fi — so the limits are set for a household, not a person:
+#: in any hour, across the board (settings.DANGJIAN_PUBLIC_RATINGS_PER_HOUR)
+PER_HOUR_DEFAULT = 30
+#: on one commitment, in any 24 hours: a household of up to five adults may each rate it
+#: (settings.DANGJIAN_PUBLIC_RATINGS_PER_COMMITMENT_PER_DAY); more from one address on one
+#: commitment is what stuffing looks like, and what the burst page shows when it gets through
+PER_COMMITMENT_PER_DAY_DEFAULT = 5
+
+
+def _limits() -> tuple[int, int]:
+    return (
+        getattr(settings, "DANGJIAN_PUBLIC_RATINGS_PER_HOUR", PER_HOUR_DEFAULT),
+        getattr(
+            settings,
+            "DANGJIAN_PUBLIC_RATINGS_PER_COMMITMENT_PER_DAY",
+            PER_COMMITMENT_PER_DAY_DEFAULT,
+        ),
+    )
+
+
+def _check_address(c: Commitment, addr: str) -> None:
+    """Refuse a rating over the per-address limits (two indexed counts)."""
+    if not addr:  # scripts and the demo, not a visitor
+        return
+    per_hour, per_commitment = _limits()
+    now = timezone.now()
+    mine = Rating.objects.filter(tier=Tier.RESIDENT, resident_addr=addr)
+    if mine.filter(at__gte=now - dt.timedelta(hours=1)).count() >= per_hour:
+        raise ValidationError(_("这个网络评价次数过多，请一小时后再试。"), code="too_many")
+    if mine.filter(commitment=c, at__gte=now - dt.timedelta(days=1)).count() >= per_commitment:
+        raise ValidationError(
+            _("这个网络今天对这条承诺的评价已经够多了，请明天再来。"), code="too_many"
+        )
+
+
 @transaction.atomic
-def rate_as_resident(c: Commitment, *, phone: str, score: Any, comment: str = "") -> Rating:
-    """A resident's rating from the public board: one per phone number per commitment."""
+def rate_as_resident(
+    c: Commitment, *, phone: str, score: Any, comment: str = "", client_addr: str = ""
+) -> Rating:
+    """A resident's rating from the public board: one per phone number per commitment, and a
+    few per address (``client_addr``, the visitor's IP address, kept only as a keyed hash)."""
     phone = re.sub(r"\s|-", "", phone or "")
     if not _MOBILE.match(phone):
         raise ValidationError(
@@ -84,20 +134,24 @@ def rate_as_resident(c: Commitment, *, phone: str, score: Any, comment: str = ""
     c = Commitment.objects.select_related("org").get(pk=c.pk)
     if c.state not in PUBLIC_STATES or c.state == State.EVALUATED:
         raise ValidationError(_("这条承诺现在不接受居民评价。"))
+    addr = address_key(client_addr)
+    _check_address(c, addr)
     rating = Rating(
         commitment=c,
         tier=Tier.RESIDENT,
         score=_score(score),
         comment=comment.strip()[:300],
         resident_key=resident_key(phone),
+        resident_addr=addr,
     )
     return _save(rating, acting_user=None, twice=_("您已经评价过这条承诺，谢谢参与。"))
 
 
 def result_for(c: Commitment) -> evaluation.Result:
-    """The combined score so far, with each tier's average (two queries)."""
+    """The combined score so far, with each tier's average (two queries). Voided (作废)
+    ratings are not counted."""
     scores: dict[str, list[int]] = {t: [] for t in evaluation.TIERS}
-    for tier, score in c.ratings.values_list("tier", "score"):
+    for tier, score in c.ratings.filter(voided_at__isnull=True).values_list("tier", "score"):
         scores[tier].append(score)
     return evaluation.combine(scores, numbers_for(c.org))
 

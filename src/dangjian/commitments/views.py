@@ -1,25 +1,24 @@
 """Pages of 党员承诺: the branch's list and ledger, one commitment with its steps, the member's
-own (drafted on a phone), and the community's public board. Thin: services decide."""
+own (drafted on a phone). The community's public board is in views_board. Thin: services
+decide."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import path, reverse
+from django.shortcuts import redirect, render
+from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from dangjian.core import audit
-from dangjian.core.access import CHANGE, get_visible_or_404, scope_for, subtree_q
+from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
 from dangjian.core.forms import add_service_errors, org_options
 from dangjian.core.models import AuditEntry
 from dangjian.core.xlsx import write_table
@@ -27,7 +26,7 @@ from dangjian.members.models import Member
 from dangjian.members.models import State as MemberState
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation
 
-from . import cards, exports, selectors, services, services_evidence, services_rating
+from . import cards, exports, selectors, services, services_evidence, services_rating, views_board
 from .evaluation import TIER_LABELS
 from .forms import CommitmentForm, DraftForOtherForm, EvidenceForm, RatingForm
 from .models import Commitment, Kind, State, Tier
@@ -65,6 +64,7 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
     if not scope_for(request.user).is_staff_role:
         return redirect("commitments:mine")
     page = Paginator(_qs(request, f), PAGE_SIZE).get_page(request.GET.get("page"))
+    community = _board_community(request.user, f["org"])
     counts = selectors.state_counts(
         selectors.commitments_visible(user=request.user, org=f["org"], year=f["year"])
     )
@@ -79,7 +79,8 @@ def commitment_list(request: HttpRequest) -> HttpResponse:
             "kinds": Kind.choices,
             "org_options": org_options(request.user, f["org"].pk if f["org"] else None),
             "can_draft": bool(scope_for(request.user).change_paths) or request.user.is_superuser,
-            "community": _board_community(request.user, f["org"]),
+            "community": community,
+            **views_board.board_links(request.user, community),
         },
     )
 
@@ -353,74 +354,6 @@ def commitment_rate(request: HttpRequest, pk: int, tier: str) -> HttpResponse:
     return redirect("commitments:detail", pk=c.pk)
 
 
-def public_board(request: HttpRequest, code: str) -> HttpResponse:
-    """公开示诺: a community's commitments on display, readable without logging in — the
-    member's name, branch and the words of the commitment, nothing else."""
-    community = get_object_or_404(
-        Organisation, code=code, kind__in=list(COMMUNITY_KINDS), is_active=True
-    )
-    year = request.GET.get("year", "")
-    rows = selectors.public_board(
-        community=community, year=int(year) if year.isdigit() else timezone.localdate().year
-    )
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    kinds = dict(Kind.choices)
-    page.object_list = [{**r, "kind_label": kinds.get(r["kind"], "")} for r in page.object_list]
-    return render(request, "commitments/public.html", {"community": community, "page": page})
-
-
-def public_qr(request: HttpRequest, code: str) -> HttpResponse:
-    """The public board's address as a QR code (SVG) to print on the notice board, so residents
-    can open it and rate with their phones."""
-    import segno
-
-    community = get_object_or_404(
-        Organisation, code=code, kind__in=list(COMMUNITY_KINDS), is_active=True
-    )
-    url = request.build_absolute_uri(reverse("commitments:public", args=[community.code]))
-    svg = segno.make(url, error="m").svg_inline(scale=8, title=community.name)
-    return HttpResponse(svg, content_type="image/svg+xml")
-
-
-def _too_many(request: HttpRequest) -> bool:
-    """Residents' ratings per address and hour (settings.DANGJIAN_PUBLIC_RATINGS_PER_HOUR): a
-    guard against stuffing from one machine, on top of one rating per phone number."""
-    limit = getattr(settings, "DANGJIAN_PUBLIC_RATINGS_PER_HOUR", 30)
-    key = f"public-rate:{request.META.get('REMOTE_ADDR', '')}"
-    n = cache.get_or_set(key, 0, 3600)
-    if n >= limit:
-        return True
-    try:
-        cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 3600)
-    return False
-
-
-@require_POST
-def public_rate(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    """A resident rates a commitment on the public board — no login; one per phone number."""
-    community = get_object_or_404(
-        Organisation, code=code, kind__in=list(COMMUNITY_KINDS), is_active=True
-    )
-    c = get_object_or_404(Commitment.objects.filter(subtree_q("org__path", community.path)), pk=pk)
-    if _too_many(request):
-        messages.error(request, _("评价次数过多，请稍后再试。"))
-    else:
-        try:
-            services_rating.rate_as_resident(
-                c,
-                phone=request.POST.get("phone", ""),
-                score=request.POST.get("score", ""),
-                comment=request.POST.get("comment", ""),
-            )
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, _("谢谢您的评价！"))
-    return redirect("commitments:public", code=community.code)
-
-
 urlpatterns = [
     path("", commitment_list, name="list"),
     path("export/", commitment_export, name="export"),
@@ -432,7 +365,4 @@ urlpatterns = [
     path("<int:pk>/steps/<str:action>/", commitment_step, name="step"),
     path("<int:pk>/evidence/", commitment_evidence, name="evidence"),
     path("<int:pk>/rate/<str:tier>/", commitment_rate, name="rate"),
-    path("public/<str:code>/", public_board, name="public"),
-    path("public/<str:code>/<int:pk>/rate/", public_rate, name="public_rate"),
-    path("public/<str:code>/qr.svg", public_qr, name="public_qr"),
 ]

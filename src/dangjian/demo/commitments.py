@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from django.utils import timezone
 
-from dangjian.commitments import services, services_evidence, services_rating
+from dangjian.commitments import services, services_board, services_evidence, services_rating
 from dangjian.commitments.models import Kind
 from dangjian.meetings.models import Meeting
 from dangjian.members.models import Member, State
@@ -158,6 +158,12 @@ def build_commitments(demo: Demo, *, log: Callable[[str], None]) -> None:
                         c, action="conclude", acting_user=admin, expected_version=None, today=today
                     )
     log(f"党员承诺：{made} 条（{year} 年，各环节都有）")
+    # each community's public board, at its random address (printed in its QR code)
+    boards = [services_board.board_for(community.org) for community in demo.communities]
+    if boards:
+        log(
+            f"公开示诺页面：/commitments/board/{boards[0].slug}/（{boards[0].org.name}，共 {len(boards)} 个社区）"
+        )
 
 
 def build_posts_and_volunteering(demo: Demo, *, log: Callable[[str], None]) -> None:
