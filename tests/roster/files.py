@@ -114,3 +114,22 @@ def claiming(ref: str, *, rows: list[list] | None = None) -> bytes:
 def without_refs(data: bytes) -> bytes:
     """The sheet with the optional r="…" of every row and cell left out, as some writers do."""
     return _patched(data, lambda body: re.sub(rb'<(row|c) r="[A-Z]*[0-9]+"', rb"<\1", body))
+
+
+def xls(rows: list[list], *, headers=HEADERS, far: tuple[int, int] | None = None) -> bytes:
+    """The old Excel format (BIFF8, as WPS and Excel 2003 save it); ``far``: one more value at
+    (row, column), 0-based."""
+    import xlwt
+
+    wb = xlwt.Workbook(encoding="utf-8")
+    ws = wb.add_sheet("名册")
+    for j, h in enumerate(headers):
+        ws.write(0, j, h)
+    for i, r in enumerate(rows, start=1):
+        for j, v in enumerate(r):
+            ws.write(i, j, v.isoformat() if isinstance(v, dt.date) else v)
+    if far is not None:
+        ws.write(far[0], far[1], "多余")
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()

@@ -15,7 +15,7 @@ from django.core.exceptions import ValidationError
 
 from dangjian.roster import bounds, reader
 
-from .files import HEADERS, claiming, good_rows, with_cell, without_refs, xlsx
+from .files import HEADERS, claiming, good_rows, with_cell, without_refs, xls, xlsx
 
 BRANCH = "文化东路第一楼栋党支部"
 
@@ -196,3 +196,27 @@ def test_a_csv_is_bounded_in_columns_and_line_length():
 def test_only_excel_and_csv_files_are_read():
     assert "请上传 Excel 文件" in _refusal(b"PK\x03\x04", "名册.ods")
     assert "无法读取这个文件" in _refusal(b"not a zip", "名册.xlsx")
+
+
+def test_an_old_xls_file_is_checked_before_it_is_read(tmp_path):
+    ok = xls(good_rows(3, branch=BRANCH))
+    assert len(reader.read(ok, "名册.xls").rows) == 3
+    assert "第 3 行 GS 列有内容，超出 200 列的上限" in _refusal(xls([], far=(2, 200)), "名册.xls")
+    reader.read(xls(good_rows(1, branch=BRANCH), far=(1, 199)), "名册.xls")  # column GR: fits
+    files = {"small": ok, "iv65536": xls(good_rows(1, branch=BRANCH), far=(65535, 150))}
+    figures = {}
+    for name, data in files.items():
+        (tmp_path / f"{name}.xls").write_bytes(data)
+        figures[name] = _probe(tmp_path / f"{name}.xls")
+    print(json.dumps(figures, ensure_ascii=False, indent=1))
+    far = figures["iv65536"]
+    assert "表格的范围太大" in far["outcome"]
+    assert far["seconds"] < 5 and far["peak_mb"] - figures["small"]["peak_mb"] < 60, figures
+
+
+def test_the_check_follows_the_bytes_not_the_name():
+    # an .xlsx renamed .xls is still an .xlsx to calamine, so it gets the .xlsx check
+    assert "第 1000 行 XFD 列有内容" in _refusal(with_cell("XFD1000"), "名册.xls")
+    assert "无法读取这个文件" in _refusal(
+        b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "a.xls"
+    )

@@ -360,3 +360,69 @@ def _scan_exactly(chunks: Iterable[bytes]) -> None:
     for buf in _tags_whole(chunks):
         for m in _TAG.finditer(buf):
             extent.feed(m.group(1), m.group(2).rstrip())
+
+
+# ---- .xls (BIFF8 in an OLE compound file) -------------------------------------------------
+#: cell records that hold a value (BLANK and MULBLANK carry formatting only): record type →
+#: whether it lists several columns (MULRK: row, first column, …, last column)
+_XLS_VALUES = {
+    0x0006: False,  # FORMULA
+    0x00FD: False,  # LABELSST
+    0x0203: False,  # NUMBER
+    0x0204: False,  # LABEL
+    0x0205: False,  # BOOLERR
+    0x027E: False,  # RK
+    0x00D6: False,  # RSTRING
+    0x00BD: True,  # MULRK
+}
+_XLS_BOUNDSHEET = 0x0085
+_XLS_EOF = 0x000A
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+ZIP_MAGIC = b"PK\x03\x04"
+
+
+def _biff_records(stream: bytes, start: int) -> Iterator[tuple[int, int, bytes]]:
+    """(offset, record type, data) from ``start`` to the end of the stream."""
+    pos, end = start, len(stream)
+    while pos + 4 <= end:
+        kind, size = struct.unpack_from("<HH", stream, pos)
+        yield pos, kind, stream[pos + 4 : pos + 4 + size]
+        pos += 4 + size
+
+
+def check_xls(data: bytes) -> None:
+    """As :func:`check_xlsx`, for the old Excel format: the first sheet's cells with a value are
+    located from the BIFF records before calamine builds its rectangle (a stray value at IV65536
+    would cost it half a gigabyte)."""
+    import olefile
+
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            name = "Workbook" if ole.exists("Workbook") else "Book"
+            stream = ole.openstream(name).read()
+    except (OSError, ValueError, struct.error):
+        raise _unreadable() from None
+    first_sheet = None
+    for _pos, kind, body in _biff_records(stream, 0):
+        if kind == _XLS_BOUNDSHEET and len(body) >= 4:
+            first_sheet = struct.unpack_from("<I", body)[0]
+            break
+    if first_sheet is None or first_sheet >= len(stream):
+        raise _unreadable()
+    box = _Box()
+    for _pos, kind, body in _biff_records(stream, first_sheet):
+        if kind == _XLS_EOF:
+            break
+        several = _XLS_VALUES.get(kind)
+        if several is None or len(body) < 4:
+            continue
+        row, col = struct.unpack_from("<HH", body)
+        cols = [col + 1]
+        if several and len(body) >= 6:
+            cols.append(struct.unpack_from("<H", body, len(body) - 2)[0] + 1)
+        for c in cols:
+            if c > MAX_COLUMNS:
+                raise too_wide(row + 1, c)
+            if row + 1 > ROW_LIMIT:
+                raise too_long(row + 1)
+            box.add(row + 1, c)

@@ -3,7 +3,7 @@ csv module (UTF-8 with or without BOM, else GB18030 as Excel in China saves it).
 is the first of the first ten that names at least three known columns — sheets often carry a
 title line above it.
 
-Every path is bounded by the caps in ``bounds``: an .xlsx is scanned before calamine builds
+Every path is bounded by the caps in ``bounds``: an .xlsx or .xls is scanned before calamine builds
 anything, a .csv is read row by row with a limit on each row's length, and whatever a file holds
 past the caps is refused with the row and column to delete — never read into memory first."""
 
@@ -98,20 +98,13 @@ def _csv(data: bytes) -> tuple[list[list[Any]], int]:
     raise ValidationError(_("无法识别 CSV 文件的编码，请另存为 UTF-8 或 Excel 格式。"))
 
 
-def _workbook(data: bytes, *, scanned: bool) -> tuple[list[list[Any]], int]:
+def _workbook(data: bytes) -> tuple[list[list[Any]], int]:
+    """The first sheet's rows, by calamine — only after ``bounds`` checked the file."""
     from python_calamine import CalamineWorkbook
 
     try:
         sheet = CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0)
         start = sheet.start
-        if not scanned and start is not None:
-            # .xls: BIFF8 itself stops at 65,536 × 256, so calamine's rectangle is bounded;
-            # refuse here what the scan refuses for .xlsx
-            end = sheet.end or start
-            if end[1] + 1 > MAX_COLUMNS:
-                raise bounds.too_wide(end[0] + 1, end[1] + 1)
-            if sheet.height * sheet.width > bounds.MAX_CELLS:
-                raise bounds.too_big(sheet.height, end[1] + 1)
         return _bounded(sheet.iter_rows(), (start[0] + 1) if start else 1)
     except ValidationError:
         raise
@@ -125,12 +118,19 @@ def _cells(data: bytes, filename: str) -> tuple[list[list[Any]], int]:
     name = filename.lower()
     if name.endswith(".csv"):
         return _csv(data)
-    if name.endswith((".xlsx", ".xlsm")):
+    if not name.endswith((".xlsx", ".xlsm", ".xls")):
+        raise ValidationError(_("请上传 Excel 文件（.xlsx、.xls）或 CSV 文件。"))
+    # What calamine reads is decided by the bytes, not the name: an .xlsx renamed .xls must not
+    # slip past the .xlsx check, so the check follows the bytes too.
+    if data.startswith(bounds.ZIP_MAGIC):
         bounds.check_xlsx(data)
-        return _workbook(data, scanned=True)
-    if name.endswith(".xls"):
-        return _workbook(data, scanned=False)
-    raise ValidationError(_("请上传 Excel 文件（.xlsx、.xls）或 CSV 文件。"))
+    elif data.startswith(bounds.OLE_MAGIC):
+        bounds.check_xls(data)
+    else:
+        raise ValidationError(
+            _("无法读取这个文件，请确认是 Excel 文件（可在 Excel 中另存为 .xlsx）。")
+        )
+    return _workbook(data)
 
 
 def read(data: bytes, filename: str) -> Sheet:
