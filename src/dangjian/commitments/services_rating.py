@@ -9,7 +9,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -109,6 +109,7 @@ def _check_address(c: Commitment, addr: str) -> None:
     """Refuse a rating over the per-address limits (two indexed counts)."""
     if not addr:  # scripts and the demo, not a visitor
         return
+    _one_at_a_time(addr)
     per_hour, per_commitment = _limits()
     now = timezone.now()
     mine = Rating.objects.filter(tier=Tier.RESIDENT, resident_addr=addr)
@@ -118,6 +119,15 @@ def _check_address(c: Commitment, addr: str) -> None:
         raise ValidationError(
             _("这个网络今天对这条承诺的评价已经够多了，请明天再来。"), code="too_many"
         )
+
+
+def _one_at_a_time(addr: str) -> None:
+    """Ratings from one address are counted and saved one at a time, so two requests at the
+    same moment cannot both pass the count. PostgreSQL: a lock on the address for the rest of
+    the transaction; SQLite already writes one transaction at a time (IMMEDIATE mode)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cur:
+            cur.execute("SELECT pg_advisory_xact_lock(%s)", [int(addr[:15], 16)])
 
 
 @transaction.atomic
