@@ -25,7 +25,7 @@ from dangjian.core import audit
 from dangjian.core.access import CHANGE, scope_for, subtree_q
 from dangjian.core.crypto import blind_index
 from dangjian.core.models import AuditEntry
-from dangjian.core.services import audited_update
+from dangjian.core.services import audited_update, user_or_none
 from dangjian.orgs.models import Organisation
 
 from .models import Rating, State, Tier
@@ -163,7 +163,7 @@ def ratings_void(
     if not rows:
         raise ValidationError(_("没有可以作废的评价（可能已作废，或承诺已评定等次）。"))
     now = timezone.now()
-    user = acting_user if getattr(acting_user, "is_authenticated", False) else None
+    user = user_or_none(acting_user)
     for r in rows:
         before = audit.snapshot(r)
         r.voided_at, r.voided_by, r.void_reason = now, user, reason[:200]
