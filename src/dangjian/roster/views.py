@@ -2,7 +2,12 @@
 columns as recognised (each can be corrected) and every problem with its row and column; import
 when nothing is wrong. The file is read once, at upload, within the caps of ``bounds``; the rows
 wait in the data folder (``uploads``) under a token kept in the user's session, so nobody else can
-open or import them, until the import, a cancel or the daily sweep deletes them."""
+open or import them, until the import, a cancel or the daily sweep deletes them.
+
+Organisation names the register does not know are listed once each in the preview, each with a
+choice of the organisations the rows may go to and the closest one preselected; confirming
+remembers the choices (``OrgAlias``) and checks again with them. The roster page lists what is
+remembered, each with a delete button."""
 
 from __future__ import annotations
 
@@ -12,21 +17,25 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
 from dangjian.members.selectors import member_orgs_changeable
 from dangjian.orgs.models import Organisation
 
-from . import reader, services, uploads
+from . import parse, reader, selectors, services, uploads
 from .columns import FIELDS, detect
-from .models import ImportRun
+from .models import ImportRun, OrgAlias
 
 MAX_BYTES = 30 * 1024 * 1024
 PREVIEW_ROWS = 10
+MAX_ALIASES_SHOWN = 500
 SESSION_KEY = "roster_uploads"
 
 
@@ -65,7 +74,21 @@ def upload(request: HttpRequest) -> HttpResponse:
     runs = Paginator(
         ImportRun.objects.visible_to(request.user).select_related("org", "by"), 20
     ).get_page(request.GET.get("page"))
-    return render(request, "roster/upload.html", {"orgs": orgs, "page": runs})
+    aliases = selectors.aliases_visible(user=request.user)[:MAX_ALIASES_SHOWN]
+    return render(request, "roster/upload.html", {"orgs": orgs, "page": runs, "aliases": aliases})
+
+
+@login_required
+@require_POST
+def alias_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    _staff(request)
+    alias = get_visible_or_404(OrgAlias.objects.all(), request.user, CHANGE, pk=pk)
+    services.alias_delete(acting_user=request.user, alias=alias)
+    messages.success(
+        request,
+        _("已删除“%(w)s”的对应，以后导入这个写法时会重新询问。") % {"w": alias.written},
+    )
+    return redirect("roster:upload")
 
 
 def _stored(request: HttpRequest, token: str) -> tuple[dict[str, Any], reader.Sheet]:
@@ -111,6 +134,12 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
         return redirect("roster:upload")
     org = get_visible_or_404(Organisation.objects.all(), request.user, CHANGE, pk=info["org"])
     mapping = _mapping(request, sheet.headers)
+    if request.method == "POST" and "map_names" in request.POST:
+        col = next((i for i, f in mapping.items() if f == "org"), None)
+        written = {parse.text(r[col]) for r in sheet.rows if col is not None and col < len(r)}
+        _remember(request, org, written)
+        query = urlencode({f"col_{i}": mapping.get(i, "") for i in range(len(sheet.headers))})
+        return redirect(f"{reverse('roster:preview', args=[token])}?{query}")
     try:
         outcome = services.import_rows(
             acting_user=request.user,
@@ -137,6 +166,11 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
     columns = [
         {"index": i, "header": h, "field": mapping.get(i, "")} for i, h in enumerate(sheet.headers)
     ]
+    unknown = [
+        {"written": w, "rows": rows, "suggested": outcome.suggested.get(w)}
+        for w, rows in list(outcome.unknown.items())[: services.MAX_NAMES_SUGGESTED]
+    ]
+    problems = outcome.other_problems
     return render(
         request,
         "roster/preview.html",
@@ -149,9 +183,57 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
             "fields": [(k, v[0]) for k, v in FIELDS.items()],
             "sample": _masked(sheet.rows[:PREVIEW_ROWS], mapping),
             "header_row": sheet.header_row,
-            "problems": outcome.problems[:500],
-            "more": max(0, len(outcome.problems) - 500),
+            "problems": problems[:500],
+            "more": max(0, len(problems) - 500),
+            "unknown": unknown,
+            "unknown_more": max(0, len(outcome.unknown) - len(unknown)),
+            "targets": _targets(request, org) if unknown else [],
+            "remembered": sorted(outcome.remembered.items()),
         },
+    )
+
+
+def _targets(request: HttpRequest, org: Organisation) -> QuerySet[Organisation]:
+    return selectors.import_targets(user=request.user, org=org).only("pk", "name", "code")
+
+
+def _remember(request: HttpRequest, org: Organisation, in_sheet: set[str]) -> None:
+    """The names the user mapped in the preview (``written_3`` and ``target_3``), remembered; a
+    choice that is not one of the organisations offered is refused, and then nothing is. Only
+    names the sheet holds are taken: the form cannot plant others."""
+    targets = {str(o.pk): o for o in _targets(request, org)}
+    names: dict[str, Organisation] = {}
+    refused: list[str] = []
+    for key, written in request.POST.items():
+        if not key.startswith("written_") or parse.text(written) not in in_sheet:
+            continue
+        chosen = request.POST.get("target_" + key.removeprefix("written_"), "")
+        if not chosen:
+            continue  # left at “请选择”: still unknown, asked again
+        if chosen in targets:
+            names[written] = targets[chosen]
+        else:
+            refused.append(written)
+    if refused:
+        # the same words for a missing and a forbidden organisation
+        messages.error(
+            request,
+            _("“%(w)s”选择的党组织不在%(o)s下您负责的范围内，没有记住任何对应，请重新选择。")
+            % {"w": "”“".join(refused), "o": org.name},
+        )
+        return
+    if not names:
+        messages.warning(request, _("没有选择任何对应的党组织。"))
+        return
+    try:
+        services.alias_remember(acting_user=request.user, scope=org, names=names)
+    except (PermissionDenied, ValidationError) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        return
+    messages.success(
+        request,
+        _("已记住 %(n)d 个名称对应，本次和以后导入都会自动使用（可在“名册导入”页删除）。")
+        % {"n": len(names)},
     )
 
 
@@ -174,4 +256,5 @@ app_name = "roster"
 urlpatterns = [
     path("", upload, name="upload"),
     path("preview/<str:token>/", preview, name="preview"),
+    path("aliases/<int:pk>/delete/", alias_delete, name="alias_delete"),
 ]
