@@ -114,6 +114,32 @@ def test_the_ledger_lists_the_meetings_of_the_period_with_counts(cast, client_fo
     assert entry.changes["rows"] == 2
 
 
+def test_the_ledger_of_one_kind_prints_those_meetings_on_their_own(cast, client_for, held):
+    for kind, topic in (
+        (MeetingKind.THEME_DAY, "三月主题党日"),
+        (MeetingKind.ORG_LIFE, "年度组织生活会"),
+        (MeetingKind.THEME_DAY, "四月主题党日"),
+    ):
+        make_meeting(org=cast.branch_a, kind=kind, date=dt.date(2026, 4, 10), topic=topic)
+    make_meeting(org=cast.branch_b, kind=MeetingKind.THEME_DAY, topic="乙社区主题党日")
+    c = client_for(cast.comm_a_sec)
+    r = c.get(f"/meetings/ledger/?org={cast.comm_a.pk}&kind=theme_day&date_from=2026-01-01")
+    ws = _xlsx(r)
+    rows = [list(row) for row in ws.iter_rows(values_only=True)]
+    assert ws.title == "主题党日会议记录台帐"
+    assert rows[0][0] == "文化东路社区党委主题党日会议记录台帐"
+    assert sorted(r[3] for r in rows[3:]) == ["三月主题党日", "四月主题党日"]
+    assert {r[2] for r in rows[3:]} == {"主题党日"}
+    r = c.get(f"/meetings/ledger/?org={cast.comm_a.pk}&kind=org_life")
+    assert [r[3] for r in list(_xlsx(r).iter_rows(values_only=True))[3:]] == ["年度组织生活会"]
+    assert (
+        AuditEntry.objects.filter(action="export").order_by("pk").last().changes["kind"]
+        == "org_life"
+    )
+    r = c.get(f"/meetings/ledger/?org={cast.comm_a.pk}&kind=nonsense")
+    assert r.status_code == 200 and "spreadsheetml" not in r["Content-Type"]  # the form again
+
+
 def test_the_ledger_without_an_organisation_asks_for_one(cast, client_for):
     r = client_for(cast.comm_a_sec).get("/meetings/ledger/")
     assert r.status_code == 200 and "导出会议记录台帐" in r.content.decode()

@@ -16,7 +16,7 @@ from openpyxl.utils import get_column_letter
 from dangjian.core import xlsx
 from dangjian.orgs.models import Organisation
 
-from .models import Attendance, AttendanceStatus, Meeting
+from .models import Attendance, AttendanceStatus, Meeting, MeetingKind
 from .selectors import meetings as sel
 
 THIN = Side(style="thin", color="999999")
@@ -61,14 +61,17 @@ def write_ledger(
     meetings: QuerySet[Meeting],
     date_from: dt.date | None,
     date_to: dt.date | None,
+    kind: str | None = None,
 ) -> tuple[IO[bytes], int]:
-    """The ledger of ``meetings`` (a ``selectors.meetings.ledger`` queryset); (file, rows)."""
+    """The ledger of ``meetings`` (a ``selectors.meetings.ledger`` queryset, of one ``kind``
+    or all: 主题党日、组织生活会… each print on their own); (file, rows)."""
     wb = Workbook()
     ws = wb.active
-    ws.title = _("会议记录台帐")
+    kind_label = str(MeetingKind(kind).label) if kind else ""
+    ws.title = kind_label + _("会议记录台帐") if kind_label else _("会议记录台帐")
     heads = ledger_headers()
     ncol = len(heads)
-    ws.append([_("%(org)s会议记录台帐") % {"org": org.name}])
+    ws.append([_("%(org)s%(kind)s会议记录台帐") % {"org": org.name, "kind": kind_label}])
     ws.append([_("期间：%(p)s") % {"p": period_text(date_from, date_to)}])
     ws.append(heads)
     ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncol)

@@ -84,6 +84,12 @@ class MeetingForm(StyledForm):
     topic = forms.CharField(label=gettext_lazy("主题"), max_length=200, error_messages=REQUIRED)
     place = forms.CharField(label=gettext_lazy("地点"), max_length=100, required=False)
     host = forms.CharField(label=gettext_lazy("主持人"), max_length=50, required=False)
+    lecturer = forms.ModelChoiceField(
+        label=gettext_lazy("讲课人"),
+        queryset=None,
+        required=False,
+        error_messages={"invalid_choice": gettext_lazy("讲课人须是本社区在册的党员。")},
+    )
     recorder = forms.CharField(label=gettext_lazy("记录人"), max_length=50, required=False)
     agenda = forms.CharField(
         label=gettext_lazy("议程"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -123,6 +129,7 @@ class MeetingForm(StyledForm):
                 "study_group": meeting.study_group_id,
                 "cancelled": meeting.cancelled,
                 "leaders": list(meeting.leaders.values_list("pk", flat=True)),
+                "lecturer": meeting.lecturer_id,
                 "version": meeting.version,
             }
         super().__init__(data, **kw)
@@ -144,6 +151,10 @@ class MeetingForm(StyledForm):
             meeting is not None and meeting.leaders.exists()
         ):
             del self.fields["leaders"]
+        if MeetingKind.PARTY_LECTURE in kind_values:
+            self._lecturer_field(org)
+        else:
+            del self.fields["lecturer"]
         if meeting is None:
             del self.fields["cancelled"]
         self.kind_help = ""
@@ -152,9 +163,25 @@ class MeetingForm(StyledForm):
         if "study_group" in self.fields:
             self.kind_help += _("分类学习须选择学习小组。")
 
+    def _lecturer_field(self, org: Organisation) -> None:
+        """党课: who lectured — the branch secretary's own lecture a year is counted from it."""
+        from dangjian.core import rules
+
+        from .selectors.lectures import lecturer_choices
+
+        field = self.fields["lecturer"]
+        field.queryset = lecturer_choices(org)
+        field.label_from_instance = lambda m: f"{m.name}（{m.org.name}）"
+        field.empty_label = _("请选择")
+        field.help_text = _("党课请选择讲课人。支部书记每年至少讲 %(n)s 次党课。") % {
+            "n": rules.value("meeting.party_lecture", "secretary_per_year", org=org)
+        }
+
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         kind = data.get("kind")
+        if kind != MeetingKind.PARTY_LECTURE:
+            data["lecturer"] = None
         if kind != MeetingKind.COUNCIL:
             data["body"] = None
         elif "body" in self.fields and not data.get("body") and "body" not in self.errors:
@@ -182,6 +209,8 @@ class MeetingForm(StyledForm):
             out["cancelled"] = bool(d.get("cancelled"))
         if "leaders" in self.fields:
             out["leaders"] = list(d.get("leaders") or [])
+        if "lecturer" in self.fields:
+            out["lecturer"] = d.get("lecturer")
         return out
 
 
@@ -218,6 +247,12 @@ class LedgerForm(StyledForm):
     )
     date_from = date_field(gettext_lazy("起始日期"), required=False)
     date_to = date_field(gettext_lazy("截止日期"), required=False)
+    kind = forms.ChoiceField(
+        label=gettext_lazy("会议类型"),
+        required=False,
+        choices=[("", gettext_lazy("全部类型")), *MeetingKind.choices],
+        help_text=gettext_lazy("只导出一类会议，例如主题党日、组织生活会、分类学习。"),
+    )
 
     def __init__(self, data: Any, *, user: Any) -> None:
         super().__init__(data)

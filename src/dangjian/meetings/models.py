@@ -285,6 +285,16 @@ class Meeting(Versioned):
     leaders = models.ManyToManyField(
         LeaderLink, verbose_name=_("参加的县领导"), blank=True, related_name="meetings"
     )
+    # Who gave a party lecture (党课): the member record, so the secretary's own lecture a year
+    # (rule meeting.party_lecture, secretary_per_year) is counted from the one fact.
+    lecturer = models.ForeignKey(
+        "members.Member",
+        verbose_name=_("讲课人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="lectures",
+    )
     cancelled = models.BooleanField(_("已取消"), default=False)
     attendance_taken_at = models.DateTimeField(_("登记考勤时间"), null=True, blank=True)
     created_by = models.ForeignKey(
@@ -321,6 +331,8 @@ class Meeting(Versioned):
             errors["body"] = _("只有议事协调会议才选择议事协调机构。")
         if self.kind == MeetingKind.STUDY and not self.study_group_id:
             errors["study_group"] = _("分类学习请选择学习小组。")
+        if self.lecturer_id and self.kind != MeetingKind.PARTY_LECTURE:
+            errors["lecturer"] = _("只有党课才登记讲课人。")
         if errors:
             raise ValidationError(errors)
 
@@ -579,3 +591,9 @@ class NoLifeCase(Versioned):
 
     def audit_scope_path(self) -> str:
         return self.org.path
+
+
+# Models of the §13 rules kept in their own modules, registered with the app from here.
+from .models_lost import LostContact, LostContactDecision, LostDecisionKind  # noqa: E402, F401
+from .models_talks import HeartTalk  # noqa: E402, F401
+from .models_votes import Vote  # noqa: E402, F401

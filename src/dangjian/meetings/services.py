@@ -39,6 +39,7 @@ from .models import (
     StudyGroup,
 )
 from .selectors.attendees import expected_for
+from .selectors.lectures import lecturer_choices
 
 #: What a meeting's form may set; the rest (org, created_by, attendance) is the service's.
 MEETING_FIELDS = (
@@ -55,16 +56,31 @@ MEETING_FIELDS = (
     "minutes",
     "decisions",
     "cancelled",
+    "lecturer",
 )
 #: The largest attachment accepted (a scanned sign-in sheet or a slide deck).
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
 
-def _check_links(*, org: Organisation, body: Body | None, study_group: StudyGroup | None) -> None:
+def _check_links(
+    *,
+    org: Organisation,
+    body: Body | None,
+    study_group: StudyGroup | None,
+    lecturer: Member | None = None,
+) -> None:
     if body is not None and body.org_id != org.pk:
         raise ValidationError({"body": _("该议事协调机构不属于本组织。")})
     if study_group is not None and study_group.org_id != org.pk:
         raise ValidationError({"study_group": _("该学习小组不属于本组织。")})
+    if lecturer is not None and not lecturer_choices(org).filter(pk=lecturer.pk).exists():
+        raise ValidationError({"lecturer": _("讲课人须是本社区在册的党员。")})
+
+
+def _lecturer_fits(fields: dict[str, Any], kind: str) -> None:
+    """Only a party lecture names its lecturer: another kind drops it."""
+    if kind != MeetingKind.PARTY_LECTURE:
+        fields["lecturer"] = None
 
 
 @transaction.atomic
@@ -79,7 +95,13 @@ def meeting_create(
     unknown = set(fields) - set(MEETING_FIELDS)
     if unknown:
         raise TypeError(f"unknown meeting fields: {sorted(unknown)}")
-    _check_links(org=org, body=fields.get("body"), study_group=fields.get("study_group"))
+    _lecturer_fits(fields, fields.get("kind", ""))
+    _check_links(
+        org=org,
+        body=fields.get("body"),
+        study_group=fields.get("study_group"),
+        lecturer=fields.get("lecturer"),
+    )
     meeting = audited_create(
         Meeting,
         data={"org": org, "created_by": user_or_none(acting_user), **fields},
@@ -101,10 +123,13 @@ def meeting_update(
     unknown = set(fields) - set(MEETING_FIELDS)
     if unknown:
         raise TypeError(f"unknown meeting fields: {sorted(unknown)}")
+    if "kind" in fields or "lecturer" in fields:
+        _lecturer_fits(fields, fields.get("kind", meeting.kind))
     _check_links(
         org=meeting.org,
         body=fields.get("body", meeting.body),
         study_group=fields.get("study_group", meeting.study_group),
+        lecturer=fields.get("lecturer") if fields.get("lecturer") != meeting.lecturer else None,
     )
     meeting = audited_update(
         meeting, data=fields, acting_user=acting_user, expected_version=expected_version

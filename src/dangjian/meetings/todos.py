@@ -8,12 +8,19 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangjian.core.todos import DANGER, WARNING, Todo
+from dangjian.core import rules
+from dangjian.core.todos import DANGER, INFO, WARNING, Todo
 from dangjian.orgs.models import BRANCH_KINDS, COMMUNITY_KINDS
 
 from . import cadence as cad
 from .selectors.cadence import cadence_rollup
+from .selectors.lectures import missing_count as lecture_missing
+from .selectors.lost import lost_list
 from .selectors.nolife import no_life_list
+from .selectors.talks import missing_count as talks_missing
+
+#: Talks still to hold are pressing in the last quarter of their period (year end).
+TALKS_PRESSING_DAYS = 92
 
 
 def todos(*, user: Any, org: Any, today: dt.date) -> list[Todo]:
@@ -45,4 +52,38 @@ def todos(*, user: Any, org: Any, today: dt.date) -> list[Todo]:
                 WARNING,
             )
         )
+        out.extend(_rule_todos(user=user, org=org, today=today))
     return out
+
+
+def _rule_todos(*, user: Any, org: Any, today: dt.date) -> list[Todo]:
+    """Lost-contact decisions due (rule ``member.lost_contact``), members nobody talked with
+    this period (``meeting.heart_talk``) and branch secretaries who have not given their own
+    lecture this year (``meeting.party_lecture``) — the last two pressing near the period's
+    end. The lecture count is one query."""
+    lost = lost_list(user=user, org=org, today=today)
+    n_lost = len(lost.proposals)
+    n_talks = talks_missing(user=user, org=org, today=today)
+    ends = cad.period_of(today, str(rules.value("meeting.heart_talk", "period", org=org))).end
+    n_lecture = lecture_missing(user=user, org=org, today=today)
+    year_end = dt.date(today.year, 12, 31)
+    return [
+        Todo(
+            _("%(n)d 名失联党员待支部作出停止党籍或除名决定") % {"n": n_lost},
+            n_lost,
+            f"{reverse('meetings:lost')}?org={org.pk}",
+            DANGER,
+        ),
+        Todo(
+            _("%(n)d 名党员本年度尚未谈心谈话") % {"n": n_talks},
+            n_talks,
+            f"{reverse('meetings:talks')}?org={org.pk}",
+            WARNING if (ends - today).days < TALKS_PRESSING_DAYS else INFO,
+        ),
+        Todo(
+            _("%(n)d 个支部的书记本年度尚未讲党课") % {"n": n_lecture},
+            n_lecture,
+            f"{reverse('meetings:cadence')}?org={org.pk}#secretary-lecture",
+            WARNING if (year_end - today).days < TALKS_PRESSING_DAYS else INFO,
+        ),
+    ]

@@ -1,4 +1,5 @@
-from .views import bodies, cadence, leaders, meetings, mine, nolife, study
+from . import exports_registers
+from .views import bodies, cadence, leaders, lost, meetings, mine, nolife, study, talks, votes
 
 app_name = "meetings"
 urlpatterns = [
@@ -9,4 +10,8 @@ urlpatterns = [
     *study.urls,
     *mine.urls,
     *nolife.urls,
+    *talks.urls,
+    *lost.urls,
+    *votes.urls,
+    *exports_registers.urls,
 ]

@@ -47,6 +47,7 @@ class MeetingOut(Schema):
     host: str
     recorder: str
     topic: str
+    lecturer_id: int | None = Field(None, description="党课的讲课人（党员 id）")
     cancelled: bool
     attendance_taken: bool
     expected: int = Field(..., description="已登记考勤的人数（或成员单位数）；未登记为 0")
@@ -111,9 +112,14 @@ class MeetingDetailOut(MeetingOut):
     agenda: str
     minutes: str
     decisions: str
+    lecturer_name: str | None
     leader_ids: list[int]
     attendance: list[AttendanceOut]
     leave_requests: list[LeaveOut]
+
+    @staticmethod
+    def resolve_lecturer_name(obj: Meeting) -> str | None:
+        return obj.lecturer.name if obj.lecturer_id else None
 
     @staticmethod
     def resolve_leader_ids(obj: Meeting) -> list[int]:
@@ -151,6 +157,7 @@ class MeetingIn(Schema):
     agenda: str | None = None
     minutes: str | None = None
     decisions: str | None = None
+    lecturer_id: Loose = Field(None, description="党课的讲课人（本社区在册党员 id）")
     leader_ids: list[int] | None = None
 
 
@@ -169,6 +176,7 @@ class MeetingPatch(Schema):
     minutes: str | None = None
     decisions: str | None = None
     cancelled: bool | None = None
+    lecturer_id: Loose = Field(None, description="党课的讲课人（党员 id）；空字符串清除")
     leader_ids: list[int] | None = None
 
 
@@ -258,7 +266,12 @@ def _leave_out(lr: LeaveRequest) -> dict[str, Any]:
     }
 
 
-_RENAMES = {"body_id": "body", "study_group_id": "study_group", "leader_ids": "leaders"}
+_RENAMES = {
+    "body_id": "body",
+    "study_group_id": "study_group",
+    "leader_ids": "leaders",
+    "lecturer_id": "lecturer",
+}
 
 
 def _form_data(payload: dict[str, Any]) -> dict[str, Any]:
@@ -283,6 +296,7 @@ def _data_of(meeting: Meeting) -> dict[str, Any]:
         "body": meeting.body_id or "",
         "study_group": meeting.study_group_id or "",
         "leaders": [ln.pk for ln in meeting.leaders.all()],
+        "lecturer": meeting.lecturer_id or "",
         "version": meeting.version,
     }
     for f in ("place", "host", "recorder", "topic", "agenda", "minutes", "decisions"):

@@ -197,6 +197,62 @@ class CommunityLeaders:
     def current_links(self) -> list[LeaderLink]:
         return [ln for ln in self.links if ln.until is None]
 
+    @property
+    def leader_rows(self) -> list[LeaderRow]:
+        """Each linked leader's own visits and joint meetings per quarter (no query: read from
+        the meetings already fetched with their leaders)."""
+        return per_leader(self)
+
+
+@dataclass
+class LeaderQuarter:
+    """One leader in one quarter: the rule asks each linked leader for ``need_visits`` visits
+    and ``need_meetings`` joint meetings."""
+
+    quarter: Quarter
+    linked: bool
+    visits: int
+    meetings: int
+
+    @property
+    def ok(self) -> bool:
+        q = self.quarter
+        return self.visits >= q.need_visits and self.meetings >= q.need_meetings
+
+    @property
+    def state(self) -> str:
+        """``na`` not linked that quarter · otherwise as :attr:`Quarter.state`."""
+        if not self.linked:
+            return "na"
+        if self.quarter.future:
+            return "future"
+        if self.ok:
+            return "done"
+        return "open" if self.quarter.running else "short"
+
+
+@dataclass
+class LeaderRow:
+    link: LeaderLink
+    quarters: list[LeaderQuarter]
+
+    @property
+    def short(self) -> int:
+        return sum(1 for q in self.quarters if q.state == "short")
+
+
+def per_leader(data: CommunityLeaders) -> list[LeaderRow]:
+    rows = []
+    for ln in data.links:
+        quarters = []
+        for q in data.quarters:
+            linked = ln.since <= q.end and (ln.until is None or ln.until >= q.start)
+            visits = sum(1 for m in q.visit_list if ln in m.leaders.all())
+            joint = sum(1 for m in q.meeting_list if ln in m.leaders.all())
+            quarters.append(LeaderQuarter(quarter=q, linked=linked, visits=visits, meetings=joint))
+        rows.append(LeaderRow(link=ln, quarters=quarters))
+    return rows
+
 
 def links_of(*, user: Any, community: Organisation) -> list[LeaderLink]:
     return list(
@@ -236,53 +292,89 @@ class RollupRow:
     community: Organisation
     linked: int
     quarters: list[Quarter]
+    #: each linked leader's own visits and joint meetings per quarter
+    leader_rows: list[LeaderRow] = field(default_factory=list)
 
     @property
     def short(self) -> list[Quarter]:
         return [q for q in self.quarters if q.state == "short"]
 
 
+@dataclass(frozen=True)
+class _Led:
+    """A held visit or joint meeting of the roll-up and the linked leaders who took part."""
+
+    pk: int
+    kind: str
+    date: dt.date
+    leader_ids: frozenset[int]
+
+
+def _per_leader_rows(
+    links: list[LeaderLink], quarters: list[Quarter], led: list[_Led]
+) -> list[LeaderRow]:
+    rows = []
+    for ln in links:
+        mine = [m for m in led if ln.pk in m.leader_ids]
+        out = []
+        for q in quarters:
+            inside = [m for m in mine if q.start <= m.date <= q.end]
+            out.append(
+                LeaderQuarter(
+                    quarter=q,
+                    linked=ln.since <= q.end and (ln.until is None or ln.until >= q.start),
+                    visits=sum(1 for m in inside if m.kind == MeetingKind.LEADER_VISIT),
+                    meetings=sum(1 for m in inside if m.kind == MeetingKind.COUNCIL),
+                )
+            )
+        rows.append(LeaderRow(link=ln, quarters=out))
+    return rows
+
+
 def leaders_rollup(*, user: Any, org: Organisation, year: int, today: dt.date) -> list[RollupRow]:
-    """Every community under ``org`` (or ``org`` itself) and which quarters of ``year`` fall
-    short. Three queries (four with locality overrides), however many communities."""
+    """Every community under ``org`` (or ``org`` itself), which quarters of ``year`` fall
+    short, and each linked leader's own visits and joint meetings per quarter. Three queries
+    (four with locality overrides), however many communities, leaders and meetings: the
+    communities, their links, and the held meetings with one row per leader taking part."""
     communities = list(
         Organisation.objects.visible_to(user)
         .filter(subtree_q("path", org.path), kind__in=COMMUNITY_KINDS, is_active=True)
         .order_by("path")
     )
-    links: dict[int, list[tuple[dt.date, dt.date | None]]] = defaultdict(list)
-    for cid, since, until in (
+    links: dict[int, list[LeaderLink]] = defaultdict(list)
+    for ln in (
         LeaderLink.objects.visible_to(user)
         .filter(subtree_q("community__path", org.path))
-        .values_list("community_id", "since", "until")
+        .order_by("until", "since", "name", "pk")
     ):
-        links[cid].append((since, until))
-
-    @dataclass(frozen=True)
-    class Led:
-        kind: str
-        date: dt.date
-
-    led: dict[int, list[Led]] = defaultdict(list)
-    for _pk, org_id, kind, day in (
+        links[ln.community_id].append(ln)
+    kinds: dict[int, tuple[int, str, dt.date]] = {}
+    leaders: dict[int, set[int]] = defaultdict(set)
+    for pk, org_id, kind, day, leader_id in (
         _led_meetings(user, year=year)
         .filter(subtree_q("org__path", org.path), org__kind__in=COMMUNITY_KINDS)
-        .values_list("pk", "org_id", "kind", "date")
+        .values_list("pk", "org_id", "kind", "date", "leaders")
+        .order_by("date", "pk")
     ):
-        led[org_id].append(Led(kind, day))
+        kinds[pk] = (org_id, kind, day)
+        leaders[pk].add(leader_id)
+    led: dict[int, list[_Led]] = defaultdict(list)
+    for pk, (org_id, kind, day) in kinds.items():
+        led[org_id].append(_Led(pk, kind, day, frozenset(leaders[pk])))
     numbers = numbers_for([c.path for c in communities])
     on = min(today, dt.date(year, 12, 31))
-    return [
-        RollupRow(
-            community=c,
-            linked=_linked_on(links[c.pk], on),
-            quarters=_quarters(
-                year=year,
-                today=today,
-                links=links[c.pk],
-                meetings=led[c.pk],
-                numbers=numbers[c.path],
-            ),
+    rows = []
+    for c in communities:
+        spans = [(ln.since, ln.until) for ln in links[c.pk]]
+        quarters = _quarters(
+            year=year, today=today, links=spans, meetings=led[c.pk], numbers=numbers[c.path]
         )
-        for c in communities
-    ]
+        rows.append(
+            RollupRow(
+                community=c,
+                linked=_linked_on(spans, on),
+                quarters=quarters,
+                leader_rows=_per_leader_rows(links[c.pk], quarters, led[c.pk]),
+            )
+        )
+    return rows

@@ -175,7 +175,11 @@ def meeting_for(*, user: Any, pk: int, action: str = "view") -> Meeting | None:
         if action == CHANGE
         else Meeting.objects.visible_to(user)
     )
-    return with_counts(qs.select_related("org", "body", "study_group")).filter(pk=pk).first()
+    return (
+        with_counts(qs.select_related("org", "body", "study_group", "lecturer"))
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def attendance_of(*, user: Any, meeting: Meeting) -> list[Attendance]:
@@ -319,13 +323,24 @@ def tick_list(meeting: Meeting) -> tuple[bool, list[Line]] | None:
 
 # ---- the ledger ----------------------------------------------------------------------------
 def ledger(
-    *, user: Any, org: Organisation, date_from: dt.date | None, date_to: dt.date | None
+    *,
+    user: Any,
+    org: Organisation,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+    kind: str | None = None,
 ) -> QuerySet[Meeting]:
-    """Meetings held by ``org`` and its subtree in a period, oldest first, with counts and the
-    absent rows prefetched (one query for all of them)."""
+    """Meetings held by ``org`` and its subtree in a period (of one ``kind``, or all), oldest
+    first, with counts and the absent rows prefetched (one query for all of them)."""
     absent = Attendance.objects.filter(status=A).select_related("member", "seat").order_by("id")
     qs = meetings_visible(
-        user=user, org=org, date_from=date_from, date_to=date_to, cancelled=False, sort="date"
+        user=user,
+        org=org,
+        kind=kind,
+        date_from=date_from,
+        date_to=date_to,
+        cancelled=False,
+        sort="date",
     )
     return qs.prefetch_related(Prefetch("attendance", queryset=absent, to_attr="absent_rows"))
 

@@ -16,10 +16,11 @@ from openpyxl.styles import Font, PatternFill
 
 from dangjian.core import audit, xlsx
 from dangjian.core.models import AuditEntry
-from dangjian.orgs.models import OrgKind
+from dangjian.orgs.models import BRANCH_KINDS, COMMUNITY_KINDS, OrgKind
 
 from .. import cadence as cad
 from ..selectors import cadence as sel
+from ..selectors.lectures import secretary_lectures
 
 #: The years a secretary may look at: a few back, and next year for planning.
 YEARS_BACK = 5
@@ -76,8 +77,17 @@ def cadence_page(request: HttpRequest) -> HttpResponse:
             "lines": _lines(result.evaluation),
             "detail_prefix": _detail_prefix(),
             "can_rollup": result.org.kind != OrgKind.GROUP,
+            "lectures": _lectures(request, result.org, year),
         },
     )
+
+
+def _lectures(request: HttpRequest, org: Any, year: int) -> Any:
+    """The branch secretary's own lecture (rule meeting.party_lecture): on a branch's page and
+    on a community's (its branches); a street's secretaries open it per community."""
+    if org.kind not in BRANCH_KINDS and org.kind not in COMMUNITY_KINDS:
+        return None
+    return secretary_lectures(user=request.user, org=org, year=year, today=_today())
 
 
 def _lines(ev: cad.Evaluation) -> list[dict[str, Any]]:

@@ -27,6 +27,7 @@ from dangjian.orgs.models import Organisation
 
 from .. import exports_meetings as exports
 from .. import services
+from ..exports_votes import add_votes
 from ..forms_meetings import (
     AttachForm,
     LeaveDecideForm,
@@ -35,8 +36,10 @@ from ..forms_meetings import (
     MeetingForm,
     read_tick_list,
 )
+from ..forms_rules import VoteForm
 from ..models import AttendanceStatus, LeaveRequest, LeaveState, MeetingFile, MeetingKind
 from ..selectors import meetings as sel
+from ..selectors.votes import votes_of
 
 PAGE_SIZE = 50
 
@@ -188,6 +191,16 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "leaders": list(meeting.leaders.all()),
             "quorum": sel.quorum_of(meeting) if can_change or rows else None,
+            # §13 general-meeting votes (views/votes.py records them)
+            "votes": votes_of(user=request.user, meeting=meeting),
+            "vote_form": (
+                VoteForm()
+                if can_change
+                and meeting.kind == MeetingKind.BRANCH_GENERAL
+                and meeting.attendance_taken_at
+                and not meeting.cancelled
+                else None
+            ),
             "future": meeting.date > sel.today(),
             "pending": LeaveState.PENDING,
             "attach_form": AttachForm() if can_change else None,
@@ -331,11 +344,16 @@ def meeting_ledger(request: HttpRequest) -> HttpResponse:
         return render(request, "meetings/meetings/ledger.html", {"form": form})
     org = form.cleaned_data["org"]
     date_from, date_to = form.cleaned_data.get("date_from"), form.cleaned_data.get("date_to")
-    meetings = sel.ledger(user=request.user, org=org, date_from=date_from, date_to=date_to)
+    kind = form.cleaned_data.get("kind") or None
+    meetings = sel.ledger(
+        user=request.user, org=org, date_from=date_from, date_to=date_to, kind=kind
+    )
     fh, count = exports.write_ledger(
-        org=org, meetings=meetings, date_from=date_from, date_to=date_to
+        org=org, meetings=meetings, date_from=date_from, date_to=date_to, kind=kind
     )
     period = exports.period_text(date_from, date_to)
+    if kind:
+        period = f"{MeetingKind(kind).label}，{period}"
     audit.record(
         action=AuditEntry.Action.EXPORT,
         obj=org,
@@ -345,6 +363,7 @@ def meeting_ledger(request: HttpRequest) -> HttpResponse:
         changes={
             "from": date_from.isoformat() if date_from else None,
             "to": date_to.isoformat() if date_to else None,
+            "kind": kind,
             "rows": count,
         },
         ip=_ip(request),
@@ -366,6 +385,7 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     rows = sel.attendance_of(user=request.user, meeting=meeting)
     fh = exports.write_minutes(meeting=meeting, rows=rows)
+    fh = add_votes(fh, votes_of(user=request.user, meeting=meeting, standing=True))
     audit.record(
         action=AuditEntry.Action.EXPORT,
         obj=meeting,

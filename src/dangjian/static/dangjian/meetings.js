@@ -46,6 +46,8 @@
       const group = document.getElementById("field-study_group");
       if (body) body.classList.toggle("d-none", v !== "council");
       if (group) group.classList.toggle("d-none", v !== "study");
+      const lecturer = document.getElementById("field-lecturer");
+      if (lecturer) lecturer.classList.toggle("d-none", v !== "party_lecture");
     };
     kind?.addEventListener("change", show);
     show();
