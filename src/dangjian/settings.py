@@ -104,6 +104,7 @@ INSTALLED_APPS = [
     "dangjian.commitments",
     "dangjian.volunteering",
     "dangjian.cobuild",
+    "dangjian.deeds",
     "dangjian.demo",
 ]
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("commitments/", include("dangjian.commitments.urls")),
     path("volunteering/", include("dangjian.volunteering.urls")),
     path("cobuild/", include("dangjian.cobuild.urls")),
+    path("deeds/", include("dangjian.deeds.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -1,12 +1,12 @@
 """Objects of community A for check-ins (see endpoints.py): 欧阳测试 ({member}) checked in to
-文化东路社区党委 as {checkin}, with a deed 甲社区报到实事."""
+文化东路社区党委 as {checkin} (the employer 甲社区报到单位 written onto the member record), with
+a deed of the community 甲社区报到实事 (and no pairing: it is behind the rule)."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from dangjian.checkin import services
-from dangjian.checkin.models import Deed
 from dangjian.members.models import Member
 
 from .endpoints import Endpoint, Listing
@@ -20,7 +20,9 @@ def build(cast, ids):
         employer="甲社区报到单位",
         on=dt.date(2026, 3, 1),
     )
-    Deed.objects.create(checkin=c, date=dt.date(2026, 4, 1), title="甲社区报到实事")
+    services.deed_add(
+        c, acting_user=cast.comm_a_sec, date=dt.date(2026, 4, 1), title="甲社区报到实事"
+    )
     hidden = ("甲社区报到单位", "甲社区报到实事")
     return {"checkin": c.pk}, hidden, hidden
 
@@ -44,7 +46,7 @@ OBJECT_PAGES = [
         "checkin:pairing_add",
         "/checkin/{checkin}/pairings/",
         "POST",
-        {"household": "渗透", "since": "2026-05-01"},
+        {"household_note": "渗透", "since": "2026-05-01"},
         change=True,
     ),
     Endpoint(
@@ -75,7 +77,7 @@ OBJECT_API = [
         "POST /api/v1/checkin/{checkin_id}/pairings",
         "/api/v1/checkin/{checkin}/pairings",
         "POST",
-        {"household": "渗透", "since": "2026-05-01"},
+        {"household_note": "渗透", "since": "2026-05-01"},
         change=True,
     ),
     Endpoint(

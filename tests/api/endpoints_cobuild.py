@@ -97,6 +97,23 @@ OBJECT_PAGES = [
     Endpoint("cobuild:activity_create", "/cobuild/activities/new/?org={community}", change=True),
     Endpoint("cobuild:activity_export", "/cobuild/activities/export/?org={community}"),
     Endpoint("cobuild:activity", "/cobuild/activities/{activity}/"),
+    Endpoint("cobuild:activity_edit", "/cobuild/activities/{activity}/edit/", change=True),
+    Endpoint(
+        "cobuild:activity_edit",
+        "/cobuild/activities/{activity}/edit/",
+        "POST",
+        {
+            "kind": "service",
+            "title": "渗透",
+            "date": "2026-05-01",
+            "version": "1",
+            "deed_version": "1",
+        },
+        change=True,
+    ),
+    Endpoint(
+        "cobuild:activity_delete", "/cobuild/activities/{activity}/delete/", "POST", change=True
+    ),
     Endpoint("cobuild:photo", "/cobuild/photos/{photo}/"),
     Endpoint("cobuild:chronicle", "/cobuild/chronicle/?org={community}"),
     Endpoint(

@@ -1,13 +1,15 @@
 """Objects of community A for the commitments area (see endpoints.py).
 
 ``{commitment}`` 欧阳测试's commitment “甲社区承诺事项”, submitted (待支部议诺) in
-文化东路离退休党支部 — a step its branch (comm_a_sec) may take now.
+文化东路离退休党支部 — a step its branch (comm_a_sec) may take now. ``{holder}`` 欧阳测试 on
+甲社区特色岗; ``{linked_deed}`` “甲社区履职实事”, a deed of 欧阳测试 counted for both.
 """
 
 from __future__ import annotations
 
 from dangjian.commitments import services, services_posts
 from dangjian.commitments.models import Commitment, Rating
+from dangjian.deeds.services import deed_record
 from dangjian.members.models import Member
 
 from .endpoints import Endpoint, Listing
@@ -28,14 +30,30 @@ def build(cast, ids):
         acting_user=cast.comm_a_sec, community=cast.comm_a, name="甲社区特色岗"
     )
     holder = services_posts.post_take(post, member=member, acting_user=cast.comm_a_sec)
-    hidden = ("甲社区承诺事项", "甲社区承诺内容")
+    # a deed of the member counted for the holding and the commitment (to detach, to pick)
+    deed = deed_record(
+        acting_user=cast.comm_a_sec,
+        community=cast.comm_a,
+        date=holder.since,
+        title="甲社区履职实事",
+        members=[member.pk],
+        holdings=[holder],
+    )
+    deed.commitments.add(c)  # as if picked while it was on display (it is submitted now)
+    hidden = ("甲社区承诺事项", "甲社区承诺内容", "甲社区履职实事")
     # the community's own members see its posts (to choose one): not hidden from member_user
     markers = (*hidden, "甲社区特色岗")
     # a resident's rating of it, for voiding (作废) on the community's burst page
     rating = Rating.objects.create(
         commitment=c, tier="resident", score=100, resident_key="k", resident_addr="a"
     )
-    ids = {"commitment": c.pk, "post": post.pk, "holder": holder.pk, "rating": rating.pk}
+    ids = {
+        "commitment": c.pk,
+        "post": post.pk,
+        "holder": holder.pk,
+        "rating": rating.pk,
+        "linked_deed": deed.pk,
+    }
     return ids, markers, hidden
 
 
@@ -64,6 +82,20 @@ OBJECT_PAGES = [
         "/commitments/{commitment}/evidence/",
         "POST",
         {"date": "2026-11-01", "text": "渗透"},
+        change=True,
+    ),
+    Endpoint(
+        "commitments:evidence_pick",
+        "/commitments/{commitment}/evidence/pick/",
+        "POST",
+        {"deed": "{linked_deed}"},
+        change=True,
+    ),
+    Endpoint(
+        "commitments:evidence_detach",
+        "/commitments/{commitment}/evidence/detach/",
+        "POST",
+        {"deed": "{linked_deed}"},
         change=True,
     ),
     Endpoint("commitments:rate", "/commitments/{commitment}/rate/org/", "POST", RATE, change=True),
@@ -105,6 +137,22 @@ OBJECT_PAGES = [
         "/commitments/holders/{holder}/log/",
         "POST",
         {"text": "渗透"},
+        change=True,
+    ),
+    # a holding's page is for the member and whoever may change their organisation
+    Endpoint("commitments:holder", "/commitments/holders/{holder}/", change=True),
+    Endpoint(
+        "commitments:holder_pick",
+        "/commitments/holders/{holder}/pick/",
+        "POST",
+        {"deed": "{linked_deed}"},
+        change=True,
+    ),
+    Endpoint(
+        "commitments:holder_detach",
+        "/commitments/holders/{holder}/detach/",
+        "POST",
+        {"deed": "{linked_deed}"},
         change=True,
     ),
     Endpoint("commitments:export", "/commitments/export/?org={community}"),

@@ -1,6 +1,6 @@
 """Objects of community A for volunteer service (see endpoints.py).
 
-``{team}`` 甲社区志愿服务队 of 文化东路社区党委, with one service by 欧阳测试.
+``{team}`` 甲社区志愿服务队 of 文化东路社区党委, with one service (a deed of the team) by 欧阳测试.
 """
 
 from __future__ import annotations

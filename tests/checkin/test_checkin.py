@@ -13,8 +13,10 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from docx import Document
 
 from dangjian.checkin import selectors, services
-from dangjian.checkin.models import CheckIn, Deed, Pairing
+from dangjian.checkin.models import CheckIn, Pairing
+from dangjian.deeds.models import Deed, Participant
 from dangjian.dues.months import add_months
+from dangjian.orgs.models import ResidentUnit
 from tests.factories import make_member
 
 TODAY = dt.date(2026, 11, 24)
@@ -27,15 +29,30 @@ def worker(cast):
     return make_member(org=cast.branch_b, name="孙在职", categories=("in_service",))
 
 
-def _in(cast, worker, on=dt.date(2026, 3, 1)):
-    return services.check_in(
-        acting_user=cast.comm_a_sec,
-        member=worker,
-        community=cast.comm_a,
-        employer="县税务局",
-        employer_party_org="县税务局机关党支部",
-        on=on,
+@pytest.fixture
+def tax_office(cast):
+    """The worker's employer, a resident unit of community B with its own party branch."""
+    return ResidentUnit.objects.create(
+        name="县税务局", kind="government", community=cast.comm_b, party_org=cast.branch_b
     )
+
+
+def _in(cast, worker, on=dt.date(2026, 3, 1), **kw):
+    kw.setdefault("employer", "县税务局")
+    return services.check_in(
+        acting_user=cast.comm_a_sec, member=worker, community=cast.comm_a, on=on, **kw
+    )
+
+
+def _deed(c, day, title="修水管", community=None, member=None):
+    """A deed of the community (as any part of the platform records it) the member took part in."""
+    d = Deed.objects.create(community=community or c.community, date=day, title=title)
+    Participant.objects.create(deed=d, member=member or c.member)
+    return d
+
+
+def _pair(c, name, since, until=None):
+    return Pairing.objects.create(checkin=c, household_note=name, since=since, until=until)
 
 
 def _standing(c, today=TODAY):
@@ -56,23 +73,19 @@ def test_a_check_in_goes_on_the_timeline_and_happens_once(cast, worker):
 def test_the_year_against_the_rule(cast, worker, deeds, households, met):
     c = _in(cast, worker)
     for i in range(deeds):
-        Deed.objects.create(checkin=c, date=dt.date(2026, 4, 1 + i), title="修水管")
+        _deed(c, dt.date(2026, 4, 1 + i))
     for i in range(households):
-        Pairing.objects.create(checkin=c, household=f"困难户{i}", since=dt.date(2026, 4, 1))
+        _pair(c, f"困难户{i}", dt.date(2026, 4, 1))
     assert _standing(c).met is met
 
 
 def test_deeds_of_last_year_and_pairings_ended_before_the_year_do_not_count(cast, worker):
     c = _in(cast, worker, on=dt.date(2025, 3, 1))
-    Deed.objects.create(checkin=c, date=dt.date(2025, 12, 31), title="去年")
-    Pairing.objects.create(
-        checkin=c, household="旧", since=dt.date(2025, 1, 1), until=dt.date(2025, 12, 31)
-    )
+    _deed(c, dt.date(2025, 12, 31), "去年")
+    _pair(c, "旧", dt.date(2025, 1, 1), dt.date(2025, 12, 31))
     s = _standing(c)
     assert (s.deeds, s.households) == (0, 0)
-    Pairing.objects.create(
-        checkin=c, household="跨年", since=dt.date(2025, 6, 1), until=dt.date(2026, 1, 1)
-    )
+    _pair(c, "跨年", dt.date(2025, 6, 1), dt.date(2026, 1, 1))
     assert _standing(c).households == 1
 
 
@@ -81,19 +94,17 @@ def test_silent_for_exactly_n_months_is_invisible_one_day_less_is_not(cast, work
 
     n = rules.value("member.invisible", "silent_months")
     c = _in(cast, worker, on=add_months(TODAY.replace(day=1), -n - 2))
-    Deed.objects.create(checkin=c, date=add_months(TODAY, -n), title="最后一次")
+    _deed(c, add_months(TODAY, -n), "最后一次")
     assert _standing(c).invisible
-    Deed.objects.create(
-        checkin=c, date=add_months(TODAY, -n) + dt.timedelta(days=1), title="再晚一天"
-    )
+    _deed(c, add_months(TODAY, -n) + dt.timedelta(days=1), "再晚一天")
     assert not _standing(c).invisible
 
 
-def test_the_letter_tells_the_employers_party_organisation(cast, worker, client_for):
-    c = _in(cast, worker, on=dt.date(2025, 1, 10))
+def test_the_letter_tells_the_employers_party_organisation(cast, worker, tax_office, client_for):
+    c = _in(cast, worker, on=dt.date(2025, 1, 10), employer="", unit=tax_office)
     r = client_for(cast.comm_a_sec).get(f"/checkin/{c.pk}/letter/")
     text = "\n".join(p.text for p in Document(io.BytesIO(b"".join(r.streaming_content))).paragraphs)
-    assert "县税务局机关党支部：" in text and "孙在职" in text and "2025年1月10日" in text
+    assert "迎宾路第一党支部：" in text and "孙在职" in text and "2025年1月10日" in text
     assert "文化东路社区党委（盖章）" in text
 
 
@@ -123,7 +134,7 @@ def test_the_list_shows_the_silent_first_and_exports(cast, worker, client_for):
 
 def test_the_communitys_opinion_for_the_employer(cast, worker, client_for):
     c = _in(cast, worker)
-    Deed.objects.create(checkin=c, date=dt.date(2026, 5, 1), title="义诊")
+    _deed(c, dt.date(2026, 5, 1), "义诊")
     r = client_for(cast.comm_a_sec).post(
         f"/checkin/{c.pk}/opinion/", {"purpose": "评先评优", "opinion": "积极参加社区活动，同意。"}
     )
@@ -177,6 +188,8 @@ def test_the_api_lists_the_year_records_a_deed_and_ends_a_check_in(cast, worker,
     assert ok.status_code == 201 and ok.json()["deeds"] == [
         {"date": "2026-05-01", "title": "义务理发"}
     ]
+    (deed,) = Deed.objects.all()  # one deed of the community, the member taking part
+    assert deed.community == cast.comm_a and [p.member for p in deed.participants.all()] == [worker]
     end = post(f"/api/v1/checkin/{c.pk}/end", {"on": "2026-06-30", "reason": "搬家"})
     assert end.status_code == 201 and end.json()["ended_on"] == "2026-06-30"
     assert api.get("/api/v1/checkin/").json() == []  # the list holds current check-ins
@@ -202,12 +215,15 @@ def test_the_list_and_the_api_cost_the_same_queries_for_5_and_50_check_ins(cast,
                 acting_user=cast.comm_a_sec,
                 member=make_member(org=cast.branch_a, categories=("in_service",)),
                 community=cast.comm_a,
-                employer="县医院",
+                unit=hospital,
                 on=dt.date(2026, 3, 1),
             )
-            Deed.objects.create(checkin=c, date=dt.date(2026, 4, 1), title="义诊")
-            Pairing.objects.create(checkin=c, household="困难户", since=dt.date(2026, 4, 1))
+            _deed(c, dt.date(2026, 4, 1), "义诊")
+            _pair(c, "困难户", dt.date(2026, 4, 1))
 
+    hospital = ResidentUnit.objects.create(
+        name="县医院", kind="hospital", community=cast.comm_a, party_org=cast.branch_a_2
+    )
     client = client_for(cast.comm_a_sec)
     path = url.format(org=cast.comm_a.pk)
 

@@ -50,7 +50,7 @@ def test_a_secretary_records_an_activity_with_two_units_and_photos(
     )
     a = Activity.objects.get()
     assert r.status_code == 302 and r.url == f"/cobuild/activities/{a.pk}/"
-    assert set(a.units.all()) == {school, hospital} and a.photos.count() == 2
+    assert set(a.deed.units.all()) == {school, hospital} and a.photos.count() == 2
     page = _text(c.get(r.url))
     assert "甲社区实验小学" in page and "卫生进社区" in page
     photo = a.photos.first()

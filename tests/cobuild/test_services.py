@@ -198,7 +198,7 @@ def test_a_unit_in_two_communities_is_seen_and_used_by_both(cast):
         title="团结路义诊",
         today=dt.date(2026, 11, 24),
     )
-    assert list(a.units.all()) == [hospital]
+    assert list(a.deed.units.all()) == [hospital]
     assert selectors.year_counts([hospital], 2026)[hospital.pk].activities == 1
 
 

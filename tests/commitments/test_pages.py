@@ -176,3 +176,84 @@ def test_community_b_gets_nothing_of_community_a(cast, client_for):
     ws = load_workbook(io.BytesIO(b"".join(r.streaming_content))).active
     assert ws.max_row == 2  # title and headers, no rows
     assert other.get("/api/v1/commitments/").json()["count"] == 0
+
+
+def _service(cast, day, title):
+    """A team's service member_a took part in with someone else: a deed recorded elsewhere."""
+    from dangjian.volunteering import services as vol
+    from tests.factories import make_member
+
+    team = vol.team_create(
+        acting_user=cast.comm_a_sec, community=cast.comm_a, name=f"队{title}", kind="team"
+    )
+    other = make_member(org=cast.branch_a_2, name="周七")
+    return vol.service_record(
+        acting_user=cast.comm_a_sec,
+        team=team,
+        date=day,
+        title=title,
+        hours={cast.member_a.pk: "2", other.pk: "1"},
+    )
+
+
+def test_a_member_picks_a_deed_already_recorded_instead_of_typing_it_again(cast, client_for):
+    c = put_in(draft(cast), State.PUBLISHED)
+    this_year = _service(cast, dt.date(2026, 5, 1), "为独居老人代买药品")
+    last_year = _service(cast, dt.date(2025, 12, 1), "去年的义诊")
+    me = client_for(cast.member_user)
+    page = _text(me.get(f"/commitments/{c.pk}/"))
+    assert f'id="pick-{this_year.pk}"' in page and f'id="pick-{last_year.pk}"' not in page
+    r = me.post(f"/commitments/{c.pk}/evidence/pick/", {"deed": [this_year.pk]}, follow=True)
+    body = _text(r)
+    assert "已记入 1 件实事" in body and f'id="deed-{this_year.pk}"' in body
+    assert f'id="pick-{this_year.pk}"' not in body  # counted: no longer offered
+    assert list(c.deeds.all()) == [this_year]
+    r = me.post(f"/commitments/{c.pk}/evidence/pick/", {"deed": [last_year.pk]}, follow=True)
+    assert "尚未记入" in _text(r) and list(c.deeds.all()) == [this_year]
+    # the API's commitment and the ledger count the deed
+    api = client_for(cast.comm_a_sec).get(f"/api/v1/commitments/{c.pk}").json()
+    assert [d["title"] for d in api["deeds"]] == ["为独居老人代买药品"]
+    xlsx = client_for(cast.comm_a_sec).get(f"/commitments/export/?org={cast.comm_a.pk}&year=2026")
+    ws = load_workbook(io.BytesIO(b"".join(xlsx.streaming_content))).active
+    assert ws.cell(row=3, column=10).value == 1
+
+
+def test_a_deed_recorded_on_the_commitment_is_one_deed_of_the_members_community(cast, client_for):
+    c = put_in(draft(cast), State.PUBLISHED)
+    branch = client_for(cast.branch_sec)
+    r = branch.post(
+        f"/commitments/{c.pk}/evidence/",
+        {"date": "2026-06-01", "text": "代买药品 2 次"},
+        follow=True,
+    )
+    assert "已记录践诺情况" in _text(r)
+    [deed] = c.deeds.all()
+    assert (deed.community, deed.date, deed.title) == (
+        cast.comm_a,
+        dt.date(2026, 6, 1),
+        "代买药品 2 次",
+    )
+    assert [p.member for p in deed.participants.all()] == [cast.member_a]
+    # detached by mistake-correction, with a confirmation; the deed itself stays
+    page = _text(branch.get(f"/commitments/{c.pk}/"))
+    assert "data-confirm=" in page[page.index(f'id="deed-{deed.pk}"') :]
+    r = branch.post(f"/commitments/{c.pk}/evidence/detach/", {"deed": deed.pk}, follow=True)
+    assert "实事本身保留" in _text(r) and not c.deeds.exists()
+    assert type(deed).objects.filter(pk=deed.pk).exists()
+
+
+def test_evidence_is_only_recorded_while_the_commitment_is_on_display(cast, client_for):
+    c = put_in(draft(cast), State.EVALUATING)
+    deed = _service(cast, dt.date(2026, 5, 1), "清理楼道")
+    me = client_for(cast.member_user)
+    assert 'id="evidence-pick"' not in _text(me.get(f"/commitments/{c.pk}/"))
+    r = me.post(f"/commitments/{c.pk}/evidence/pick/", {"deed": [deed.pk]}, follow=True)
+    assert "公开示诺后、评诺之前" in _text(r) and not c.deeds.exists()
+    r = me.post(f"/commitments/{c.pk}/evidence/", {"date": "2026-06-01", "text": "x"}, follow=True)
+    assert "公开示诺后、评诺之前" in _text(r)
+    assert (
+        client_for(cast.comm_b_sec)
+        .post(f"/commitments/{c.pk}/evidence/pick/", {"deed": [deed.pk]})
+        .status_code
+        == 404
+    )

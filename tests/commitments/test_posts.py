@@ -1,5 +1,6 @@
 """设岗定责 and 一人一职: the community's posts (at most the rule's number), members choosing
-one post and retired members one role, leaving, duty logs; who may do what."""
+one post and retired members one role, leaving, duty logs (deeds picked or recorded once); who
+may do what."""
 
 from __future__ import annotations
 
@@ -9,8 +10,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from dangjian.commitments import services_posts as sp
-from dangjian.commitments.models import DutyLog, Post, PostHolder, PostKind
+from dangjian.commitments.models import Post, PostHolder, PostKind
 from dangjian.core import rules
+from dangjian.deeds.models import Deed
+from dangjian.deeds.services import deed_record
 from dangjian.members.models import Category
 from tests.factories import make_member
 
@@ -91,14 +94,69 @@ def test_duty_logs_fall_within_the_time_on_the_post(cast, posts):
     holder = sp.post_take(
         posts[0], member=cast.member_a, acting_user=cast.branch_sec, since=dt.date(2026, 3, 1)
     )
-    sp.duty_log_add(holder, acting_user=cast.member_user, date=dt.date(2026, 3, 1), text="夜间巡逻")
+    sp.duty_record(holder, acting_user=cast.member_user, date=dt.date(2026, 3, 1), text="夜间巡逻")
     with pytest.raises(ValidationError, match="在岗期间"):
-        sp.duty_log_add(holder, acting_user=cast.member_user, date=dt.date(2026, 2, 28), text="x")
-    with pytest.raises(ValidationError, match="履职情况"):
-        sp.duty_log_add(holder, acting_user=cast.member_user, date=dt.date(2026, 3, 2), text=" ")
+        sp.duty_record(holder, acting_user=cast.member_user, date=dt.date(2026, 2, 28), text="x")
+    with pytest.raises(ValidationError, match="做了什么"):
+        sp.duty_record(holder, acting_user=cast.member_user, date=dt.date(2026, 3, 2), text=" ")
     with pytest.raises(PermissionDenied):
-        sp.duty_log_add(holder, acting_user=cast.comm_b_sec, date=dt.date(2026, 3, 2), text="x")
-    assert DutyLog.objects.count() == 1
+        sp.duty_record(holder, acting_user=cast.comm_b_sec, date=dt.date(2026, 3, 2), text="x")
+    [deed] = holder.deeds.all()
+    assert (deed.community, deed.title, deed.date) == (cast.comm_a, "夜间巡逻", dt.date(2026, 3, 1))
+    assert [p.member for p in deed.participants.all()] == [cast.member_a]
+    assert Deed.objects.count() == 1
+
+
+def _team_service(cast, day, title="清理楼道", members=None):
+    """A deed recorded elsewhere (a team's service with others), to be picked."""
+    from dangjian.volunteering import services as vol
+
+    team = vol.team_create(
+        acting_user=cast.comm_a_sec, community=cast.comm_a, name=f"队{title}", kind="team"
+    )
+    other = make_member(org=cast.branch_a_2, name="周七")
+    return vol.service_record(
+        acting_user=cast.comm_a_sec,
+        team=team,
+        date=day,
+        title=title,
+        hours=members or {cast.member_a.pk: "2", other.pk: "2"},
+    )
+
+
+def test_a_member_picks_a_deed_done_with_others_while_on_the_post_and_detaches_it(cast, posts):
+    holder = sp.post_take(
+        posts[0], member=cast.member_a, acting_user=cast.branch_sec, since=dt.date(2026, 3, 1)
+    )
+    before = _team_service(cast, dt.date(2026, 2, 1), title="还没上岗时")
+    service = _team_service(cast, dt.date(2026, 4, 1))
+    assert list(sp.duty_pickable(holder, user=cast.member_user)) == [service]
+    with pytest.raises(ValidationError, match="在岗期间"):
+        sp.duty_pick(holder, acting_user=cast.member_user, deed_ids=[before.pk])
+    sp.duty_pick(holder, acting_user=cast.member_user, deed_ids=[service.pk])
+    assert list(holder.deeds.all()) == [service]
+    assert list(sp.duty_pickable(holder, user=cast.member_user)) == []
+    with pytest.raises(PermissionDenied):
+        sp.duty_detach(holder, acting_user=cast.comm_b_sec, deed=service)
+    sp.duty_detach(holder, acting_user=cast.member_user, deed=service)
+    assert not holder.deeds.exists() and Deed.objects.filter(pk=service.pk).exists()
+
+
+def test_a_deed_of_someone_else_cannot_be_picked(cast, posts):
+    holder = sp.post_take(
+        posts[0], member=cast.member_a, acting_user=cast.branch_sec, since=dt.date(2026, 3, 1)
+    )
+    other = make_member(org=cast.branch_a_2, name="周七")
+    theirs = deed_record(
+        acting_user=cast.comm_a_sec,
+        community=cast.comm_a,
+        date=dt.date(2026, 4, 1),
+        title="别人做的事",
+        members=[other.pk],
+    )
+    with pytest.raises(ValidationError, match="尚未记入"):
+        sp.duty_pick(holder, acting_user=cast.comm_a_sec, deed_ids=[theirs.pk])
+    assert not holder.deeds.exists()
 
 
 def _text(r) -> str:
@@ -131,6 +189,33 @@ def test_a_member_chooses_a_post_and_logs_a_duty_on_their_page(cast, client_for,
     holder = PostHolder.objects.get(member=cast.member_a)
     r = me.post(f"/commitments/holders/{holder.pk}/log/", {"text": "夜间巡逻两小时"}, follow=True)
     assert "已记录履职情况" in _text(r) and "夜间巡逻两小时" in _text(r)
+    assert holder.deeds.get().title == "夜间巡逻两小时"
+
+
+def test_the_holders_page_picks_records_and_detaches_with_a_confirmation(cast, client_for, posts):
+    holder = sp.post_take(
+        posts[0], member=cast.member_a, acting_user=cast.branch_sec, since=dt.date(2026, 3, 1)
+    )
+    service = _team_service(cast, dt.date(2026, 4, 1), title="楼道大扫除")
+    me = client_for(cast.member_user)
+    page = _text(me.get(f"/commitments/holders/{holder.pk}/"))
+    assert f'id="pick-{service.pk}"' in page and "楼道大扫除" in page
+    r = me.post(f"/commitments/holders/{holder.pk}/pick/", {"deed": [service.pk]}, follow=True)
+    body = _text(r)
+    assert "已记入 1 件实事" in body and f'id="deed-{service.pk}"' in body
+    assert f'id="pick-{service.pk}"' not in body
+    assert "data-confirm=" in body[body.index(f'id="deed-{service.pk}"') :]
+    r = me.post(
+        f"/commitments/holders/{holder.pk}/log/",
+        {"date": "2026-05-01", "text": "入户宣传", "next": "holder"},
+        follow=True,
+    )
+    assert "已记录履职情况" in _text(r) and "入户宣传" in _text(r)
+    r = me.post(f"/commitments/holders/{holder.pk}/detach/", {"deed": service.pk}, follow=True)
+    assert "实事本身保留" in _text(r)
+    assert [d.title for d in holder.deeds.all()] == ["入户宣传"]
+    # another community's secretary gets the same 404 as for a missing holding
+    assert client_for(cast.comm_b_sec).get(f"/commitments/holders/{holder.pk}/").status_code == 404
 
 
 def test_the_posts_page_query_count_does_not_grow_with_holders(

@@ -98,7 +98,7 @@ def test_every_member_has_a_timeline_with_real_history(county):
     } <= kinds
     assert MemberEvent.objects.filter(kind=EventKind.TRANSFER_IN).exclude(letter_no="").exists()
     assert members.filter(status=Status.PROBATIONARY).exists()
-    assert members.filter(mode=Mode.DUAL).exclude(work_unit="").exists()
+    assert members.filter(mode=Mode.DUAL, employer_unit__isnull=False).exists()
     # the cached state on the member is what its latest event says
     for m in members.prefetch_related("events")[:60]:
         last = sorted(m.events.all(), key=lambda e: (e.date, e.seq, e.id))[-1]
@@ -147,6 +147,19 @@ def test_the_coverage_view_has_gaps_to_show(county):
     assert len(coverage.communities) == 8
     assert any(c.uncovered_buildings for c in coverage.communities)
     assert any(c.uncovered_corridors for c in coverage.communities)
+
+
+def test_every_group_meeting_on_the_ledger_expects_the_members_of_its_group(county):
+    # A corridor group is the members of its branch who live in its corridors; a group that
+    # meets must have some, or the ledger shows its meetings with 0 expected.
+    from dangjian.meetings.models import MeetingKind
+    from dangjian.meetings.selectors import meetings as sel
+
+    admin = get_user_model().objects.get(username="admin")
+    rows = sel.ledger(user=admin, org=county, date_from=None, date_to=None)
+    group_meetings = [m for m in rows.filter(kind=MeetingKind.GROUP)]
+    assert len(group_meetings) > 200
+    assert [m for m in group_meetings if m.n_expected == 0] == []
 
 
 def test_the_demo_accounts_exist_with_their_grants(county):
@@ -263,13 +276,16 @@ def test_it_has_commitments_at_every_step(county):
 
 
 def test_it_has_posts_with_holders_one_empty_and_volunteer_hours(county):
-    from dangjian.commitments.models import Post, PostHolder
-    from dangjian.volunteering.models import Hours
+    from dangjian.commitments.models import Commitment, Post, PostHolder
+    from dangjian.deeds.models import Participant
 
     assert Post.objects.filter(name="治安巡逻岗").count() == 8
     assert PostHolder.objects.filter(post__kind="role").exists()
     assert not PostHolder.objects.filter(post__name="参政议政岗").exists()
-    assert Hours.objects.count() > 100
+    assert Participant.objects.filter(deed__team__isnull=False, hours__gt=0).count() > 100
+    # a team's service picked as a duty, and evidence of commitments, are deeds too
+    assert PostHolder.objects.filter(deeds__team__isnull=False).exists()
+    assert Commitment.objects.filter(deeds__isnull=False).exists()
 
 
 def test_its_units_cover_all_five_star_levels_and_some_are_commended(county):
@@ -317,6 +333,40 @@ def test_its_in_service_members_checked_in_and_some_went_silent(county):
     today = timezone_today()
     rows = selectors.standings(checkins, year=today.year, today=today)
     assert any(r.invisible for r in rows) and any(r.met for r in rows)
+
+
+def test_no_check_in_or_worker_tells_another_story_than_the_member_record(county):
+    """Issue 14: a check-in's employer and post are read from the member's record and their
+    holdings, a home is the household or the text (never both), and a community worker who is
+    a party member points at their record — so the demo cannot contradict itself."""
+    from dangjian.checkin import selectors
+    from dangjian.checkin.models import CHECKIN_RELATED, CheckIn, Pairing
+    from dangjian.commitments.models import PostHolder
+
+    checkins = list(CheckIn.objects.select_related(*CHECKIN_RELATED))
+    today = timezone_today()
+    rows = selectors.standings(checkins, year=today.year, today=today)
+    for r in rows:
+        m, c = r.checkin.member, r.checkin
+        unit = m.employer_unit
+        assert c.employer == (unit.name if unit else m.work_unit) != "", m.name
+        assert c.employer_party_org == (unit.party_org.name if unit and unit.party_org else "")
+        held = PostHolder.objects.filter(
+            member=m, until__isnull=True, post__community__path__startswith=c.community.path
+        )
+        assert sorted(r.posts) == sorted(held.values_list("post__name", flat=True)), m.name
+    assert sum(1 for r in rows if r.posts) >= len(rows) // 2
+    assert not Pairing.objects.filter(household__isnull=True).exists()
+    members = Member.objects.filter(org__path__startswith=county.path)
+    assert not members.filter(household__isnull=False).exclude(address="").exists()
+    assert not members.filter(employer_unit__isnull=False).exclude(work_unit="").exists()
+    linked = Staff.objects.filter(member__isnull=False).select_related("member")
+    assert linked.count() >= 24 and all(s.name == s.member.name for s in linked)
+    for s in Staff.objects.filter(member__isnull=True).select_related("community"):
+        same = members.filter(
+            name=s.name, state=State.ACTIVE, org__path__startswith=s.community.path
+        ).exclude(pk__in=linked.values("member_id"))  # a namesake already on the roster
+        assert same.count() != 1, s.name  # the one member of that name would be linked
 
 
 def test_its_care_list_visits_aid_and_mobile_members(county):

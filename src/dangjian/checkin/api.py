@@ -22,7 +22,7 @@ from dangjian.core.forms import parse_date
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation
 
 from . import selectors, services
-from .models import CheckIn
+from .models import CHECKIN_RELATED, CheckIn
 
 router = Router(tags=["在职党员到社区报到"])
 
@@ -37,6 +37,7 @@ class StandingOut(Schema):
     employer_party_org: str
     checked_in_on: dt.date
     post: str
+    posts: list[str]
     ended_on: dt.date | None
     deeds_this_year: int
     households_paired: int
@@ -53,6 +54,7 @@ class DeedOut(Schema):
 
 class PairingOut(Schema):
     household: str
+    household_id: int | None
     since: dt.date
     until: dt.date | None
 
@@ -66,10 +68,12 @@ class CheckInDetailOut(StandingOut):
 class DeedIn(Schema):
     date: str | None = None
     title: str = ""
+    household_id: int | None = None
 
 
 class PairingIn(Schema):
-    household: str = ""
+    household_id: int | None = None
+    household_note: str = ""
     since: str | None = None
 
 
@@ -89,7 +93,8 @@ def _row(s: selectors.Standing) -> dict[str, Any]:
         "employer": c.employer,
         "employer_party_org": c.employer_party_org,
         "checked_in_on": c.checked_in_on,
-        "post": c.post,
+        "post": s.post_label,
+        "posts": s.posts,
         "ended_on": c.ended_on,
         "deeds_this_year": s.deeds,
         "households_paired": s.households,
@@ -108,7 +113,7 @@ def _standings(checkins: list[CheckIn]) -> list[selectors.Standing]:
 def _checkin(request: HttpRequest, checkin_id: int) -> CheckIn:
     try:
         return get_visible_or_404(
-            CheckIn.objects.select_related("member__org", "community", "unit"),
+            CheckIn.objects.select_related(*CHECKIN_RELATED),
             request.auth,
             pk=checkin_id,
         )
@@ -116,12 +121,22 @@ def _checkin(request: HttpRequest, checkin_id: int) -> CheckIn:
         raise HttpError(404, _("未找到该报到记录，或您无权查看。")) from exc
 
 
-def _detail(c: CheckIn) -> dict[str, Any]:
+def _detail(c: CheckIn, user: Any) -> dict[str, Any]:
     (s,) = _standings([c])
     out = _row(s)
     out["end_reason"] = c.end_reason
-    out["deeds"] = list(c.deeds.order_by("-date").values("date", "title"))
-    out["pairings"] = list(c.pairings.order_by("-since").values("household", "since", "until"))
+    out["deeds"] = [
+        {"date": d.date, "title": d.title} for d in selectors.checkin_deeds(user=user, checkin=c)
+    ]
+    out["pairings"] = [
+        {
+            "household": p.household_label,
+            "household_id": p.household_id,
+            "since": p.since,
+            "until": p.until,
+        }
+        for p in c.pairings.select_related("household").order_by("-since", "-pk")
+    ]
     return out
 
 
@@ -150,7 +165,7 @@ def list_checkins(request: HttpRequest, org: int | None = None, show: str = ""):
 @router.get("/{int:checkin_id}", response={200: CheckInDetailOut, 404: ErrorOut})
 def get_checkin(request: HttpRequest, checkin_id: int):
     """一名党员的报到：单位、认领岗位、今年情况、实事和结对帮扶。"""
-    return _detail(_checkin(request, checkin_id))
+    return _detail(_checkin(request, checkin_id), request.auth)
 
 
 def _act(request: HttpRequest, checkin_id: int, fn: Any, **kwargs: Any) -> Any:
@@ -161,16 +176,21 @@ def _act(request: HttpRequest, checkin_id: int, fn: Any, **kwargs: Any) -> Any:
         raise HttpError(404, _("未找到该报到记录，或您无权查看。")) from exc
     except ValidationError as exc:
         return service_errors(exc)
-    return Status(201, _detail(_checkin(request, checkin_id)))
+    return Status(201, _detail(_checkin(request, checkin_id), request.auth))
 
 
 @router.post(
     "/{int:checkin_id}/deeds", response={201: CheckInDetailOut, 400: ErrorOut, 404: ErrorOut}
 )
 def add_deed(request: HttpRequest, checkin_id: int, payload: DeedIn):
-    """记录一件为社区办的实事好事。"""
+    """记录一件为社区办的实事好事（记入社区的实事与服务记录，本人为参加党员）。"""
     return _act(
-        request, checkin_id, services.deed_add, date=parse_date(payload.date), title=payload.title
+        request,
+        checkin_id,
+        services.deed_add,
+        date=parse_date(payload.date),
+        title=payload.title,
+        household=payload.household_id,
     )
 
 
@@ -178,12 +198,14 @@ def add_deed(request: HttpRequest, checkin_id: int, payload: DeedIn):
     "/{int:checkin_id}/pairings", response={201: CheckInDetailOut, 400: ErrorOut, 404: ErrorOut}
 )
 def add_pairing(request: HttpRequest, checkin_id: int, payload: PairingIn):
-    """记录一户结对帮扶的困难户。"""
+    """记录一户结对帮扶的困难户：household_id 为本社区登记的住户；尚未登记的住户写在
+    household_note。"""
     return _act(
         request,
         checkin_id,
         services.pairing_add,
-        household=payload.household,
+        household=payload.household_id,
+        household_note=payload.household_note,
         since=parse_date(payload.since),
     )
 

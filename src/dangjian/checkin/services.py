@@ -1,5 +1,6 @@
-"""Writes of 在职党员到社区报到: checking in (by the member or a secretary), the community's post
-for them, deeds and pairings. Audited; a check-in puts a CHECK_IN event on the timeline."""
+"""Writes of 在职党员到社区报到: checking in (by the member or a secretary), deeds (recorded as
+``deeds.Deed`` of the community) and pairings. Audited; a check-in puts a CHECK_IN event on the
+timeline."""
 
 from __future__ import annotations
 
@@ -13,12 +14,14 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, scope_for
-from dangjian.core.services import audited_update, user_or_none
+from dangjian.core.services import audited_update
+from dangjian.deeds.models import Deed
+from dangjian.deeds.services import deed_record
 from dangjian.members.models import EventKind, Member, State
-from dangjian.members.services import member_record_event
-from dangjian.orgs.models import COMMUNITY_KINDS, Organisation, ResidentUnit
+from dangjian.members.services import member_record_event, member_update
+from dangjian.orgs.models import COMMUNITY_KINDS, Organisation, Place, PlaceKind, ResidentUnit
 
-from .models import CheckIn, Deed, Pairing
+from .models import CheckIn, Pairing
 
 
 def _may_act(checkin_member: Member, community: Organisation, acting_user: Any) -> bool:
@@ -30,18 +33,33 @@ def _may_act(checkin_member: Member, community: Organisation, acting_user: Any) 
     )
 
 
+def _employer_onto_member(
+    member: Member, *, acting_user: Any, employer: str, unit: ResidentUnit | None
+) -> None:
+    """The employer is asked at check-in only when the member's record has none, and what is
+    given is written onto the record (never kept on the check-in)."""
+    if member.employer_unit_id or member.work_unit.strip():
+        return
+    if unit is not None:
+        member_update(member, data={"employer_unit": unit}, acting_user=acting_user)
+    elif (employer or "").strip():
+        member_update(member, data={"work_unit": employer.strip()[:100]}, acting_user=acting_user)
+    else:
+        raise ValidationError({"employer": _("请填写工作单位。")})
+
+
 @transaction.atomic
 def check_in(
     *,
     acting_user: Any,
     member: Member,
     community: Organisation,
-    employer: str,
-    employer_party_org: str = "",
+    employer: str = "",
     unit: ResidentUnit | None = None,
     on: dt.date | None = None,
-    post: str = "",
 ) -> CheckIn:
+    """报到. The member's employer is read from their record; ``employer`` (text) or ``unit``
+    fill it in when the record has none."""
     member = Member.objects.select_related("org").get(pk=member.pk)
     on = on or timezone.localdate()
     if not _may_act(member, community, acting_user):
@@ -50,8 +68,6 @@ def check_in(
         raise ValidationError({"community": _("请选择报到的社区。")})
     if member.state != State.ACTIVE:
         raise ValidationError(_("该党员不在册。"))
-    if not (employer or (unit and unit.name) or "").strip():
-        raise ValidationError({"employer": _("请填写工作单位。")})
     if on > timezone.localdate():
         raise ValidationError({"on": _("报到日期不能晚于今天。")})
     current = (
@@ -63,15 +79,8 @@ def check_in(
         raise ValidationError(
             _("已在“%(c)s”报到，如需改到其他社区请先解除原报到。") % {"c": current.community.name}
         )
-    c = CheckIn.objects.create(
-        member=member,
-        community=community,
-        unit=unit,
-        employer=(employer or unit.name).strip(),
-        employer_party_org=employer_party_org.strip(),
-        checked_in_on=on,
-        post=post.strip(),
-    )
+    _employer_onto_member(member, acting_user=acting_user, employer=employer, unit=unit)
+    c = CheckIn.objects.create(member=member, community=community, checked_in_on=on)
     member_record_event(
         member=member,
         kind=EventKind.CHECK_IN,
@@ -92,28 +101,64 @@ def _checkin_for(c: CheckIn, acting_user: Any) -> CheckIn:
     return c
 
 
+def _household_of(c: CheckIn, household: Place | int | None) -> Place | None:
+    if household in (None, ""):
+        return None
+    pk = getattr(household, "pk", household)
+    found = Place.objects.filter(
+        pk=pk, kind=PlaceKind.HOUSEHOLD, community_id=c.community_id
+    ).first()
+    if found is None:
+        raise ValidationError({"household": _("请选择本社区登记的住户。")})
+    return found
+
+
 @transaction.atomic
-def deed_add(c: CheckIn, *, acting_user: Any, date: dt.date, title: str) -> Deed:
+def deed_add(
+    c: CheckIn,
+    *,
+    acting_user: Any,
+    date: dt.date | None,
+    title: str,
+    household: Place | int | None = None,
+) -> Deed:
+    """记实事 on the check-in page: one deed of the community checked in to, the member taking
+    part (``deeds.services.deed_record``) — counted for the check-in, and anywhere else the deed
+    counts, from that one row."""
     c = _checkin_for(c, acting_user)
     if not (title or "").strip():
         raise ValidationError({"title": _("请写明为社区办了什么实事。")})
     if date is None or date > timezone.localdate() or date < c.checked_in_on:
         raise ValidationError({"date": _("日期须在报到之后，且不晚于今天。")})
-    d = Deed.objects.create(
-        checkin=c, date=date, title=title.strip(), recorded_by=user_or_none(acting_user)
+    return deed_record(
+        acting_user=acting_user,
+        community=c.community,
+        date=date,
+        title=title,
+        members=[c.member_id],
+        household=_household_of(c, household),
     )
-    audit.record_create(d, acting_user=acting_user)
-    return d
 
 
 @transaction.atomic
-def pairing_add(c: CheckIn, *, acting_user: Any, household: str, since: dt.date) -> Pairing:
+def pairing_add(
+    c: CheckIn,
+    *,
+    acting_user: Any,
+    since: dt.date | None,
+    household: Place | int | None = None,
+    household_note: str = "",
+) -> Pairing:
+    """结对帮扶 a household of the community: one on the places tree, or — only for one not yet
+    on it — named in ``household_note``."""
     c = _checkin_for(c, acting_user)
-    if not (household or "").strip():
-        raise ValidationError({"household": _("请写明结对帮扶的困难户。")})
+    place = _household_of(c, household)
+    note = "" if place is not None else (household_note or "").strip()[:100]
+    if place is None and not note:
+        raise ValidationError({"household": _("请选择结对帮扶的住户。")})
     if since is None or since > timezone.localdate():
         raise ValidationError({"since": _("结对日期不能晚于今天。")})
-    p = Pairing.objects.create(checkin=c, household=household.strip(), since=since)
+    p = Pairing.objects.create(checkin=c, household=place, household_note=note, since=since)
     audit.record_create(p, acting_user=acting_user)
     return p
 

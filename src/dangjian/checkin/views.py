@@ -1,5 +1,6 @@
 """Pages of 在职党员到社区报到: the community's checked-in members with their year against the
-rule and the silent ones first, the ledger (.xlsx), one check-in with deeds and pairings, the
+rule and the silent ones first, the ledger (.xlsx), one check-in with its deeds (the community's
+deeds the member took part in) and pairings (households on the places tree), the
 feedback letter (.docx), and the member's own page (made for a phone) to check in."""
 
 from __future__ import annotations
@@ -8,9 +9,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import path
+from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -19,17 +21,21 @@ from dangjian.core import audit
 from dangjian.core.access import ancestor_paths, get_visible_or_404, scope_for
 from dangjian.core.forms import parse_date
 from dangjian.core.models import AuditEntry
-from dangjian.core.xlsx import write_table
 from dangjian.members.models import Member
-from dangjian.orgs.models import COMMUNITY_KINDS, Organisation
+from dangjian.orgs.models import COMMUNITY_KINDS, Organisation, Place, PlaceKind
 from dangjian.orgs.selectors.communities import community_for
 
 from . import letters, selectors, services
-from .models import CheckIn
+from .models import CHECKIN_RELATED, CheckIn
 
 
 def _say(request: HttpRequest, exc: Exception) -> None:
     messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+
+
+def _pk(raw: str | None) -> int | None:
+    raw = (raw or "").strip()
+    return int(raw) if raw.isdigit() else None
 
 
 def _community(request: HttpRequest) -> Organisation:
@@ -72,54 +78,41 @@ def checkin_list(request: HttpRequest) -> HttpResponse:
     )
 
 
-@login_required
-def checkin_export(request: HttpRequest) -> FileResponse:
-    community = _community(request)
-    rows = _rows(request, community)
-    fh, count = write_table(
-        sheet=_("在职党员报到台帐"),
-        title=_("%(c)s在职党员到社区报到台帐") % {"c": community.name},
-        columns=[
-            (_("姓名"), 10),
-            (_("工作单位"), 24),
-            (_("单位党组织"), 24),
-            (_("报到日期"), 12),
-            (_("认领岗位"), 16),
-            (_("今年实事"), 8),
-            (_("结对帮扶户"), 10),
-            (_("最近活动"), 12),
-            (_("情况"), 30),
-        ],
-        rows=(
-            [
-                r.checkin.member.name,
-                r.checkin.employer,
-                r.checkin.employer_party_org,
-                r.checkin.checked_in_on,
-                r.checkin.post,
-                r.deeds,
-                r.households,
-                r.last_active,
-                "；".join(r.behind) + ("；长期未参加社区活动" if r.invisible else ""),
-            ]
-            for r in rows
-        ),
-    )
-    audit.record(
-        action=AuditEntry.Action.EXPORT,
-        obj=None,
-        acting_user=request.user,
-        field="checkin.ledger",
-        changes={"rows": count},
-        scope_path=community.path,
-    )
-    return FileResponse(fh, as_attachment=True, filename=f"{_('在职党员报到台帐')}.xlsx")
-
-
 def _checkin(request: HttpRequest, pk: int) -> CheckIn:
-    return get_visible_or_404(
-        CheckIn.objects.select_related("member__org", "community", "unit"), request.user, pk=pk
+    return get_visible_or_404(CheckIn.objects.select_related(*CHECKIN_RELATED), request.user, pk=pk)
+
+
+#: Beyond this many households the select waits for a search (no script needed).
+HOUSEHOLDS_IN_SELECT = 300
+
+
+def _households(request: HttpRequest, c: CheckIn) -> tuple[list[tuple[int, str]], int, str]:
+    """The community's households the user may see, for the household selects: (id, "楼栋
+    单元 户") pairs, how many there are, and the search typed (a long list is searched first)."""
+    qs = Place.objects.visible_to(request.user).filter(
+        community=c.community, kind=PlaceKind.HOUSEHOLD
     )
+    total = qs.count()
+    q = request.GET.get("hh", "").strip()[:50]
+    if q:
+        qs = qs.filter(
+            Q(name__contains=q) | Q(parent__name__contains=q) | Q(parent__parent__name__contains=q)
+        )
+    elif total > HOUSEHOLDS_IN_SELECT:
+        return [], total, q
+    rows = qs.select_related("parent__parent").order_by("path")[:HOUSEHOLDS_IN_SELECT]
+    return [(p.pk, _place_label(p)) for p in rows], total, q
+
+
+def _place_label(p: Place) -> str:
+    parts = [p.name]
+    node = p.parent
+    for _level in range(2):  # building and corridor are enough to find it
+        if node is None:
+            break
+        parts.append(node.name)
+        node = node.parent
+    return " ".join(reversed(parts))
 
 
 def _standing(c: CheckIn):  # noqa: ANN202
@@ -130,16 +123,27 @@ def _standing(c: CheckIn):  # noqa: ANN202
 @login_required
 def checkin_detail(request: HttpRequest, pk: int) -> HttpResponse:
     c = _checkin(request, pk)
+    households, total, q = _households(request, c) if c.ended_on is None else ([], 0, "")
+    scope = scope_for(request.user)
     return render(
         request,
         "checkin/detail.html",
         {
             "c": c,
             "s": _standing(c),
-            "deeds": c.deeds.all(),
-            "pairings": c.pairings.all(),
+            "deeds": selectors.checkin_deeds(user=request.user, checkin=c),
+            "pairings": c.pairings.select_related("household"),
+            "households": households,
+            "households_total": total,
+            "households_searched": q,
+            "households_long": total > HOUSEHOLDS_IN_SELECT,
             "today": timezone.localdate(),
-            "staff": scope_for(request.user).is_staff_role,
+            "staff": scope.is_staff_role,
+            "posts_url": (
+                f"{reverse('commitments:posts')}?org={c.community_id}"
+                if scope.is_staff_role
+                else reverse("commitments:posts_mine")
+            ),
         },
     )
 
@@ -154,6 +158,7 @@ def deed_add(request: HttpRequest, pk: int) -> HttpResponse:
             acting_user=request.user,
             date=parse_date(request.POST.get("date")),
             title=request.POST.get("title", ""),
+            household=_pk(request.POST.get("household")),
         )
     except PermissionDenied:
         raise Http404 from None
@@ -172,7 +177,8 @@ def pairing_add(request: HttpRequest, pk: int) -> HttpResponse:
         services.pairing_add(
             c,
             acting_user=request.user,
-            household=request.POST.get("household", ""),
+            household=_pk(request.POST.get("household")),
+            household_note=request.POST.get("household_note", ""),
             since=parse_date(request.POST.get("since")),
         )
     except PermissionDenied:
@@ -246,7 +252,9 @@ def mine(request: HttpRequest) -> HttpResponse:
     member_id = scope_for(request.user).member_id
     if member_id is None:
         raise Http404
-    member = Member.objects.select_related("org", "household__community").get(pk=member_id)
+    member = Member.objects.select_related(
+        "org", "household__community", "employer_unit__party_org"
+    ).get(pk=member_id)
     current = (
         CheckIn.objects.filter(member=member, ended_on__isnull=True)
         .select_related("community")
@@ -271,9 +279,7 @@ def mine(request: HttpRequest) -> HttpResponse:
                     acting_user=request.user,
                     member=member,
                     community=community,
-                    employer=request.POST.get("employer", "") or member.work_unit,
-                    employer_party_org=request.POST.get("employer_party_org", ""),
-                    post=request.POST.get("post", ""),
+                    employer=request.POST.get("employer", ""),
                 )
             except (ValidationError, PermissionDenied) as exc:
                 _say(request, exc)
@@ -296,7 +302,6 @@ def mine(request: HttpRequest) -> HttpResponse:
 app_name = "checkin"
 urlpatterns = [
     path("", checkin_list, name="list"),
-    path("export/", checkin_export, name="export"),
     path("me/", mine, name="mine"),
     path("<int:pk>/", checkin_detail, name="detail"),
     path("<int:pk>/deeds/", deed_add, name="deed_add"),

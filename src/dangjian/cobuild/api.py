@@ -61,13 +61,17 @@ class ActivityOut(Schema):
 
     @staticmethod
     def resolve_unit_ids(obj: Any) -> list[int]:
-        return [u.pk for u in obj.units.all()]
+        return [u.pk for u in obj.deed.units.all()]
 
 
 class ActivityIn(Schema):
+    """A new activity; with ``deed_id`` (a deed of the community already recorded) the date,
+    title, place, beneficiaries, units and members are the deed's and not needed here."""
+
+    deed_id: int | None = None
     kind: str = ""
     title: str = ""
-    date: dt.date
+    date: dt.date | None = None
     theme: str = ""
     place: str = ""
     unit_ids: list[int] = []
@@ -148,10 +152,24 @@ def record_activity(request: HttpRequest, org: int, payload: ActivityIn):
     """登记一次共建活动（实事、单位志愿服务用 is_deed、is_volunteer_service 标明）。"""
     community = _community(request, org)
     data = payload.dict()
-    units, members = data.pop("unit_ids"), data.pop("member_ids")
+    units, members, deed_id = data.pop("unit_ids"), data.pop("member_ids"), data.pop("deed_id")
+    deed = None
+    if deed_id is not None:
+        deed = (
+            selectors.deeds_to_detail(user=request.auth, community=community)
+            .filter(pk=deed_id)
+            .first()
+        )
+        if deed is None:
+            return Status(400, {"detail": _("未找到该实事记录，或它已是共建活动。")})
     try:
         a = services.activity_record(
-            acting_user=request.auth, community=community, units=units, members=members, **data
+            acting_user=request.auth,
+            community=community,
+            units=units,
+            members=members,
+            deed=deed,
+            **data,
         )
     except ValidationError as exc:
         return service_errors(exc)

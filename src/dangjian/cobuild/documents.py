@@ -1,6 +1,8 @@
 """Documents of 共驻共建: the activity ledger (.xlsx), the chronicle (大事记, .docx) of a period,
 and a briefing (简报, .docx) on selected activities with their photos, in the form a street
-office sends upward. Written from the activity records — nothing is retyped."""
+office sends upward. Written from the activities and their deeds (date, title, units, number
+served — see :mod:`dangjian.deeds`) — nothing is retyped. Select ``deed`` and prefetch
+``deed__units`` first (``selectors.activities_visible`` does)."""
 
 from __future__ import annotations
 
@@ -45,7 +47,7 @@ def ledger_rows(activities: Iterable[Activity]) -> Iterable[list[Any]]:
             a.get_theme_display() if a.theme else "",
             "是" if a.is_deed else "",
             "是" if a.is_volunteer_service else "",
-            "、".join(u.name for u in a.units.all()),
+            "、".join(u.name for u in a.deed.units.all()),
             a.n_members,
             a.beneficiaries,
             float(a.money) if a.money is not None else None,
@@ -91,7 +93,7 @@ def write_chronicle(
     ).alignment = WD_ALIGN_PARAGRAPH.CENTER
     n = 0
     for a in sorted(activities, key=lambda x: (x.date, x.pk)):
-        units = "、".join(u.name for u in a.units.all())
+        units = "、".join(u.name for u in a.deed.units.all())
         p = doc.add_paragraph()
         p.add_run(f"{a.date.month}月{a.date.day}日　").bold = True
         text = a.title
@@ -123,7 +125,7 @@ def write_briefing(
         r = h.add_run(a.title)
         r.bold = True
         r.font.size = Pt(16)
-        units = "、".join(u.name for u in a.units.all())
+        units = "、".join(u.name for u in a.deed.units.all())
         lead = _("%(d)s，%(u)s在社区开展%(k)s活动。") % {
             "d": f"{a.date.month}月{a.date.day}日",
             "u": units or community,

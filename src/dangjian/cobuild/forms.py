@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import StyledForm, date_field
+from dangjian.deeds.models import Deed
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organisation, ResidentUnit
 
@@ -29,12 +30,18 @@ class MultiFileField(forms.FileField):
 
 
 class ActivityForm(StyledForm):
+    deed = forms.ModelChoiceField(
+        label=_("这件事已登记过（选了就不用再填日期、名称和参加者）"),
+        queryset=Deed.objects.none(),
+        required=False,
+    )
     kind = forms.ChoiceField(label=_("活动类别（六联）"), choices=ActivityKind.choices)
     theme = forms.ChoiceField(
         label=_("八进社区"), choices=[("", "——")] + list(Theme.choices), required=False
     )
-    title = forms.CharField(label=_("活动名称"), max_length=100)
-    date = date_field(_("日期"))
+    # Not required here: a deed picked above brings them; the service says when they are missing.
+    title = forms.CharField(label=_("活动名称"), max_length=300, required=False)
+    date = date_field(_("日期"), required=False)
     place = forms.CharField(label=_("地点"), max_length=100, required=False)
     units = forms.ModelMultipleChoiceField(
         label=_("参加单位"),
@@ -65,12 +72,58 @@ class ActivityForm(StyledForm):
     )
     photos = MultiFileField(label=_("照片（可多选）"), required=False)
 
-    def __init__(self, *args: Any, units: Any = None, members: Any = None, **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        units: Any = None,
+        members: Any = None,
+        deeds: Any = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
+        if deeds is not None:
+            self.fields["deed"].queryset = deeds
+        else:
+            del self.fields["deed"]
         if units is not None:
             self.fields["units"].queryset = units
         if members is not None:
             self.fields["members"].queryset = members
+        self.fields["photos"].widget.attrs.update({"accept": "image/*", "multiple": True})
+
+
+class ActivityEditForm(StyledForm):
+    """Correcting an activity: the units and members who took part stay as recorded."""
+
+    kind = forms.ChoiceField(label=_("活动类别（六联）"), choices=ActivityKind.choices)
+    theme = forms.ChoiceField(
+        label=_("八进社区"), choices=[("", "——")] + list(Theme.choices), required=False
+    )
+    title = forms.CharField(label=_("活动名称"), max_length=300)
+    date = date_field(_("日期"))
+    place = forms.CharField(label=_("地点"), max_length=100, required=False)
+    is_deed = forms.BooleanField(label=_("这是单位为社区办的实事"), required=False)
+    is_volunteer_service = forms.BooleanField(
+        label=_("这是单位志愿服务队进社区服务"), required=False
+    )
+    organisers = forms.CharField(label=_("组织单位"), max_length=200, required=False)
+    beneficiaries = forms.IntegerField(label=_("受益人数"), min_value=0, required=False)
+    money = forms.DecimalField(
+        label=_("投入资金（元）"), min_value=0, required=False, decimal_places=2
+    )
+    goods = forms.CharField(label=_("物资"), max_length=200, required=False)
+    summary = forms.CharField(
+        label=_("活动情况"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    feedback = forms.CharField(
+        label=_("居民反映"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    photos = MultiFileField(label=_("添加照片（可多选）"), required=False)
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    deed_version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
         self.fields["photos"].widget.attrs.update({"accept": "image/*", "multiple": True})
 
 

@@ -2,10 +2,11 @@
 
 - :class:`Agreement` — a co-building agreement (共驻共建协议) between a unit and a community for a
   period, with each side's :class:`Pledge`\\s, which are then checked off as kept or not;
-- :class:`Activity` — a joint activity of one of the six kinds (the "6" of 3621), with the units
-  and members who took part, beneficiaries, money and goods, photos and residents' feedback; a
-  practical deed (实事) and a unit volunteer team's service are activities marked as such, so each
-  fact is recorded once and every count (deeds per unit, services per unit) is derived;
+- :class:`Activity` — the co-building detail of a deed (:mod:`dangjian.deeds`, issue 14): the
+  deed holds when, what, where, for how many and who took part (units and members); the activity
+  adds the kind (the "6" of 3621), theme, money and goods, photos and residents' feedback. A
+  practical deed (实事) and a unit volunteer team's service are activities marked as such; a
+  unit's year counts its deeds, so a deed with the unit recorded anywhere counts too;
 - :class:`Resource` — what a unit opens to the community (a venue, an expert, a vehicle) and the
   :class:`Booking`\\s against it, which may not overlap;
 - :class:`StarRating` — a unit's stars for a year, the system's proposal and the secretary's
@@ -14,6 +15,9 @@ Everything belongs to a community and is scoped by its path.
 """
 
 from __future__ import annotations
+
+import datetime as dt
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -116,28 +120,32 @@ class Pledge(models.Model):
         return self.agreement.community.path
 
 
+class ActivityQuerySet(ScopedQuerySet):
+    """An activity belongs to the community of its deed."""
+
+    scope_path = "deed__community__path"
+
+
 class Activity(Versioned):
-    community = models.ForeignKey(
-        "orgs.Organisation",
-        verbose_name=_("社区党组织"),
+    """The co-building side of a :class:`~dangjian.deeds.models.Deed`: which of the six kinds it
+    was, the theme, whether it was a unit's practical deed or its volunteer team's service, who
+    organised it, the money and goods, the story and the residents' feedback, the photos.
+
+    When, what, where, for how many, and who took part (units and members) are the deed's —
+    recorded once there and read from there (the properties below are for templates only; every
+    query goes through ``deed__…``)."""
+
+    deed = models.OneToOneField(
+        "deeds.Deed",
+        verbose_name=_("实事与服务记录"),
         on_delete=models.PROTECT,
-        related_name="+",
+        related_name="activity",
     )
     kind = models.CharField(_("活动类别"), max_length=12, choices=ActivityKind.choices)
     theme = models.CharField(_("八进社区"), max_length=12, choices=Theme.choices, blank=True)
     is_deed = models.BooleanField(_("为社区办实事"), default=False)
     is_volunteer_service = models.BooleanField(_("单位志愿服务队进社区服务"), default=False)
-    date = models.DateField(_("日期"))
-    title = models.CharField(_("活动名称"), max_length=100)
-    place = models.CharField(_("地点"), max_length=100, blank=True)
     organisers = models.CharField(_("组织单位"), max_length=200, blank=True)
-    units = models.ManyToManyField(
-        "orgs.ResidentUnit", verbose_name=_("参加单位"), related_name="activities", blank=True
-    )
-    members = models.ManyToManyField(
-        "members.Member", verbose_name=_("参加党员"), related_name="+", blank=True
-    )
-    beneficiaries = models.PositiveIntegerField(_("受益人数"), null=True, blank=True)
     money = models.DecimalField(
         _("投入资金（元）"), max_digits=12, decimal_places=2, null=True, blank=True
     )
@@ -148,22 +156,42 @@ class Activity(Versioned):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
-    objects = CommunityScoped.as_manager()
+    objects = ActivityQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("共驻共建活动")
-        ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["community", "date"])]
+        ordering = ["-deed__date", "-pk"]
 
     def __str__(self) -> str:
         return f"{self.date} {self.title}"
 
+    # Read-only views of the deed's facts, for templates and documents (select "deed" first).
+    @property
+    def community(self) -> Any:
+        return self.deed.community
+
+    @property
+    def date(self) -> dt.date:
+        return self.deed.date
+
+    @property
+    def title(self) -> str:
+        return self.deed.title
+
+    @property
+    def place(self) -> str:
+        return self.deed.place
+
+    @property
+    def beneficiaries(self) -> int | None:
+        return self.deed.beneficiaries
+
     def audit_scope_path(self) -> str:
-        return self.community.path
+        return self.deed.community.path
 
 
 class PhotoQuerySet(ScopedQuerySet):
-    scope_path = "activity__community__path"
+    scope_path = "activity__deed__community__path"
 
 
 class Photo(models.Model):
@@ -184,7 +212,7 @@ class Photo(models.Model):
         return self.caption or self.file.name
 
     def audit_scope_path(self) -> str:
-        return self.activity.community.path
+        return self.activity.deed.community.path
 
 
 class ResourceKind(models.TextChoices):

@@ -1,6 +1,6 @@
-"""Reads of 共驻共建: a unit's year in numbers (for the rules and the stars), the standing of
-every unit of a community against the rules (who is behind), activities for the ledger and the
-chronicle. Counts are derived from the records — nothing is typed in twice."""
+"""Reads of 共驻共建: a unit's year in numbers (for the rules and the stars, counted from the
+deeds the unit took part in), the standing of every unit of a community against the rules (who
+is behind), activities for the ledger and the chronicle. Counts are derived from the records — nothing is typed in twice."""
 
 from __future__ import annotations
 
@@ -9,9 +9,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from dangjian.core import rules
 from dangjian.core.access import subtree_q
+from dangjian.deeds.models import Deed
 from dangjian.meetings.models import COUNTS_AS_ATTENDED, Attendance, Criticism, MeetingKind
 from dangjian.orgs.models import Organisation, ResidentUnit
 
@@ -46,35 +48,69 @@ def activities_visible(
     kind: str = "",
     unit: ResidentUnit | None = None,
 ) -> QuerySet[Activity]:
+    """Activities with their deed (date, title, units) and photos, the number of members who took
+    part counted in the database."""
     qs = Activity.objects.visible_to(user)
     if community is not None:
-        qs = qs.filter(subtree_q("community__path", community.path))
+        qs = qs.filter(subtree_q("deed__community__path", community.path))
     if start:
-        qs = qs.filter(date__gte=start)
+        qs = qs.filter(deed__date__gte=start)
     if end:
-        qs = qs.filter(date__lte=end)
+        qs = qs.filter(deed__date__lte=end)
     if kind:
         qs = qs.filter(kind=kind)
     if unit is not None:
-        qs = qs.filter(units=unit)
+        qs = qs.filter(deed__units=unit)
     return (
-        qs.select_related("community")
-        .prefetch_related("units", "photos")
-        .annotate(n_members=Count("members", distinct=True))
+        qs.select_related("deed__community")
+        .prefetch_related("deed__units", "photos")
+        .annotate(n_members=Count("deed__participants", distinct=True))
+        .order_by("-deed__date", "-pk")
+    )
+
+
+def deeds_to_detail(*, user: Any, community: Organisation) -> QuerySet[Deed]:
+    """The community's deeds of the last year that are not co-building activities yet: what a
+    new activity can pick instead of typing the event again."""
+    since = timezone.localdate() - dt.timedelta(days=366)
+    return (
+        Deed.objects.visible_to(user)
+        .filter(community=community, date__gte=since, activity__isnull=True)
         .order_by("-date", "-pk")
     )
+
+
+def unit_deeds(*, unit: ResidentUnit, user: Any = None, limit: int = 100) -> list[Deed]:
+    """A unit's deeds, newest first, each with its co-building activity when it is one — what
+    the unit's year is counted from. ``user`` None: everything of the unit (its contact's page)."""
+    qs = Deed.objects.visible_to(user) if user is not None else Deed.objects.all()
+    return list(
+        qs.filter(units=unit)
+        .select_related("activity", "community")
+        .order_by("-date", "-pk")[:limit]
+    )
+
+
+# A deed the unit took part in counts for the unit's year: as its practical deed (实事) when it
+# has no co-building activity (recorded by the community, a checked-in member, a volunteer
+# team…) or its activity is marked so; as a volunteer service or a joint activity only through
+# an activity marked so.
+_PLAIN = Q(activity__isnull=True)
+_DEED = _PLAIN | Q(activity__is_deed=True)
+_SERVICE = Q(activity__is_volunteer_service=True)
+_JOINT = Q(activity__isnull=False, activity__is_deed=False, activity__is_volunteer_service=False)
 
 
 def year_counts(units: list[ResidentUnit], year: int) -> dict[int, star_rules.UnitYear]:
     """Each unit's year in numbers — a fixed number of queries for any number of units."""
     ids = [u.pk for u in units]
     acts = (
-        Activity.objects.filter(units__in=ids, date__year=year)
+        Deed.objects.filter(units__in=ids, date__year=year)
         .values("units")
         .annotate(
-            deeds=Count("pk", filter=Q(is_deed=True)),
-            services=Count("pk", filter=Q(is_volunteer_service=True)),
-            joint=Count("pk", filter=Q(is_deed=False, is_volunteer_service=False)),
+            deeds=Count("pk", filter=_DEED),
+            services=Count("pk", filter=_SERVICE),
+            joint=Count("pk", filter=_JOINT),
         )
     )
     by_unit = {r["units"]: r for r in acts}

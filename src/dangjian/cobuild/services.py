@@ -1,6 +1,7 @@
-"""Writes of 共驻共建: units, agreements and their pledges, activities (with deeds and volunteer
-services), shared resources and bookings, and the year's stars. Atomic, audited, refused in
-plain Chinese with nothing written."""
+"""Writes of 共驻共建: units, agreements and their pledges, activities (each the co-building
+detail of a deed of :mod:`dangjian.deeds`; practical deeds and volunteer services are marked as
+such), shared resources and bookings, and the year's stars. Atomic, audited, refused in plain
+Chinese with nothing written."""
 
 from __future__ import annotations
 
@@ -16,10 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core import audit
-from dangjian.core.access import CHANGE, scope_for, subtree_q
+from dangjian.core.access import CHANGE, scope_for
 from dangjian.core.files import uploaded_image_type
-from dangjian.core.services import audited_create, audited_update, user_or_none
-from dangjian.members.models import Member, State
+from dangjian.core.services import audited_create, audited_delete, audited_update, user_or_none
+from dangjian.deeds.models import Deed
+from dangjian.deeds.services import deed_delete, deed_record, deed_update
+from dangjian.members.models import Member
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation, ResidentUnit
 
 from .models import (
@@ -121,65 +124,47 @@ def pledge_check(
 
 
 # ---- activities -------------------------------------------------------------------------------
-def _clean_activity(
-    community: Organisation, data: dict[str, Any], today: dt.date
-) -> dict[str, Any]:
+DEED_FIELDS = ("date", "title", "place", "beneficiaries")
+ACTIVITY_FIELDS = (
+    "kind",
+    "theme",
+    "is_deed",
+    "is_volunteer_service",
+    "organisers",
+    "money",
+    "goods",
+    "summary",
+    "feedback",
+)
+
+
+def _clean_activity(data: dict[str, Any], today: dt.date, *, has_units: bool) -> None:
+    """What co-building asks beyond the deed: the kind, the theme, the money, and a unit for a
+    practical deed or a volunteer service. The date and title are checked here too so that the
+    form names them as an activity's."""
     errors: dict[str, Any] = {}
     if data.get("kind") not in ActivityKind.values:
         errors["kind"] = _("请选择活动类别（六联）。")
     if data.get("theme") and data["theme"] not in Theme.values:
         errors["theme"] = _("请选择“八进社区”主题，或不选。")
-    if not (data.get("title") or "").strip():
+    if "title" in data and not (data.get("title") or "").strip():
         errors["title"] = _("请填写活动名称。")
-    day = data.get("date")
-    if day is None:
-        errors["date"] = _("请填写日期。")
-    elif day > today:
-        errors["date"] = _("日期不能晚于今天；计划中的活动请在开展后登记。")
+    if "date" in data:
+        day = data.get("date")
+        if day is None:
+            errors["date"] = _("请填写日期。")
+        elif day > today:
+            errors["date"] = _("日期不能晚于今天；计划中的活动请在开展后登记。")
     money = data.get("money")
     if money is not None and Decimal(money) < 0:
         errors["money"] = _("投入资金不能为负数。")
+    if (data.get("is_deed") or data.get("is_volunteer_service")) and not has_units:
+        errors["units"] = _("实事和志愿服务请注明是哪个驻区单位做的。")
     if errors:
         raise ValidationError(errors)
-    return data
 
 
-@transaction.atomic
-def activity_record(
-    *,
-    acting_user: Any,
-    community: Organisation,
-    units: Iterable[ResidentUnit | int] = (),
-    members: Iterable[Member | int] = (),
-    photos: Iterable[Any] = (),
-    today: dt.date | None = None,
-    **data: Any,
-) -> Activity:
-    """One activity with the units and members who took part and its photos, all or nothing."""
-    check_community(community, acting_user)
-    data = _clean_activity(community, data, today or timezone.localdate())
-    unit_ids = {u if isinstance(u, int) else u.pk for u in units}
-    member_ids = {m if isinstance(m, int) else m.pk for m in members}
-    found = dict(
-        ResidentUnit.objects.filter(Q(community=community) | Q(also_in=community), pk__in=unit_ids)
-        .distinct()
-        .values_list("pk", "party_org_id")
-    )
-    if set(found) != unit_ids:
-        raise ValidationError({"units": _("参加单位须是本社区登记的驻区单位。")})
-    if (data.get("is_deed") or data.get("is_volunteer_service")) and not unit_ids:
-        raise ValidationError({"units": _("实事和志愿服务请注明是哪个驻区单位做的。")})
-    ok_members = set(
-        Member.objects.filter(pk__in=member_ids, state=State.ACTIVE)
-        .filter(
-            subtree_q("org__path", community.path)
-            | Q(org_id__in=[o for o in found.values() if o])  # the units' in-service members
-        )
-        .values_list("pk", flat=True)
-    )
-    if ok_members != member_ids:
-        raise ValidationError({"members": _("参加党员须是本社区或参加单位的在册党员。")})
-    photos = list(photos)
+def _check_photos(photos: list[Any]) -> None:
     for p in photos:
         if p.size > MAX_PHOTO_BYTES:
             raise ValidationError({"photos": _("照片请小于 8 MB。")})
@@ -190,15 +175,137 @@ def activity_record(
                     % {"n": getattr(p, "name", "")[:60]}
                 }
             )
-    activity = Activity(community=community, recorded_by=user_or_none(acting_user), **data)
+
+
+def _deed_to_detail(deed: Deed, community: Organisation) -> Deed:
+    """The deed an activity is to detail, locked: of this community, not detailed yet."""
+    deed = Deed.objects.select_for_update().get(pk=deed.pk)
+    if deed.community_id != community.pk:
+        raise ValidationError({"deed": _("请选择本社区登记的实事。")})
+    if Activity.objects.filter(deed=deed).exists():
+        raise ValidationError({"deed": _("这件事已经登记为共建活动。")})
+    return deed
+
+
+@transaction.atomic
+def activity_record(
+    *,
+    acting_user: Any,
+    community: Organisation,
+    units: Iterable[ResidentUnit | int] = (),
+    members: Iterable[Member | int] = (),
+    photos: Iterable[Any] = (),
+    deed: Deed | None = None,
+    today: dt.date | None = None,
+    **data: Any,
+) -> Activity:
+    """One activity: its deed (date, title, place, beneficiaries, the units and members who took
+    part — :func:`dangjian.deeds.services.deed_record` checks them) and the co-building detail
+    with its photos, all or nothing.
+
+    ``deed``: the event is already recorded (on the deeds page, by a checked-in member …): the
+    activity becomes its co-building detail, and what happened and who took part are the deed's
+    — the date, title, units and members given here are not asked for again, nor used."""
+    check_community(community, acting_user)
+    today = today or timezone.localdate()
+    unknown = set(data) - set(DEED_FIELDS) - set(ACTIVITY_FIELDS)
+    if unknown:
+        raise TypeError(f"activity_record() got unexpected fields {sorted(unknown)}")
+    photos = list(photos)
+    if deed is not None:
+        deed = _deed_to_detail(deed, community)
+        data = {k: v for k, v in data.items() if k in ACTIVITY_FIELDS}
+        _clean_activity(data, today, has_units=deed.units.exists())
+        _check_photos(photos)
+    else:
+        unit_ids = {u if isinstance(u, int) else u.pk for u in units}
+        member_ids = {m if isinstance(m, int) else m.pk for m in members}
+        _clean_activity(data, today, has_units=bool(unit_ids))
+        found = list(
+            ResidentUnit.objects.filter(
+                Q(community=community) | Q(also_in=community), pk__in=unit_ids
+            )
+            .distinct()
+            .select_related("party_org")
+            .prefetch_related("also_in")
+        )
+        if {u.pk for u in found} != unit_ids:
+            raise ValidationError({"units": _("参加单位须是本社区登记的驻区单位。")})
+        _check_photos(photos)
+        deed = deed_record(
+            acting_user=acting_user,
+            community=community,
+            date=data.get("date"),
+            title=data.get("title") or "",
+            place=data.get("place") or "",
+            beneficiaries=data.get("beneficiaries"),
+            units=found,
+            members=sorted(member_ids),
+            today=today,
+        )
+    activity = Activity(
+        deed=deed,
+        recorded_by=user_or_none(acting_user),
+        **{k: v for k, v in data.items() if k in ACTIVITY_FIELDS},
+    )
     activity.full_clean()
     activity.save()
-    activity.units.set(unit_ids)
-    activity.members.set(member_ids)
     for p in photos:
         Photo.objects.create(activity=activity, file=p)
     audit.record_create(activity, acting_user=acting_user)
     return activity
+
+
+@transaction.atomic
+def activity_update(
+    activity: Activity,
+    *,
+    acting_user: Any,
+    version: int,
+    deed_version: int,
+    data: dict[str, Any],
+    photos: Iterable[Any] = (),
+    today: dt.date | None = None,
+) -> Activity:
+    """Correct an activity: what happened (date, title, place, beneficiaries) on its deed, the
+    co-building detail on the activity — each under its own optimistic lock — and add photos.
+    The units and members who took part stay as recorded."""
+    activity = (
+        Activity.objects.select_for_update().select_related("deed__community").get(pk=activity.pk)
+    )
+    check_community(activity.deed.community, acting_user)
+    has_units = activity.deed.units.exists()
+    _clean_activity(
+        {"kind": activity.kind, **data}, today or timezone.localdate(), has_units=has_units
+    )
+    photos = list(photos)
+    _check_photos(photos)
+    deed_data = {k: v for k, v in data.items() if k in DEED_FIELDS}
+    if deed_data:
+        if "place" in deed_data:
+            deed_data["place"] = deed_data["place"] or ""
+        deed_update(activity.deed, acting_user=acting_user, version=deed_version, data=deed_data)
+    own = {k: v for k, v in data.items() if k in ACTIVITY_FIELDS}
+    activity = audited_update(activity, data=own, acting_user=acting_user, expected_version=version)
+    for p in photos:
+        Photo.objects.create(activity=activity, file=p)
+    return Activity.objects.select_related("deed__community").get(pk=activity.pk)
+
+
+@transaction.atomic
+def activity_delete(activity: Activity, *, acting_user: Any) -> None:
+    """An activity recorded by mistake goes with its deed and its photos (the files once the
+    deletion is committed)."""
+    activity = (
+        Activity.objects.select_for_update().select_related("deed__community").get(pk=activity.pk)
+    )
+    check_community(activity.deed.community, acting_user)
+    deed = activity.deed
+    files = [p.file for p in activity.photos.all()]
+    audited_delete(activity, acting_user=acting_user)
+    deed_delete(deed, acting_user=acting_user)
+    for f in files:
+        transaction.on_commit(lambda f=f: f.storage.delete(f.name))
 
 
 # ---- shared resources -------------------------------------------------------------------------

@@ -27,7 +27,14 @@ from dangjian.orgs.models import COMMUNITY_KINDS, Organisation, ResidentUnit
 from dangjian.orgs.selectors.communities import community_for
 
 from . import documents, selectors, services
-from .forms import ActivityForm, AgreementForm, BookingForm, ResourceForm, UnitForm
+from .forms import (
+    ActivityEditForm,
+    ActivityForm,
+    AgreementForm,
+    BookingForm,
+    ResourceForm,
+    UnitForm,
+)
 from .models import Activity, Photo, Pledge, Resource, StarRating
 
 PAGE_SIZE = 50
@@ -132,7 +139,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "counts": selectors.year_counts([unit], year)[unit.pk],
             "proposal": selectors.proposal_for(unit=unit, year=year),
             "stars": StarRating.objects.filter(unit=unit).order_by("-year"),
-            "activities": selectors.activities_visible(user=request.user, unit=unit)[:20],
+            "deeds": selectors.unit_deeds(unit=unit, user=request.user, limit=20),
             "agreements": unit.agreements.prefetch_related("pledges").order_by("-starts_on"),
             "resources": unit.resources.all(),
             "can_change": _can_change(request, unit.community),
@@ -253,7 +260,16 @@ def activity_create(request: HttpRequest) -> HttpResponse:
         .filter(org__path__startswith=community.path, state=State.ACTIVE)
         .order_by("org__path", "name")
     )
-    form = ActivityForm(request.POST or None, request.FILES or None, units=units, members=members)
+    deeds = selectors.deeds_to_detail(user=request.user, community=community)
+    raw = request.GET.get("deed", "")
+    form = ActivityForm(
+        request.POST or None,
+        request.FILES or None,
+        units=units,
+        members=members,
+        deeds=deeds,
+        initial={"deed": int(raw)} if raw.isdigit() else None,
+    )
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
         try:
@@ -263,6 +279,7 @@ def activity_create(request: HttpRequest) -> HttpResponse:
                 units=list(data.pop("units")),
                 members=list(data.pop("members")),
                 photos=data.pop("photos"),
+                deed=data.pop("deed"),
                 **data,
             )
         except ValidationError as exc:
@@ -280,12 +297,78 @@ def activity_create(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    a = get_visible_or_404(Activity.objects.select_related("community"), request.user, pk=pk)
+    a = get_visible_or_404(Activity.objects.select_related("deed__community"), request.user, pk=pk)
     return render(
         request,
         "cobuild/activity.html",
-        {"a": a, "units": a.units.all(), "members": a.members.all(), "photos": a.photos.all()},
+        {
+            "a": a,
+            "units": a.deed.units.all(),
+            "participants": a.deed.participants.select_related("member").order_by("member__name"),
+            "photos": a.photos.all(),
+            "can_change": _can_change(request, a.deed.community),
+        },
     )
+
+
+@login_required
+def activity_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Correct an activity: what happened goes to its deed, the rest to the activity."""
+    a = get_visible_or_404(
+        Activity.objects.select_related("deed__community"), request.user, CHANGE, pk=pk
+    )
+    initial = {
+        **{f: getattr(a.deed, f) for f in services.DEED_FIELDS},
+        **{f: getattr(a, f) for f in services.ACTIVITY_FIELDS},
+        "version": a.version,
+        "deed_version": a.deed.version,
+    }
+    form = ActivityEditForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        version, deed_version = data.pop("version"), data.pop("deed_version")
+        photos = data.pop("photos")
+        try:
+            a = services.activity_update(
+                a,
+                acting_user=request.user,
+                version=version,
+                deed_version=deed_version,
+                data=data,
+                photos=photos,
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, _("已保存活动：%(t)s。") % {"t": a.title})
+            return redirect("cobuild:activity", pk=a.pk)
+    form.mark_errors()
+    return render(
+        request,
+        "cobuild/form.html",
+        {
+            "form": form,
+            "title": _("修改共驻共建活动"),
+            "community": a.deed.community,
+            "files": True,
+        },
+    )
+
+
+@login_required
+@require_POST
+def activity_delete(request: HttpRequest, pk: int) -> HttpResponse:
+    a = get_visible_or_404(
+        Activity.objects.select_related("deed__community"), request.user, CHANGE, pk=pk
+    )
+    community, title = a.deed.community, a.title
+    try:
+        services.activity_delete(a, acting_user=request.user)
+    except (ValidationError, PermissionDenied) as exc:
+        _say(request, exc)
+        return redirect("cobuild:activity", pk=pk)
+    messages.success(request, _("已删除活动：%(t)s。") % {"t": title})
+    return redirect(f"{reverse('cobuild:activities')}?org={community.pk}")
 
 
 @login_required
@@ -333,7 +416,7 @@ def briefing(request: HttpRequest) -> FileResponse:
     picked = list(
         selectors.activities_visible(user=request.user, community=community)
         .filter(pk__in=ids)
-        .order_by("date", "pk")
+        .order_by("deed__date", "pk")
     )
     if not picked:
         messages.error(request, _("请先勾选要写进简报的活动。"))
@@ -498,18 +581,13 @@ def assessment(request: HttpRequest) -> FileResponse:
 
 @login_required
 def my_unit(request: HttpRequest) -> HttpResponse:
-    """A resident unit's own page for its party contact: its year, its activities and its star
-    history — read straight from the unit's records, nothing of any other unit."""
+    """A resident unit's own page for its party contact: its year, its deeds (co-building
+    activities and the deeds recorded elsewhere with the unit) and its star history — read straight from the unit's records, nothing of any other unit."""
     unit = selectors.unit_of_contact(request.user)
     if unit is None:
         raise Http404
     year = _year(request)
-    activities = (
-        Activity.objects.filter(units=unit)
-        .select_related("community")
-        .prefetch_related("units")
-        .order_by("-date", "-pk")[:100]
-    )
+    deeds = selectors.unit_deeds(unit=unit)
     return render(
         request,
         "cobuild/my_unit.html",
@@ -519,7 +597,7 @@ def my_unit(request: HttpRequest) -> HttpResponse:
             "counts": selectors.year_counts([unit], year)[unit.pk],
             "proposal": selectors.proposal_for(unit=unit, year=year),
             "stars": StarRating.objects.filter(unit=unit).order_by("-year"),
-            "activities": activities,
+            "deeds": deeds,
             "checkins": _unit_checkins(unit),
         },
     )
@@ -533,7 +611,7 @@ def _unit_checkins(unit: ResidentUnit) -> list[Any]:
 
     today = timezone.localdate()
     checkins = list(
-        CheckIn.objects.filter(unit=unit, ended_on__isnull=True).select_related(
+        CheckIn.objects.filter(member__employer_unit=unit, ended_on__isnull=True).select_related(
             "member__org", "community"
         )[:200]
     )
@@ -552,6 +630,8 @@ urlpatterns = [
     path("activities/new/", activity_create, name="activity_create"),
     path("activities/export/", activity_export, name="activity_export"),
     path("activities/<int:pk>/", activity_detail, name="activity"),
+    path("activities/<int:pk>/edit/", activity_edit, name="activity_edit"),
+    path("activities/<int:pk>/delete/", activity_delete, name="activity_delete"),
     path("photos/<int:pk>/", photo, name="photo"),
     path("chronicle/", chronicle, name="chronicle"),
     path("briefing/", briefing, name="briefing"),

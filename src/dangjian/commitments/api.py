@@ -64,6 +64,14 @@ class StepOut(Schema):
     meeting_id: int | None
 
 
+class DeedOut(Schema):
+    """A deed counted for the commitment (践诺), from the one record of deeds."""
+
+    id: int
+    date: dt.date
+    title: str
+
+
 class CommitmentDetailOut(CommitmentOut):
     content: str
     measures: str
@@ -72,6 +80,7 @@ class CommitmentDetailOut(CommitmentOut):
     return_reason: str
     steps_allowed: list[str]
     steps: list[StepOut]
+    deeds: list[DeedOut]
 
 
 class DraftIn(Schema):
@@ -122,6 +131,7 @@ def _detail(request: HttpRequest, c: Commitment) -> dict[str, Any]:
         return_reason=c.return_reason,
         steps_allowed=[a for a, _l in selectors.actions_for(c, request.auth)],
         steps=list(c.steps.all()),
+        deeds=list(c.deeds.order_by("date", "pk").values("id", "date", "title")),
     )
     return out
 
@@ -149,7 +159,7 @@ def list_commitments(
 
 @router.get("/{int:pk}", response={200: CommitmentDetailOut, 404: ErrorOut})
 def get_commitment(request: HttpRequest, pk: int):
-    """一条承诺：内容、所处环节、办理经过、当前用户可办理的环节。"""
+    """一条承诺：内容、所处环节、办理经过、当前用户可办理的环节、记入的践诺情况（实事）。"""
     return _detail(request, _get(request, pk))
 
 

@@ -29,7 +29,8 @@ def columns() -> list[tuple[str, int]]:
 
 
 def rows(qs: QuerySet[Commitment]) -> Iterator[list[Any]]:
-    qs = qs.select_related("meeting").annotate(n_evidence=Count("evidence"))
+    # 践诺记录: the deeds counted for the commitment (picked or recorded once, see deeds)
+    qs = qs.select_related("meeting").annotate(n_evidence=Count("deeds", distinct=True))
     for c in qs.iterator(chunk_size=2000):
         yield [
             c.year,

@@ -46,9 +46,14 @@ class DraftForOtherForm(CommitmentForm):
 
 
 class EvidenceForm(StyledForm):
+    """A deed not recorded before (践诺 or 履职): recorded once, then counted where it belongs."""
+
     date = date_field(_("日期"))
     text = forms.CharField(
-        label=_("做了什么"), max_length=500, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("做了什么"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("请写明做了什么。")},
     )
 
 

@@ -4,7 +4,8 @@ A :class:`Commitment` moves through its states only by its ``@transition`` metho
 each allowed from exactly the state before it, so no step can be skipped; the returns (退回修改)
 go back to the draft with a reason. Every step taken is a :class:`Step` row, added and never
 changed: who, when, from which state to which, the reason or the meeting. What the member did
-during the year is :class:`Evidence` (words, not screenshots).
+during the year (践诺) is ``commitment.deeds``: deeds of :mod:`dangjian.deeds` the member took
+part in, picked from those already recorded or recorded there once — never a second copy.
 """
 
 from __future__ import annotations
@@ -200,35 +201,6 @@ class Step(models.Model):
         return self.commitment.org.path
 
 
-class EvidenceQuerySet(ScopedQuerySet):
-    scope_path = "commitment__org__path"
-    self_lookup = "commitment__member_id"
-
-
-class Evidence(models.Model):
-    """践诺: what the member did, in their words (a record, not a screenshot)."""
-
-    commitment = models.ForeignKey(Commitment, on_delete=models.CASCADE, related_name="evidence")
-    date = models.DateField(_("日期"))
-    text = models.CharField(_("践诺情况"), max_length=500)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
-
-    objects = EvidenceQuerySet.as_manager()
-
-    class Meta:
-        ordering = ["date", "pk"]
-        verbose_name = _("践诺记录")
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.text[:20]}"
-
-    def audit_scope_path(self) -> str:
-        return self.commitment.org.path
-
-
 class Tier(models.TextChoices):
     SELF = "self", _("本人自评")
     PEER = "peer", _("党员互评")
@@ -304,4 +276,4 @@ class Rating(models.Model):
 
 
 from .models_board import PublicBoard, UsedChallenge  # noqa: E402, F401
-from .models_posts import DutyLog, Post, PostHolder, PostKind  # noqa: E402, F401
+from .models_posts import Post, PostHolder, PostKind  # noqa: E402, F401

@@ -1,15 +1,15 @@
 """设岗定责 and 一人一职 (SPEC §6, seed [002]): a community's posts, the members who chose them,
-and the duty log of each holder.
+and the duty log of each holder (``holder.deeds``).
 
 A :class:`Post` is either a post (岗位: 治安巡逻岗, 政策宣传岗, … up to the rule's number per
 community) that any member may choose by skill and interest, or a role (角色, 一人一职: 政策宣传员,
 学生政治辅导员, …) for a retired member to claim. A :class:`PostHolder` row is one member in one
-post from a date (and until a date when they leave it); a :class:`DutyLog` is what they did.
+post from a date (and until a date when they leave it); what they did on it (履职) is the deeds
+of :mod:`dangjian.deeds` linked to the holding — picked or recorded once, never retyped.
 """
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -90,6 +90,8 @@ class HolderQuerySet(ScopedQuerySet):
 
 
 class PostHolder(models.Model):
+    """One member on one post from a date; what they did on it is ``self.deeds``."""
+
     post = models.ForeignKey(Post, on_delete=models.PROTECT, related_name="holders")
     member = models.ForeignKey(
         "members.Member", verbose_name=_("党员"), on_delete=models.PROTECT, related_name="posts"
@@ -116,29 +118,3 @@ class PostHolder(models.Model):
 
     def audit_scope_path(self) -> str:
         return self.member.org.path
-
-
-class DutyLogQuerySet(ScopedQuerySet):
-    scope_path = "holder__member__org__path"
-    self_lookup = "holder__member_id"
-
-
-class DutyLog(models.Model):
-    holder = models.ForeignKey(PostHolder, on_delete=models.CASCADE, related_name="logs")
-    date = models.DateField(_("日期"))
-    text = models.CharField(_("履职情况"), max_length=300)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    objects = DutyLogQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("履职记录")
-        ordering = ["-date", "-pk"]
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.text[:20]}"
-
-    def audit_scope_path(self) -> str:
-        return self.holder.member.org.path

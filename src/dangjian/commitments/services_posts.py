@@ -1,23 +1,29 @@
 """Writes of 设岗定责 and 一人一职: setting up a community's posts, members taking and leaving
-them, and their duty logs. Audited; refused in plain Chinese with nothing written."""
+them, and their duty logs — deeds picked or recorded once and linked to the holding. Audited;
+refused in plain Chinese with nothing written."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core import audit, rules
 from dangjian.core.access import CHANGE, scope_for
 from dangjian.core.services import audited_update
+from dangjian.deeds import selectors as deed_selectors
+from dangjian.deeds.models import Deed
+from dangjian.deeds.services import deed_attach, deed_detach, deed_record
 from dangjian.members.models import Category, Member, State
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation
 
-from .models_posts import SEED_POSTS, SEED_ROLES, DutyLog, Post, PostHolder, PostKind
+from .models_posts import SEED_POSTS, SEED_ROLES, Post, PostHolder, PostKind
 
 
 def _check_community(community: Organisation, acting_user: Any) -> None:
@@ -151,16 +157,55 @@ def post_leave(holder: PostHolder, *, acting_user: Any, until: dt.date | None = 
     return audited_update(holder, data={"until": until}, acting_user=acting_user)
 
 
-@transaction.atomic
-def duty_log_add(holder: PostHolder, *, acting_user: Any, date: dt.date, text: str) -> DutyLog:
-    holder = PostHolder.objects.select_related("member__org").get(pk=holder.pk)
+def _holder_acting(holder: PostHolder, acting_user: Any) -> PostHolder:
+    holder = PostHolder.objects.select_related("member__org", "post__community").get(pk=holder.pk)
     if not _may_act_for(holder.member, acting_user):
         raise PermissionDenied(_("履职情况由党员本人或所在党组织记录。"))
-    text = (text or "").strip()
-    if not text:
-        raise ValidationError({"text": _("请写明履职情况。")})
-    if date > timezone.localdate() or date < holder.since or (holder.until and date > holder.until):
+    return holder
+
+
+def duty_pickable(holder: PostHolder, *, user: Any) -> QuerySet[Deed]:
+    """The member's deeds while on the post, as the user may see them, not yet counted for it."""
+    end = min(holder.until or timezone.localdate(), timezone.localdate())
+    return deed_selectors.pickable(
+        user=user, member=holder.member, start=holder.since, end=end
+    ).exclude(holdings=holder)
+
+
+@transaction.atomic
+def duty_record(holder: PostHolder, *, acting_user: Any, date: dt.date | None, text: str) -> Deed:
+    """履职: a deed not recorded before, recorded once in the post's community with the member
+    as the one who did it, and counted for the holding."""
+    holder = _holder_acting(holder, acting_user)
+    if date is not None and (date < holder.since or (holder.until and date > holder.until)):
         raise ValidationError({"date": _("日期须在在岗期间，且不晚于今天。")})
-    log = DutyLog.objects.create(holder=holder, date=date, text=text, recorded_by=acting_user)
-    audit.record_create(log, acting_user=acting_user)
-    return log
+    return deed_record(
+        acting_user=acting_user,
+        community=holder.post.community,
+        date=date,
+        title=text,
+        members=[holder.member_id],
+        holdings=[holder],
+    )
+
+
+@transaction.atomic
+def duty_pick(holder: PostHolder, *, acting_user: Any, deed_ids: Iterable[Any]) -> list[Deed]:
+    """Count deeds already recorded (ticked from :func:`duty_pickable`) for the holding."""
+    holder = _holder_acting(holder, acting_user)
+    ids = {int(d) for d in deed_ids if str(d).isdigit()}
+    if not ids:
+        raise ValidationError(_("请勾选要记为履职情况的实事。"))
+    deeds = list(duty_pickable(holder, user=acting_user).filter(pk__in=ids))
+    if len(deeds) != len(ids):
+        raise ValidationError(_("只能选择本人在岗期间参加、尚未记入的实事。"))
+    return [deed_attach(d, acting_user=acting_user, holding=holder) for d in deeds]
+
+
+@transaction.atomic
+def duty_detach(holder: PostHolder, *, acting_user: Any, deed: Deed) -> Deed:
+    """No longer count a deed for the holding (the deed itself stays)."""
+    holder = _holder_acting(holder, acting_user)
+    if not holder.deeds.filter(pk=deed.pk).exists():
+        raise ValidationError(_("这件事没有记入这个岗位。"))
+    return deed_detach(deed, acting_user=acting_user, holding=holder)

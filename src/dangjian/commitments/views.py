@@ -263,6 +263,7 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             can_rate.append((Tier.PEER, TIER_LABELS[Tier.PEER]))
         if scope.reaches_path(c.org.path, CHANGE) and not c.ratings.filter(tier=Tier.ORG).exists():
             can_rate.append((Tier.ORG, TIER_LABELS[Tier.ORG]))
+    can_log = c.state == State.PUBLISHED and (is_owner or scope.reaches_path(c.org.path, CHANGE))
     return render(
         request,
         "commitments/detail.html",
@@ -272,15 +273,17 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 (s, services.ACTIONS.get(s.action) or services.SYSTEM_ACTIONS.get(s.action, ""))
                 for s in c.steps.select_related("actor__profile")
             ],
-            "evidence": c.evidence.all(),
+            # what was done for it is part of the commitment: whoever may see the commitment
+            # (a fellow member rating it too) sees it, not only those who see each deed
+            "evidence": c.deeds.select_related("community").order_by("date", "pk"),
+            "pickable": services_evidence.pickable(c, user=request.user)[:100] if can_log else (),
             "actions": actions,
             "meetings": selectors.deliberation_meetings(c, today=today)[:20]
             if any(a == "deliberate" for a, _l in actions)
             else (),
             "can_edit": c.state == State.DRAFT
             and (is_owner or scope.reaches_path(c.org.path, CHANGE)),
-            "can_log": c.state == State.PUBLISHED
-            and (is_owner or scope.reaches_path(c.org.path, CHANGE)),
+            "can_log": can_log,
             "can_rate": can_rate,
             "result": result,
             "show_ratings": not is_owner or c.state == State.EVALUATED,
@@ -327,13 +330,45 @@ def commitment_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     form = EvidenceForm(request.POST)
     if form.is_valid():
         try:
-            services_evidence.evidence_add(c, acting_user=request.user, **form.cleaned_data)
+            services_evidence.evidence_record(c, acting_user=request.user, **form.cleaned_data)
         except (ValidationError, PermissionDenied) as exc:
             messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
         else:
             messages.success(request, _("已记录践诺情况。"))
     else:
         messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    return redirect("commitments:detail", pk=c.pk)
+
+
+@login_required
+@require_POST
+def commitment_evidence_pick(request: HttpRequest, pk: int) -> HttpResponse:
+    """Count deeds already recorded (ticked on the page) for the commitment."""
+    c = _acting_or_404(request, pk)
+    try:
+        picked = services_evidence.evidence_pick(
+            c, acting_user=request.user, deed_ids=request.POST.getlist("deed")
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("已记入 %(n)d 件实事。") % {"n": len(picked)})
+    return redirect("commitments:detail", pk=c.pk)
+
+
+@login_required
+@require_POST
+def commitment_evidence_detach(request: HttpRequest, pk: int) -> HttpResponse:
+    """No longer count one deed for the commitment (the deed itself stays)."""
+    c = _acting_or_404(request, pk)
+    raw = request.POST.get("deed", "")
+    deed = get_visible_or_404(c.deeds.all(), request.user, pk=raw if raw.isdigit() else 0)
+    try:
+        services_evidence.evidence_detach(c, acting_user=request.user, deed=deed)
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+    else:
+        messages.success(request, _("已不再记入这条承诺（实事本身保留）。"))
     return redirect("commitments:detail", pk=c.pk)
 
 
@@ -364,5 +399,7 @@ urlpatterns = [
     path("<int:pk>/edit/", commitment_edit, name="edit"),
     path("<int:pk>/steps/<str:action>/", commitment_step, name="step"),
     path("<int:pk>/evidence/", commitment_evidence, name="evidence"),
+    path("<int:pk>/evidence/pick/", commitment_evidence_pick, name="evidence_pick"),
+    path("<int:pk>/evidence/detach/", commitment_evidence_detach, name="evidence_detach"),
     path("<int:pk>/rate/<str:tier>/", commitment_rate, name="rate"),
 ]

@@ -1,5 +1,6 @@
 """Pages of 设岗定责 / 一人一职: the community's posts with who holds them (and which have
-nobody), setting them up, and a member's own page to choose a post and log their duty."""
+nobody), setting them up, a member's own page to choose a post and log their duty, and one
+holding's page: its duty log (deeds), picking deeds already recorded, detaching one."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
 from dangjian.core.forms import parse_date
+from dangjian.deeds.models import Deed
 from dangjian.members.models import Member, State
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation
 from dangjian.orgs.selectors.communities import community_for
@@ -197,19 +199,77 @@ def holder_leave(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+def holder_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    """One holding's duty log (its deeds), with the deeds of the member while on the post to
+    pick from and a form to record one not recorded before."""
+    holder = _holder_for(request, pk)
+    return render(
+        request,
+        "commitments/holder.html",
+        {
+            "h": holder,
+            "deeds": holder.deeds.visible_to(request.user)
+            .select_related("team")
+            .order_by("-date", "-pk"),
+            "pickable": sp.duty_pickable(holder, user=request.user)[:100],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+def _back_to_holder(request: HttpRequest, holder: PostHolder) -> HttpResponse:
+    if request.POST.get("next") == "holder":
+        return redirect("commitments:holder", pk=holder.pk)
+    return _after(request, holder)
+
+
+@login_required
 @require_POST
 def holder_log(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record a deed not recorded before and count it for the holding (记一笔履职)."""
     holder = _holder_for(request, pk)
     day = parse_date(request.POST.get("date")) or timezone.localdate()
     try:
-        sp.duty_log_add(
+        sp.duty_record(
             holder, acting_user=request.user, date=day, text=request.POST.get("text", "")
         )
     except (ValidationError, PermissionDenied) as exc:
         _say(request, exc)
     else:
         messages.success(request, _("已记录履职情况。"))
-    return _after(request, holder)
+    return _back_to_holder(request, holder)
+
+
+@login_required
+@require_POST
+def holder_pick(request: HttpRequest, pk: int) -> HttpResponse:
+    """Count deeds already recorded (ticked on the holding's page) for the holding."""
+    holder = _holder_for(request, pk)
+    try:
+        picked = sp.duty_pick(
+            holder, acting_user=request.user, deed_ids=request.POST.getlist("deed")
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        _say(request, exc)
+    else:
+        messages.success(request, _("已记入 %(n)d 件实事。") % {"n": len(picked)})
+    return redirect("commitments:holder", pk=holder.pk)
+
+
+@login_required
+@require_POST
+def holder_detach(request: HttpRequest, pk: int) -> HttpResponse:
+    """No longer count one deed for the holding (the deed itself stays)."""
+    holder = _holder_for(request, pk)
+    raw = request.POST.get("deed", "")
+    deed = get_visible_or_404(holder.deeds.all(), request.user, pk=raw if raw.isdigit() else 0)
+    try:
+        sp.duty_detach(holder, acting_user=request.user, deed=deed)
+    except (ValidationError, PermissionDenied) as exc:
+        _say(request, exc)
+    else:
+        messages.success(request, _("已不再记入这个岗位（实事本身保留）。"))
+    return redirect("commitments:holder", pk=holder.pk)
 
 
 @login_required
@@ -222,7 +282,9 @@ def posts_mine(request: HttpRequest) -> HttpResponse:
     mine = list(
         PostHolder.objects.filter(member=member, until__isnull=True)
         .select_related("post")
-        .prefetch_related("logs")
+        .prefetch_related(
+            Prefetch("deeds", queryset=Deed.objects.order_by("-date", "-pk"), to_attr="log")
+        )
     )
     offered = (
         Post.objects.visible_to(request.user)
@@ -245,5 +307,8 @@ urls = [
     path("posts/<int:pk>/active/", post_active, name="post_active"),
     path("posts/<int:pk>/take/", post_take, name="post_take"),
     path("holders/<int:pk>/leave/", holder_leave, name="holder_leave"),
+    path("holders/<int:pk>/", holder_detail, name="holder"),
     path("holders/<int:pk>/log/", holder_log, name="holder_log"),
+    path("holders/<int:pk>/pick/", holder_pick, name="holder_pick"),
+    path("holders/<int:pk>/detach/", holder_detach, name="holder_detach"),
 ]

@@ -23,6 +23,7 @@ MEMBER_LINKS = (
 WORK_LINKS = (
     ("commitments:list", _("党员承诺")),
     ("commitments:posts", _("设岗定责")),
+    ("deeds:home", _("实事与服务")),
     ("volunteering:home", _("志愿服务")),
     ("cobuild:overview", _("共驻共建")),
 )
@@ -33,6 +34,7 @@ MINE_LINKS = (
     ("dues:mine", _("我的党费")),
     ("commitments:mine", _("我的承诺")),
     ("commitments:posts_mine", _("我的岗位")),
+    ("deeds:home", _("我的实事")),
 )
 
 

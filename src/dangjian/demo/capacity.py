@@ -5,8 +5,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from dangjian.core.services import audited_create
+from dangjian.members.models import Category, Member, State
 from dangjian.orgs.models import Office, ResidentUnit
 from dangjian.staff.models import Staff
+from dangjian.staff.services import staff_link_members
 
 from . import names
 
@@ -124,15 +126,33 @@ def staff(demo: Demo) -> None:
             .select_related("member")
             .first()
         )
+        # The community's own national cadres who are party members are made from their member
+        # records (one person, one record); seconded cadres' membership is elsewhere.
+        cadres = list(
+            Member.objects.filter(
+                org__path__startswith=c.org.path,
+                state=State.ACTIVE,
+                categories__category=Category.IN_SERVICE,
+                employer_unit__isnull=True,  # not employed by a resident unit
+            )
+            .exclude(pk=secretary.member_id if secretary else None)
+            .order_by("pk")
+        )
         for kind, count in c.spec.staff:
             posts = _POSTS[kind]
             for i in range(count):
                 member = None
-                if kind == "admin" and i == 0 and secretary and secretary.member:
-                    member = secretary.member
-                name = member.name if member else names.han_name(rng, rng.choice("MF"))
                 seconded = kind in ("admin", "institution") and seconded_left > 0 and i in (1, 2)
                 seconded_left -= int(seconded)
+                if kind == "admin" and i == 0 and secretary and secretary.member:
+                    member = secretary.member
+                    name = member.name
+                else:
+                    name = names.han_name(rng, rng.choice("MF"))  # drawn all the same: the
+                    # random stream (every name and date after this) stays as it was
+                    if kind in ("admin", "institution") and not seconded and cadres:
+                        member = cadres.pop(0)
+                        name = member.name
                 audited_create(
                     Staff,
                     data={
@@ -145,3 +165,6 @@ def staff(demo: Demo) -> None:
                     },
                     acting_user=admin,
                 )
+        # A worker drawn by name who happens to be the one member of the community of that
+        # name is that member: linked by the rule a community applies to its own roster.
+        staff_link_members(community=c.org, acting_user=admin)

@@ -3,7 +3,9 @@ the star ranking shows all five levels — some units did nothing (1 star), some
 
 Per community, unit *i* does ``i % 6`` of: a practical deed; two joint activities (shared with
 the next unit); two volunteer services; a co-building agreement whose pledges were kept; and the
-council attendance it already has from the meetings demo. The proposals are confirmed for the
+council attendance it already has from the meetings demo; the busiest units also have a deed
+the community recorded with them outside co-building (it counts as their 实事 just the same —
+every count reads the deeds, :mod:`dangjian.deeds`). The proposals are confirmed for the
 units that reached five stars (the commendation list) and, with a written reason, changed for
 one unit per community. Two shared resources per community, one booked.
 """
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING
 from django.utils import timezone
 
 from dangjian.cobuild import selectors, services
+from dangjian.deeds.services import deed_record
 from dangjian.orgs.models import ResidentUnit
 
 if TYPE_CHECKING:
@@ -25,6 +28,7 @@ if TYPE_CHECKING:
 DEEDS = ("修缮困难户危房", "为社区捐赠健身器材", "资助困难学生", "铺设楼道照明")
 JOINT = (("culture", "迎新春文艺汇演"), ("thought", "党史学习报告会"), ("security", "平安巡逻"))
 SERVICES = ("义诊", "家电义修", "法律咨询", "理发")
+PLAIN_DEEDS = ("帮独居老人打扫卫生", "为困难户送米送油", "疏通小区下水道")
 
 
 def build_cobuild(demo: Demo, *, log: Callable[[str], None]) -> None:
@@ -82,6 +86,15 @@ def build_cobuild(demo: Demo, *, log: Callable[[str], None]) -> None:
                         beneficiaries=rng.randrange(20, 100),
                     )
                     made += 1
+            if effort >= 5:  # drawn without the demo's rng, so later steps draw as before
+                deed_record(
+                    acting_user=admin,
+                    community=c.org,
+                    units=[unit],
+                    date=min(dt.date(year, 6, 1 + i % 28), today),
+                    title=PLAIN_DEEDS[i % len(PLAIN_DEEDS)],
+                    beneficiaries=3,
+                )
             if effort >= 4:
                 agreement = services.agreement_create(
                     acting_user=admin,

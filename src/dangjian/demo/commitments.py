@@ -4,8 +4,10 @@ Through ``commitments.services`` (so the rules, the audit and the step history a
 six in ten members of each branch make a commitment; the branch deliberates them in its first
 branch committee or general meeting after they were submitted, the community approves, and the
 system publishes. Some are still drafts, submitted, awaiting review or sent back; most are being
-kept with a few lines of evidence; some are being evaluated (the organisation and residents have
-rated) and some are graded. Members without an account have their branch submit for them.
+kept with a few deeds recorded for them; some are being evaluated (the organisation and residents
+have rated) and some are graded. Members without an account have their branch submit for them.
+Evidence, duty logs and volunteer services are all deeds (issue 14): recorded once, and a team's
+service is also picked as a duty of the members on a post who took part.
 """
 
 from __future__ import annotations
@@ -135,7 +137,7 @@ def build_commitments(demo: Demo, *, log: Callable[[str], None]) -> None:
                     day = published + dt.timedelta(days=30 * (k + 1))
                     if day > today:
                         break
-                    services_evidence.evidence_add(
+                    services_evidence.evidence_record(
                         c, acting_user=admin, date=day, text=rng.choice(EVIDENCE), today=today
                     )
                 if plan == "kept":
@@ -177,7 +179,9 @@ def build_posts_and_volunteering(demo: Demo, *, log: Callable[[str], None]) -> N
     rng = demo.rng
     today = timezone.localdate()
     admin = demo.admin
-    held = hours = 0
+    from dangjian.deeds.services import deed_attach
+
+    held = hours = picked = 0
     for community in demo.communities:
         made = services_posts.posts_seed(acting_user=admin, community=community.org)
         posts = [p for p in made if p.kind == "post"][:-1]  # 参政议政岗 stays empty
@@ -187,6 +191,7 @@ def build_posts_and_volunteering(demo: Demo, *, log: Callable[[str], None]) -> N
             .prefetch_related("categories")
             .order_by("pk")
         )
+        holding: dict = {}
         for i, m in enumerate(members):
             if i % 3 == 0:
                 h = services_posts.post_take(
@@ -195,13 +200,14 @@ def build_posts_and_volunteering(demo: Demo, *, log: Callable[[str], None]) -> N
                     acting_user=admin,
                     since=dt.date(today.year, 3, 1),
                 )
+                holding[m.pk] = h
                 held += 1
                 for k in range(rng.randrange(0, 3)):
-                    services_posts.duty_log_add(
-                        h,
-                        acting_user=admin,
-                        date=dt.date(today.year, 4 + 2 * k, 10),
-                        text=rng.choice(EVIDENCE),
+                    day = dt.date(today.year, 4 + 2 * k, 10)
+                    if day > today:
+                        break
+                    services_posts.duty_record(
+                        h, acting_user=admin, date=day, text=rng.choice(EVIDENCE)
                     )
             retired = any(c.category == Category.RETIRED for c in m.categories.all())
             if retired and i % 4 == 1:
@@ -220,7 +226,7 @@ def build_posts_and_volunteering(demo: Demo, *, log: Callable[[str], None]) -> N
             if day > today:
                 break
             came = rng.sample(members, k=min(len(members), rng.randrange(3, 9)))
-            vol.service_record(
+            deed = vol.service_record(
                 acting_user=admin,
                 team=team,
                 date=day,
@@ -228,4 +234,9 @@ def build_posts_and_volunteering(demo: Demo, *, log: Callable[[str], None]) -> N
                 hours={m.pk: rng.choice(("1", "2", "2", "3")) for m in came},
             )
             hours += len(came)
-    log(f"设岗定责：{held} 名党员在岗；志愿服务：{hours} 人次")
+            # one member on a post counts the service as a duty: picked, not typed again
+            on_post = [holding[m.pk] for m in came if m.pk in holding]
+            if on_post and day >= on_post[0].since:
+                deed_attach(deed, acting_user=admin, holding=on_post[0])
+                picked += 1
+    log(f"设岗定责：{held} 名党员在岗；志愿服务：{hours} 人次；{picked} 次服务记为履职")

@@ -248,6 +248,10 @@ def _groups_year(demo: Demo, c: Community, months, today, rng, drift: set[int]) 
     attendees: dict[int, list[int]] = {}
     for gi, group in enumerate(c.groups):
         diligent = gi % 3 != 2
+        who = group_members_q(group) & Q(state=State.ACTIVE)
+        attendees[group.pk] = list(Member.objects.filter(who).values_list("pk", flat=True))
+        if not attendees[group.pk]:
+            continue  # no member lives in its corridors (a tiny branch): no one to meet
         for i, month in enumerate(months):
             date = _on(month, 15)
             if (not diligent and i % 2) or date > today:
@@ -264,9 +268,6 @@ def _groups_year(demo: Demo, c: Community, months, today, rng, drift: set[int]) 
                     attendance_taken_at=timezone.now(),
                 )
             )
-        if rows and rows[-1].org_id == group.pk:
-            who = group_members_q(group) & Q(state=State.ACTIVE)
-            attendees[group.pk] = list(Member.objects.filter(who).values_list("pk", flat=True))
     Meeting.objects.bulk_create(rows)
     marks: list[Attendance] = []
     for meeting in rows:

@@ -159,6 +159,7 @@ def _members(demo: Demo, c: Community, units: list[ResidentUnit], ids: names.IdN
         tiny = count <= rules.value("org.branch_min_full_members", "min")
         covered = c.branch_buildings.get(branch.pk) or []
         households = [h for b in covered for h in b.households] or all_households
+        unfilled = _group_households(c, branch, households)
         for i in range(count):
             gender = "M" if rng.random() < 0.56 else "F"
             eth = names.ethnicity(rng)
@@ -178,7 +179,7 @@ def _members(demo: Demo, c: Community, units: list[ResidentUnit], ids: names.IdN
                 last_join = min(anchor - dt.timedelta(days=400), _birthday(born, 45))
                 joined = _days(rng, earliest_join, last_join)
             dual = Category.IN_SERVICE in cats and rng.random() < 0.4
-            household = rng.choice(households)
+            household = _into_a_group(rng.choice(households), unfilled)
             fields = {
                 "name": names.person_name(rng, gender, eth),
                 "gender": gender,
@@ -187,8 +188,9 @@ def _members(demo: Demo, c: Community, units: list[ResidentUnit], ids: names.IdN
                 "education": _education(rng, born),
                 "joined_on": joined,
                 "household": household,
-                "address": household.address,
-                "work_unit": rng.choice(units).name if dual else "",
+                # one fact, one place: the household is the home, the resident unit the
+                # employer — no address or unit name typed beside them
+                "employer_unit": rng.choice(units) if dual else None,
             }
             _member_with_timeline(
                 demo,
@@ -206,6 +208,40 @@ def _members(demo: Demo, c: Community, units: list[ResidentUnit], ids: names.IdN
                     else branch
                 ),
             )
+
+
+def _group_households(
+    c: Community, branch: Organisation, households: list[Place]
+) -> list[list[Place]]:
+    """The households under each corridor group of ``branch``, in the groups' order."""
+    groups = [g.pk for g in c.groups if g.parent_id == branch.pk]
+    group_of = dict(
+        Organisation.places.through.objects.filter(organisation_id__in=groups).values_list(
+            "place_id", "organisation_id"
+        )
+    )
+    out: dict[int, list[Place]] = {pk: [] for pk in groups}
+    for h in households:
+        if h.parent_id in group_of:
+            out[group_of[h.parent_id]].append(h)
+    return [hs for hs in out.values() if hs]
+
+
+def _into_a_group(drawn: Place, unfilled: list[list[Place]]) -> Place:
+    """Where a member lives: ``drawn``, unless a corridor group of the branch has nobody yet
+    and ``drawn`` is in none of those — then a household of the first such group. A group is
+    the members who live in its corridors (``meetings.selectors.attendees``): one nobody lives
+    under would hold its monthly meetings with no one expected. The household is picked by
+    ``drawn``'s id rather than drawn again, so the random stream (every name and date after
+    this) stays as it was."""
+    for i, hs in enumerate(unfilled):
+        if drawn in hs:
+            del unfilled[i]
+            return drawn
+    if not unfilled:
+        return drawn
+    hs = unfilled.pop(0)
+    return hs[drawn.pk % len(hs)]
 
 
 def _member_with_timeline(
@@ -277,7 +313,7 @@ def _member_with_timeline(
             kind=EventKind.CHECK_IN,
             date=day,
             acting_user=admin,
-            from_org_name=f"{fields['work_unit']}党支部",
+            from_org_name=f"{fields['employer_unit'].name}党支部",
             note="在职党员到社区报到",
         )
     if status == Status.PROBATIONARY and full_on <= anchor:

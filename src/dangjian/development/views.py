@@ -19,6 +19,7 @@ from dangjian.core import audit
 from dangjian.core.access import CHANGE, export_scope_path, get_visible_or_404, scope_for
 from dangjian.core.forms import add_service_errors, org_options
 from dangjian.core.models import AuditEntry
+from dangjian.orgs.export_filters import period_from
 from dangjian.orgs.models import Organisation
 
 from . import exports, selectors, services, timing
@@ -101,14 +102,25 @@ def pipeline(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
-    """发展党员工作台帐: the filtered list (every page) as .xlsx, logged as an export."""
+    """发展党员工作台帐: the filtered list (every page) as .xlsx, logged as an export. With a
+    period (``?year=`` or ``?from=&to=``): those in the pipeline at some time in it — applied by
+    its end, not made full or stopped before its start — at any stage unless one is asked for."""
     f = _filters(request)
+    period = period_from(request)
+    if period and not request.GET.get("stage"):
+        f["stage"] = selectors.ANY_STAGE
     qs = selectors.candidates_visible(user=request.user, org=f["org"], stage=f["stage"], q=f["q"])
+    if period:
+        qs = qs.filter(
+            period.overlaps("applied_on", "full_on") & period.overlaps("applied_on", "stopped_on")
+        )
     rows = selectors.pipeline_rows(qs)
     if f["overdue"]:
         rows = [r for r in rows if r.due and r.due.overdue]
     today = selectors.today()
     title = _("发展党员工作台帐") + (f"（{f['org'].name}）" if f["org"] else "")
+    if period:
+        title += f"（{period.text}）"
     fh, count = exports.write_xlsx(
         title=f"{title}  {_('导出日期')}：{today.isoformat()}", rows=exports.ledger_rows(rows)
     )
@@ -123,6 +135,7 @@ def export(request: HttpRequest) -> HttpResponse:
                 "stage": f["stage"],
                 "q": f["q"],
                 "overdue": f["overdue"],
+                **period.as_dict(),
             },
             "rows": count,
         },

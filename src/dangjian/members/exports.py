@@ -65,7 +65,7 @@ def member_rows(qs: QuerySet[Member]) -> Iterator[list[Any]]:
             "、".join(lb.category.get(c.category, c.category) for c in m.categories.all()),
             lb.mode.get(m.mode, m.mode),
             lb.education.get(m.education, m.education),
-            m.work_unit,
+            m.employer_label,
             m.phone,
             m.org.name,
         ]
@@ -82,7 +82,7 @@ def register_rows(events: QuerySet[MemberEvent]) -> Iterator[list[Any]]:
             "、".join(lb.category.get(c, c) for c in e.categories or []),
             lb.mode.get(e.mode, e.mode),
             lb.education.get(m.education, m.education),
-            m.work_unit,
+            m.employer_label,
             m.phone,
             e.org.name,
         ]

@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from dangjian.core import idcard, rules
 from dangjian.core.forms import StyledForm
 from dangjian.core.forms import date_field as core_date_field
-from dangjian.orgs.models import Organisation, Place, PlaceKind
+from dangjian.orgs.models import Organisation, Place, PlaceKind, ResidentUnit
 
 from . import selectors
 from .models import (
@@ -129,8 +129,46 @@ class MemberFilterForm(forms.Form):
         }
 
 
+class UnitChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: ResidentUnit) -> str:
+        return obj.name
+
+
+def units_for(user: Any) -> Any:
+    return ResidentUnit.objects.visible_to(user).order_by("name", "pk")
+
+
+def set_place_fields(form: forms.Form, user: Any) -> None:
+    """The household and employer selects, limited to what the user may choose; left out when
+    too long for a select (the text fields remain)."""
+    households = households_for(user)
+    if households.count() > HOUSEHOLD_LIMIT:
+        del form.fields["household"]
+    else:
+        form.fields["household"].queryset = households
+    units = units_for(user)
+    if units.count() > HOUSEHOLD_LIMIT:
+        del form.fields["employer_unit"]
+    else:
+        form.fields["employer_unit"].queryset = units
+
+
 class PersonFieldsMixin:
     """Checks shared by registering and editing: ID number against birth date and gender."""
+
+    def check_one_place(self, data: dict[str, Any]) -> None:
+        """The home is the household on the places tree, the employer the resident unit: the
+        text beside each is only for one not registered here, never a second copy."""
+        if data.get("household") and (data.get("address") or "").strip():
+            self.add_error(
+                "address",
+                _("已选择家庭住址（户）的，不再填写现居住地址；住户未在区域中登记时才填写。"),
+            )
+        if data.get("employer_unit") and (data.get("work_unit") or "").strip():
+            self.add_error(
+                "work_unit",
+                _("已选择驻区单位的，不再填写工作单位；不是登记的驻区单位时才填写。"),
+            )
 
     def clean_id_number(self) -> str:
         raw = self.cleaned_data.get("id_number", "")
@@ -197,10 +235,17 @@ class MemberRegisterForm(PersonFieldsMixin, StyledForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    work_unit = forms.CharField(label=gettext_lazy("工作单位"), max_length=100, required=False)
-    address = forms.CharField(label=gettext_lazy("现居住地址"), max_length=200, required=False)
+    employer_unit = UnitChoiceField(
+        queryset=None, label=gettext_lazy("工作单位（驻区单位）"), required=False
+    )
+    work_unit = forms.CharField(
+        label=gettext_lazy("工作单位（不是驻区单位时填写）"), max_length=100, required=False
+    )
     household = HouseholdChoiceField(
         queryset=None, label=gettext_lazy("家庭住址（户）"), required=False
+    )
+    address = forms.CharField(
+        label=gettext_lazy("现居住地址（住户未登记时填写）"), max_length=200, required=False
     )
     source = forms.ChoiceField(
         label=gettext_lazy("登记方式"),
@@ -222,15 +267,12 @@ class MemberRegisterForm(PersonFieldsMixin, StyledForm):
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["org"].set_queryset(selectors.member_orgs_changeable(user=user))
-        households = households_for(user)
-        if households.count() > HOUSEHOLD_LIMIT:
-            del self.fields["household"]
-        else:
-            self.fields["household"].queryset = households
+        set_place_fields(self, user)
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         self.check_id_against_person(data)
+        self.check_one_place(data)
         if not data.get("gender") and "gender" not in self.errors:
             self.add_error("gender", _("请选择性别，或填写身份证号以自动识别。"))
         if not data.get("birth_date") and "birth_date" not in self.errors:
@@ -281,6 +323,7 @@ class MemberRegisterForm(PersonFieldsMixin, StyledForm):
             "work_unit": d.get("work_unit", ""),
             "address": d.get("address", ""),
             "household": d.get("household"),
+            "employer_unit": d.get("employer_unit"),
         }
 
 
@@ -304,10 +347,17 @@ class MemberEditForm(PersonFieldsMixin, StyledForm):
         label=gettext_lazy("学历"), choices=[("", "—")] + Education.choices, required=False
     )
     joined_on = date_field(gettext_lazy("入党时间"))
-    work_unit = forms.CharField(label=gettext_lazy("工作单位"), max_length=100, required=False)
-    address = forms.CharField(label=gettext_lazy("现居住地址"), max_length=200, required=False)
+    employer_unit = UnitChoiceField(
+        queryset=None, label=gettext_lazy("工作单位（驻区单位）"), required=False
+    )
+    work_unit = forms.CharField(
+        label=gettext_lazy("工作单位（不是驻区单位时填写）"), max_length=100, required=False
+    )
     household = HouseholdChoiceField(
         queryset=None, label=gettext_lazy("家庭住址（户）"), required=False
+    )
+    address = forms.CharField(
+        label=gettext_lazy("现居住地址（住户未登记时填写）"), max_length=200, required=False
     )
 
     def __init__(self, *args: Any, user: Any, member: Member, **kwargs: Any) -> None:
@@ -318,14 +368,11 @@ class MemberEditForm(PersonFieldsMixin, StyledForm):
                     "version": member.version,
                     **{f: getattr(member, f) for f in self.PERSON_FIELDS},
                     "household": member.household_id,
+                    "employer_unit": member.employer_unit_id,
                 },
             )
         super().__init__(*args, **kwargs)
-        households = households_for(user)
-        if households.count() > HOUSEHOLD_LIMIT:
-            del self.fields["household"]
-        else:
-            self.fields["household"].queryset = households
+        set_place_fields(self, user)
 
     PERSON_FIELDS = (
         "name",
@@ -342,13 +389,15 @@ class MemberEditForm(PersonFieldsMixin, StyledForm):
     def clean(self) -> dict[str, Any]:
         data = super().clean()
         self.check_id_against_person(data)
+        self.check_one_place(data)
         return data
 
     def service_data(self) -> dict[str, Any]:
         d = self.cleaned_data
         out = {f: d[f] for f in self.PERSON_FIELDS if f in d}
-        if "household" in self.fields:
-            out["household"] = d.get("household")
+        for f in ("household", "employer_unit"):
+            if f in self.fields:
+                out[f] = d.get(f)
         if d.get("id_number"):
             out["id_number"] = d["id_number"]
         return out

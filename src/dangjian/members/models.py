@@ -109,8 +109,20 @@ class Member(Versioned):
         on_delete=models.SET_NULL,
         related_name="members",
     )
-    work_unit = models.CharField(_("工作单位"), max_length=100, blank=True)
-    address = models.CharField(_("现居住地址"), max_length=200, blank=True)
+    employer_unit = models.ForeignKey(
+        "orgs.ResidentUnit",
+        verbose_name=_("工作单位（驻区单位）"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="employees",
+    )
+    work_unit = models.CharField(
+        _("工作单位"), max_length=100, blank=True, help_text=_("不是登记的驻区单位时填写。")
+    )
+    address = models.CharField(
+        _("现居住地址"), max_length=200, blank=True, help_text=_("住户未在区域中登记时填写。")
+    )
     search_key = models.CharField(max_length=200, editable=False, db_index=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -142,6 +154,33 @@ class Member(Versioned):
     def audit_scope_path(self) -> str:
         return self.org.path
 
+    # One fact, one place (issue 14): the employer is the resident unit when it is one, the text
+    # only otherwise; the home is the household on the places tree, the text only otherwise.
+    # Lists that show these select_related ``EMPLOYER_RELATED`` / ``HOME_RELATED``.
+
+    @property
+    def employer_label(self) -> str:
+        """Where the member works: the resident unit's name, else the text."""
+        return self.employer_unit.name if self.employer_unit_id else self.work_unit
+
+    @property
+    def employer_party_org_label(self) -> str:
+        """The employer's party organisation, known only for a registered resident unit."""
+        unit = self.employer_unit if self.employer_unit_id else None
+        return unit.party_org.name if unit is not None and unit.party_org_id else ""
+
+    @property
+    def home_label(self) -> str:
+        """Where the member lives: the household's full place path (社区 网格 楼栋 单元 户), else
+        the text."""
+        if not self.household_id:
+            return self.address
+        names, node, hops = [], self.household, 0
+        while node is not None and hops < 6:
+            names.append(node.name)
+            node, hops = node.parent if node.parent_id else None, hops + 1
+        return " ".join(reversed(names))
+
     def clean(self) -> None:
         """Facts that cannot all be true at once are refused with the field they concern."""
         errors: dict[str, str] = {}
@@ -162,6 +201,11 @@ class Member(Versioned):
             errors.setdefault("full_on", gettext("预备党员还没有转正，转正时间应留空。"))
         if errors:
             raise ValidationError(errors)
+
+
+#: ``select_related`` paths for :attr:`Member.employer_label` / :attr:`Member.home_label`.
+EMPLOYER_RELATED = "employer_unit__party_org"
+HOME_RELATED = "household__parent__parent__parent__parent"
 
 
 class MemberCategory(models.Model):

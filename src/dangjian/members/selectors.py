@@ -130,7 +130,7 @@ def search_filter(q: str) -> Q:
 
 def with_list_data(qs: QuerySet[Member]) -> QuerySet[Member]:
     """What a list row shows, in a constant number of queries (one more for categories)."""
-    return qs.select_related("org").prefetch_related(
+    return qs.select_related("org", "employer_unit").prefetch_related(
         Prefetch("categories", queryset=MemberCategory.objects.order_by("category"))
     )
 
@@ -201,7 +201,7 @@ def register_on(*, user: Any, org_path: str, on: dt.date) -> QuerySet[MemberEven
         MemberEvent.objects.visible_to(user)
         .filter(org__in=subtree, date__lte=on, state=State.ACTIVE)
         .filter(pk=Subquery(latest))
-        .select_related("member", "org")
+        .select_related("member__employer_unit", "org")
         .order_by("org__path", "member__name", "member_id")
     )
 

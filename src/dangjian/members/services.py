@@ -180,6 +180,7 @@ def member_register(
     ids = id_fields(id_number, birth_date=fields.get("birth_date"), gender=fields.get("gender"))
     if Member.objects.filter(id_hash=ids["id_hash"]).exists():
         raise ValidationError({"id_number": _("该身份证号的党员已在系统中，请勿重复登记。")})
+    fields = one_place(dict(fields))
     member = Member(org=org, search_key=search_key(fields.get("name", "")), **ids, **fields)
     member.full_clean()
     when = date or member.joined_on
@@ -426,10 +427,22 @@ EDITABLE_FIELDS = (
     "phone",
     "education",
     "joined_on",
+    "employer_unit",
     "work_unit",
     "address",
     "household",
 )
+
+
+def one_place(data: dict[str, Any]) -> dict[str, Any]:
+    """One fact, one place: a household on the places tree is the member's home, a resident unit
+    their employer — the free text beside each is kept only when there is none (and cleared when
+    one is chosen)."""
+    if data.get("household") is not None:
+        data["address"] = ""
+    if data.get("employer_unit") is not None:
+        data["work_unit"] = ""
+    return data
 
 
 @transaction.atomic
@@ -446,7 +459,7 @@ def member_update(
         raise ValidationError(
             _("这些字段须通过变动事项修改：%(f)s") % {"f": "、".join(sorted(unknown))}
         )
-    data = dict(data)
+    data = one_place(dict(data))
     raw_id = data.pop("id_number", None)
     if raw_id:
         ids = id_fields(

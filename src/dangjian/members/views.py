@@ -31,7 +31,7 @@ from .forms import (
     MemberFilterForm,
     MemberRegisterForm,
 )
-from .models import Category, EventKind, Member, Mode, State, Status
+from .models import EMPLOYER_RELATED, HOME_RELATED, Category, EventKind, Member, Mode, State, Status
 from .paging import CountedPaginator, counted_in_page
 
 PAGE_SIZE = 50
@@ -150,7 +150,7 @@ def member_export(request: HttpRequest) -> HttpResponse:
 @login_required
 def member_detail(request: HttpRequest, pk: int) -> HttpResponse:
     member = get_visible_or_404(
-        Member.objects.select_related("org", "household"), request.user, pk=pk
+        Member.objects.select_related("org", EMPLOYER_RELATED, HOME_RELATED), request.user, pk=pk
     )
     return _detail(request, member)
 

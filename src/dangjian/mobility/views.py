@@ -17,6 +17,7 @@ from dangjian.core import audit
 from dangjian.core.access import CHANGE, export_scope_path, get_visible_or_404, scope_for
 from dangjian.core.forms import add_service_errors, org_options
 from dangjian.core.models import AuditEntry
+from dangjian.orgs.export_filters import period_from
 from dangjian.orgs.models import Organisation
 
 from . import exports, selectors, services
@@ -85,11 +86,21 @@ def index(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def export(request: HttpRequest) -> HttpResponse:
-    """流动党员台帐: the filtered list (every page) as .xlsx, logged as an export."""
+    """流动党员台帐: the filtered list (every page) as .xlsx, logged as an export. With a period
+    (``?year=`` or ``?from=&to=``): those away at some time in it, returned or not (unless a
+    state is asked for)."""
     f = _filters(request)
-    rows = selectors.rows(_query(request, f))
+    period = period_from(request)
+    if period and not request.GET.get("state"):
+        f["state"] = selectors.ALL
+    qs = _query(request, f)
+    if period:
+        qs = qs.filter(period.overlaps("left_on", "returned_on"))
+    rows = selectors.rows(qs)
     today = selectors.today()
     title = _("流动党员台帐") + (f"（{f['org'].name}）" if f["org"] else "")
+    if period:
+        title += f"（{period.text}）"
     fh, count = exports.write_xlsx(
         title=f"{title}  {_('导出日期')}：{today.isoformat()}", rows=exports.ledger_rows(rows)
     )
@@ -104,6 +115,7 @@ def export(request: HttpRequest) -> HttpResponse:
                 "state": f["state"],
                 "q": f["q"],
                 "warn": f["warn_only"],
+                **period.as_dict(),
             },
             "rows": count,
         },

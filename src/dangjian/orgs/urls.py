@@ -1,5 +1,6 @@
 from django.urls import path
 
+from . import exports
 from .views import coverage, edit, places, tree
 
 app_name = "orgs"
@@ -19,4 +20,5 @@ urlpatterns = [
     path("places/<int:pk>/edit/", places.place_edit, name="place_edit"),
     path("coverage/", coverage.coverage, name="coverage"),
     path("warnings/", tree.warning_list, name="warnings"),
+    path("export/", exports.org_export, name="export"),
 ]

@@ -1,5 +1,6 @@
-"""API: 志愿服务 — a community's teams with the year's totals, members' hours, and recording a
-service with each participant's hours. Same selectors and services as the pages."""
+"""API: 志愿服务 — a community's teams with the year's totals, members' hours (of all their
+deeds), and recording a team's service — a deed with each participant's hours. Same selectors
+and services as the pages."""
 
 from __future__ import annotations
 
@@ -31,6 +32,7 @@ class TeamOut(Schema):
     leader: str
     n_services: int
     total_hours: Decimal | None
+    n_members: int
 
 
 class HoursOut(Schema):
@@ -72,7 +74,8 @@ def list_teams(request: HttpRequest, org: int, year: int | None = None):
 
 @router.get("/hours", response={200: list[HoursOut], 404: ErrorOut})
 def member_hours(request: HttpRequest, org: int, year: int | None = None):
-    """党员本年度志愿服务时长（社区开启排行时按时长排列，否则按姓名）。"""
+    """党员本年度志愿服务时长：本年度参加的全部实事与服务记录的时长合计，services 为记录条数
+    （社区开启排行时按时长排列，否则按姓名）。"""
     community = _community(request, org)
     rows = selectors.member_hours(user=request.auth, community=community, year=_year(year))
     return [
@@ -91,13 +94,14 @@ def member_hours(request: HttpRequest, org: int, year: int | None = None):
     "/teams/{int:pk}/services", response={201: dict, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut}
 )
 def record_service(request: HttpRequest, pk: int, payload: ServiceIn):
-    """登记一次志愿服务及每名参加党员的时长（hours：党员 id → 小时数）。"""
+    """登记服务队的一次服务（记入实事与服务记录）及每名参加党员的时长（hours：党员 id →
+    小时数）。返回的 id 是这条实事与服务记录。"""
     try:
         team = get_visible_or_404(Team.objects.all(), request.auth, CHANGE, pk=pk)
     except Http404:
         raise HttpError(404, _("未找到该服务队，或您无权查看。")) from None
     try:
-        service = services.service_record(
+        deed = services.service_record(
             acting_user=request.auth,
             team=team,
             date=payload.date,
@@ -109,4 +113,4 @@ def record_service(request: HttpRequest, pk: int, payload: ServiceIn):
         return service_errors(exc)
     except PermissionDenied as exc:
         return Status(403, {"detail": str(exc)})
-    return Status(201, {"id": service.pk, "participants": len(payload.hours)})
+    return Status(201, {"id": deed.pk, "participants": len(payload.hours)})

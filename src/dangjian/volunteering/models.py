@@ -1,10 +1,11 @@
-"""Volunteer service (SPEC §6, seed [001]): a community's teams (党员义工, 志愿者服务队, 万家帮),
-their members, each service they do and the hours each member gave to it. Totals per member and
-per team are sums of :class:`Hours` — never typed in twice."""
+"""Volunteer service (SPEC §6, seed [001]): a community's teams (党员义工, 志愿者服务队, 万家帮).
+
+What a team did is a :class:`~dangjian.deeds.models.Deed` with ``team`` set, and the hours each
+member gave are its participants' hours (issue 14: one fact, one place). Totals per member and
+per team are counted from there — never typed in twice."""
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -33,6 +34,8 @@ class CommunityQuerySet(ScopedQuerySet):
 
 
 class Team(models.Model):
+    """A community's volunteer team; its services are the deeds recorded with it."""
+
     community = models.ForeignKey(
         "orgs.Organisation",
         verbose_name=_("社区党组织"),
@@ -56,64 +59,3 @@ class Team(models.Model):
 
     def audit_scope_path(self) -> str:
         return self.community.path
-
-
-class ServiceQuerySet(CommunityQuerySet):
-    scope_path = "team__community__path"
-    community_lookup = "team__community__path__in"
-
-
-class Service(models.Model):
-    """One service the team did: a date, what, where, for whom."""
-
-    team = models.ForeignKey(Team, on_delete=models.PROTECT, related_name="services")
-    date = models.DateField(_("日期"))
-    title = models.CharField(_("服务内容"), max_length=100)
-    place = models.CharField(_("地点"), max_length=100, blank=True)
-    beneficiaries = models.PositiveIntegerField(_("服务人数"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    objects = ServiceQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("志愿服务")
-        ordering = ["-date", "-pk"]
-        indexes = [models.Index(fields=["team", "date"])]
-
-    def __str__(self) -> str:
-        return f"{self.date} {self.title}"
-
-    def audit_scope_path(self) -> str:
-        return self.team.community.path
-
-
-class HoursQuerySet(ScopedQuerySet):
-    scope_path = "service__team__community__path"
-    self_lookup = "member_id"
-
-
-class Hours(models.Model):
-    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="hours")
-    member = models.ForeignKey(
-        "members.Member", verbose_name=_("党员"), on_delete=models.PROTECT, related_name="+"
-    )
-    hours = models.DecimalField(_("时长（小时）"), max_digits=4, decimal_places=1)
-
-    objects = HoursQuerySet.as_manager()
-
-    class Meta:
-        verbose_name = _("服务时长")
-        constraints = [
-            models.UniqueConstraint(fields=["service", "member"], name="hours_once_per_service"),
-            models.CheckConstraint(
-                condition=models.Q(hours__gt=0) & models.Q(hours__lte=24), name="hours_in_a_day"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.member_id} {self.hours}"
-
-    def audit_scope_path(self) -> str:
-        return self.service.team.community.path

@@ -1,22 +1,22 @@
-"""Writes of volunteer service: teams and services with each member's hours, in one go."""
+"""Writes of volunteer service: teams, and a team's service — recorded as a deed with the team
+and each member's hours (``deeds.services.deed_record``), in one go."""
 
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, scope_for
-from dangjian.members.models import Member, State
+from dangjian.deeds.models import Deed
+from dangjian.deeds.services import deed_record, parse_hours
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation
 
-from .models import Hours, Service, Team, TeamKind
+from .models import Team, TeamKind
 
 
 def _check(community: Organisation, acting_user: Any) -> None:
@@ -46,57 +46,33 @@ def team_create(
     return team
 
 
-def _hours(raw: Any) -> Decimal:
-    try:
-        h = Decimal(str(raw).strip())
-    except (InvalidOperation, ValueError):
-        h = Decimal(-1)
-    if not Decimal(0) < h <= Decimal(24):
-        raise ValidationError({"hours": _("时长请填 0.5 到 24 之间的小时数。")})
-    return h.quantize(Decimal("0.1"))
-
-
 @transaction.atomic
 def service_record(
     *,
     acting_user: Any,
     team: Team,
-    date: dt.date,
+    date: dt.date | None,
     title: str,
     hours: dict[int, Any],
     place: str = "",
     beneficiaries: int | None = None,
-) -> Service:
-    """One service and every participant's hours (member id → hours), all or nothing."""
+    today: dt.date | None = None,
+) -> Deed:
+    """One service of the team: a deed with the team and every participant's hours (member id
+    → hours, each required), all or nothing. The team's community records it."""
     team = Team.objects.select_related("community").get(pk=team.pk)
     _check(team.community, acting_user)
-    errors: dict[str, Any] = {}
-    if not (title or "").strip():
-        errors["title"] = _("请填写服务内容。")
-    if date is None or date > timezone.localdate():
-        errors["date"] = _("日期不能晚于今天。")
-    if not hours:
-        errors["hours"] = _("请至少登记一名参加服务的党员。")
-    if errors:
-        raise ValidationError(errors)
-    parsed = {int(k): _hours(v) for k, v in hours.items()}
-    members = set(
-        Member.objects.filter(
-            pk__in=parsed, state=State.ACTIVE, org__path__startswith=team.community.path
-        ).values_list("pk", flat=True)
-    )
-    if members != set(parsed):
-        raise ValidationError({"hours": _("登记的党员须是本社区在册党员。")})
-    service = Service.objects.create(
-        team=team,
+    for raw in hours.values():
+        if parse_hours(raw) is None:  # a team's service counts hours: "" is not "none"
+            raise ValidationError({"hours": _("时长请填 0.5 到 24 之间的小时数。")})
+    return deed_record(
+        acting_user=acting_user,
+        community=team.community,
         date=date,
-        title=title.strip(),
-        place=place.strip(),
+        title=title,
+        members={int(k): v for k, v in hours.items()},
+        place=place,
         beneficiaries=beneficiaries,
-        recorded_by=acting_user if getattr(acting_user, "is_authenticated", False) else None,
+        team=team,
+        today=today,
     )
-    Hours.objects.bulk_create(
-        [Hours(service=service, member_id=m, hours=h) for m, h in parsed.items()]
-    )
-    audit.record_create(service, acting_user=acting_user)
-    return service

@@ -1,5 +1,6 @@
 """Pages of volunteer service: a community's teams and members' hours for a year, one team's
-services with a form to record one (tick who came, give the hours once), and the ledger."""
+services (its deeds) with a form to record one (tick who came, give the hours once), and the
+ledger. A member's hours are those of all their deeds, and the pages say so."""
 
 from __future__ import annotations
 
@@ -18,14 +19,16 @@ from django.views.decorators.http import require_POST
 
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
+from dangjian.core.forms import parse_date
 from dangjian.core.models import AuditEntry
 from dangjian.core.xlsx import write_table
+from dangjian.deeds.selectors import deeds_visible
 from dangjian.members.models import Member, State
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation
 from dangjian.orgs.selectors.communities import community_for
 
 from . import selectors, services
-from .models import Service, Team, TeamKind
+from .models import Team, TeamKind
 
 
 def _year(request: HttpRequest) -> int:
@@ -100,21 +103,10 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ticked = request.POST.getlist("member")
         hours = request.POST.get("hours", "")
         try:
-            import datetime as dt
-
-            from dangjian.core.forms import DATE_FORMATS
-
-            day = None
-            for fmt in DATE_FORMATS:
-                try:
-                    day = dt.datetime.strptime(request.POST.get("date", "").strip(), fmt).date()
-                    break
-                except ValueError:
-                    continue
             services.service_record(
                 acting_user=request.user,
                 team=team,
-                date=day,
+                date=parse_date(request.POST.get("date")),
                 title=request.POST.get("title", ""),
                 place=request.POST.get("place", ""),
                 hours={int(m): hours for m in ticked if m.isdigit()},
@@ -124,12 +116,9 @@ def team_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已登记志愿服务。"))
             return redirect("volunteering:team", pk=team.pk)
-    page = Paginator(
-        Service.objects.visible_to(request.user)
-        .filter(team=team)
-        .prefetch_related("hours__member"),
-        50,
-    ).get_page(request.GET.get("page"))
+    page = Paginator(deeds_visible(user=request.user, team=team), 50).get_page(
+        request.GET.get("page")
+    )
     members = (
         Member.objects.changeable_by(request.user)
         .filter(org__path__startswith=team.community.path, state=State.ACTIVE)
@@ -164,11 +153,12 @@ def export(request: HttpRequest) -> FileResponse:
     rows = selectors.member_hours(user=request.user, community=community, year=year)
     fh, count = write_table(
         sheet=_("志愿服务台帐"),
-        title=_("%(c)s %(y)d 年党员志愿服务时长") % {"c": community.name, "y": year},
+        title=_("%(c)s %(y)d 年党员志愿服务时长（按全部实事与服务记录合计）")
+        % {"c": community.name, "y": year},
         columns=[
             (_("党员"), 12),
             (_("所在支部"), 26),
-            (_("服务次数"), 10),
+            (_("实事与服务（次）"), 12),
             (_("时长（小时）"), 12),
         ],
         rows=(

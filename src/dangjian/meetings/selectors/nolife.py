@@ -74,6 +74,8 @@ class Row:
     home: str = ""  # the path of the member's household, to match the groups covering it
     no_life: bool = True  # listed for no organisational life (False: for dues alone)
     unpaid_months: int = 0  # months in a row without dues and without a good reason
+    no_work: bool = False  # held a post the whole window and did nothing recorded for it
+    last_deed: dt.date | None = None
 
     @property
     def unpaid_too(self) -> bool:
@@ -203,6 +205,7 @@ def no_life_list(
     if listed:
         _add_missed(user, root, listed, by_id, earliest, today)
     listed = _with_dues(listed, members, by_id, months, starts, last, today)
+    listed = _with_work(listed, members, by_id, months, starts, last)
     if not listed:
         return NoLifeList(root=root, today=today, sections=[], rule=rules.get(RULE))
 
@@ -261,6 +264,60 @@ def _with_dues(
                 unpaid_months=streaks[pk],
             )
         )
+    listed.sort(key=lambda r: (r.org.path, r.name, r.member_id))
+    return listed
+
+
+def _with_work(
+    listed: list[Row],
+    members: list[tuple],
+    by_id: dict[int, Organisation],
+    months: dict[int, int],
+    starts: dict[int, dt.date],
+    last: dict[int, dt.date],
+) -> list[Row]:
+    """The third failing of art. 9: not doing the work the Party assigned. A member has been
+    assigned work when they held a post (设岗定责 / 一人一职) for the whole window; they did none
+    of it when no deed of theirs (the one record of what members do) falls in the window. A
+    member without a post is not listed for this: nothing was assigned. Two queries."""
+    from dangjian.commitments.models_posts import PostHolder
+    from dangjian.deeds.selectors import last_deed_on
+
+    ids = [m[0] for m in members]
+    if not ids:
+        return listed
+    held: dict[int, dt.date] = {}
+    for mid, since in PostHolder.objects.filter(member_id__in=ids, until__isnull=True).values_list(
+        "member_id", "since"
+    ):
+        held[mid] = min(since, held.get(mid, since))
+    if not held:
+        return listed
+    deeds = last_deed_on(list(held))
+    rows = {r.member_id: r for r in listed}
+    for pk, name, org_id, joined_on, home in members:
+        since = held.get(pk)
+        if since is None or since > starts[org_id]:
+            continue
+        done = deeds.get(pk)
+        if done is not None and done >= starts[org_id]:
+            continue
+        row = rows.get(pk)
+        if row is None:
+            row = rows[pk] = Row(
+                member_id=pk,
+                name=name,
+                org=by_id[org_id],
+                since=joined_on,
+                last_attended=last.get(pk),
+                months=months[org_id],
+                start=starts[org_id],
+                home=home or "",
+                no_life=False,
+            )
+            listed.append(row)
+        row.no_work = True
+        row.last_deed = done
     listed.sort(key=lambda r: (r.org.path, r.name, r.member_id))
     return listed
 

@@ -96,6 +96,8 @@ def _reasons_text(row: sel.Row) -> str:
         reasons.append(_("不参加组织生活"))
     if row.unpaid_too:
         reasons.append(_("不交纳党费"))
+    if row.no_work:
+        reasons.append(_("不做党所分配的工作"))
     return "、".join(reasons)
 
 

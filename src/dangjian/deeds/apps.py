@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class DeedsConfig(AppConfig):
+    name = "dangjian.deeds"
+    verbose_name = "实事与服务记录"
