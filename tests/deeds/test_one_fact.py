@@ -98,3 +98,27 @@ def test_one_deed_entered_once_is_counted_by_every_view(cast, client_for, world)
     assert deed.title in sec.get(f"/cobuild/units/{school.pk}/").content.decode()
     proposal = cobuild_selectors.proposals_for(units=[school], year=2026)[school.pk]
     assert any("实事" in r.text and r.met for r in proposal.reasons)
+
+
+def test_a_checked_in_member_takes_a_post_of_the_community_and_it_sees_the_holding(cast, world):
+    _team, _school, _holding, _commitment, checkin = world
+    post = services_posts.post_create(
+        acting_user=cast.comm_a_sec, community=cast.comm_a, name="治安巡逻岗"
+    )
+    h = services_posts.post_take(post, member=cast.member_b, acting_user=cast.comm_a_sec)
+    assert h.member == cast.member_b
+    from dangjian.commitments.models_posts import PostHolder
+
+    assert PostHolder.objects.visible_to(cast.comm_a_sec).filter(pk=h.pk).exists()
+    assert PostHolder.objects.visible_to(cast.comm_b_sec).filter(pk=h.pk).exists()  # own branch
+    assert not PostHolder.objects.visible_to(cast.outsider).filter(pk=h.pk).exists()
+
+
+def test_a_member_neither_of_the_community_nor_checked_in_cannot_take_its_post(cast):
+    from django.core.exceptions import ValidationError
+
+    post = services_posts.post_create(
+        acting_user=cast.comm_a_sec, community=cast.comm_a, name="治安巡逻岗"
+    )
+    with pytest.raises(ValidationError):
+        services_posts.post_take(post, member=cast.member_b, acting_user=cast.comm_b_sec)

@@ -43,14 +43,26 @@ class PostQuerySet(ScopedQuerySet):
     member_org_lookup = None
 
     def _restrict(self, user, action):  # noqa: ANN001, ANN202 - see ScopedQuerySet
-        """A community's posts are open to its own members to see (to choose one)."""
+        """A community's posts are open to its own members to see (to choose one), and to the
+        in-service members checked in to it (the community gives them a post, seed [002])."""
         from dangjian.core.access import VIEW, scope_for
 
         base = super()._restrict(user, action)
         scope = scope_for(user)
         if action != VIEW or scope.everything or not scope.member_org_path:
             return base
-        return base | self.filter(community__path__in=ancestor_paths(scope.member_org_path))
+        from django.apps import apps
+
+        checked_in = (
+            apps.get_model("checkin", "CheckIn")
+            .objects.filter(member_id=scope.member_id, ended_on__isnull=True)
+            .values("community_id")
+        )
+        return (
+            base
+            | self.filter(community__path__in=ancestor_paths(scope.member_org_path))
+            | self.filter(community_id__in=checked_in)
+        )
 
 
 class Post(models.Model):
@@ -85,8 +97,23 @@ class Post(models.Model):
 
 
 class HolderQuerySet(ScopedQuerySet):
+    """The member's organisation sees their posts; so does the community whose post it is (an
+    in-service member checked in there holds a post of that community)."""
+
     scope_path = "member__org__path"
     self_lookup = "member_id"
+
+    def _restrict(self, user, action):  # noqa: ANN001, ANN202 - see ScopedQuerySet
+        from dangjian.core.access import scope_for, subtree_q
+
+        base = super()._restrict(user, action)
+        scope = scope_for(user)
+        if scope.everything:
+            return base
+        q = models.Q(pk__in=[])
+        for p in scope.paths(action):
+            q |= subtree_q("post__community__path", p)
+        return base | self.filter(q)
 
 
 class PostHolder(models.Model):

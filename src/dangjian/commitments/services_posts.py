@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.checkin.models import CheckIn
 from dangjian.core import audit, rules
 from dangjian.core.access import CHANGE, scope_for
 from dangjian.core.services import audited_update
@@ -116,12 +117,19 @@ def post_take(
     each at a time."""
     post = Post.objects.select_related("community").get(pk=post.pk)
     member = Member.objects.select_related("org").get(pk=member.pk)
-    if not _may_act_for(member, acting_user):
-        raise PermissionDenied(_("只有党员本人或所在党组织可以为其选岗。"))
+    checked_in = CheckIn.objects.filter(
+        member=member, community=post.community, ended_on__isnull=True
+    ).exists()
+    if not (
+        _may_act_for(member, acting_user)
+        or (checked_in and scope_for(acting_user).reaches_path(post.community.path, CHANGE))
+    ):
+        raise PermissionDenied(_("只有党员本人、所在党组织或报到社区可以为其选岗。"))
     if not post.is_active:
         raise ValidationError(_("这个岗位已停用。"))
-    if member.state != State.ACTIVE or not member.org.path.startswith(post.community.path):
-        raise ValidationError(_("只有本社区在册党员可以选择本社区的岗位。"))
+    in_community = member.org.path.startswith(post.community.path) or checked_in
+    if member.state != State.ACTIVE or not in_community:
+        raise ValidationError(_("只有本社区在册党员或在本社区报到的在职党员可以选择本社区的岗位。"))
     if (
         post.kind == PostKind.ROLE
         and not member.categories.filter(category=Category.RETIRED).exists()
