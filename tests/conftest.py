@@ -80,6 +80,12 @@ def _user(username: str, password: str, **kw):
 
 @pytest.fixture
 def cast(db) -> Cast:
+    return build_cast()
+
+
+def build_cast() -> Cast:
+    """The cast of every test (see :class:`Cast`); also built once per module by the isolation
+    suites (tests/api/shared_world.py)."""
     pw = Cast.password
     county = make_org(parent=None, kind=OrgKind.COUNTY, name="示例县委", code="X")
     street_a = make_org(parent=county, kind=OrgKind.STREET, name="东城街道党工委", code="SA")

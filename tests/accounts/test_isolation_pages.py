@@ -19,6 +19,7 @@ from tests.api.endpoints import (
     body_text,
 )
 from tests.api.isolation import ATTACKERS, leaked, markers_for, page_names, send, skip_if_unbuilt
+from tests.api.shared_world import _shared, shared_cast, shared_world  # noqa: F401 - fixtures
 
 
 def test_every_page_is_classified():

@@ -250,6 +250,10 @@ class World:
 
 @pytest.fixture
 def world(cast) -> World:
+    return build_world(cast)
+
+
+def build_world(cast) -> World:
     member = make_member(org=cast.branch_a_2, name="欧阳测试")
     office = office_create(
         acting_user=None,
