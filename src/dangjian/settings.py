@@ -105,6 +105,11 @@ INSTALLED_APPS = [
     "dangjian.volunteering",
     "dangjian.cobuild",
     "dangjian.deeds",
+    "dangjian.servicedesk",
+    "dangjian.households",
+    "dangjian.charity",
+    "dangjian.jobs",
+    "dangjian.training",
     "dangjian.demo",
 ]
 

@@ -20,6 +20,11 @@ urlpatterns = [
     path("volunteering/", include("dangjian.volunteering.urls")),
     path("cobuild/", include("dangjian.cobuild.urls")),
     path("deeds/", include("dangjian.deeds.urls")),
+    path("servicedesk/", include("dangjian.servicedesk.urls")),
+    path("households/", include("dangjian.households.urls")),
+    path("charity/", include("dangjian.charity.urls")),
+    path("jobs/", include("dangjian.jobs.urls")),
+    path("training/", include("dangjian.training.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

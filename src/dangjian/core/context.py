@@ -28,6 +28,16 @@ WORK_LINKS = (
     ("cobuild:overview", _("共驻共建")),
 )
 
+#: The services menu (便民服务, SPEC §7): requests, households in difficulty, the charity shop,
+#: re-employment, skills training. Items appear as their pages are built.
+SERVICE_LINKS = (
+    ("servicedesk:home", _("便民服务工单")),
+    ("households:home", _("困难家庭")),
+    ("charity:home", _("爱心超市")),
+    ("jobs:home", _("再就业")),
+    ("training:home", _("技能培训")),
+)
+
 #: A member's own pages, before 我的档案.
 MINE_LINKS = (
     ("checkin:mine", _("到社区报到")),
@@ -59,5 +69,6 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "is_staff_role": scope.is_staff_role,
         "nav_members": _links(MEMBER_LINKS) if scope.is_staff_role else [],
         "nav_work": _links(WORK_LINKS) if scope.is_staff_role else [],
+        "nav_services": _links(SERVICE_LINKS) if scope.is_staff_role else [],
         "nav_mine": _links(MINE_LINKS) if scope.member_id else [],
     }

@@ -28,6 +28,8 @@ PROVIDERS: tuple[str, ...] = (
     "dangjian.care.todos.todos",
     "dangjian.commitments.todos.todos",
     "dangjian.cobuild.todos.todos",
+    "dangjian.servicedesk.todos.todos",
+    "dangjian.households.todos.todos",
 )
 
 DANGER, WARNING, INFO = "danger", "warning", "info"

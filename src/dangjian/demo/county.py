@@ -111,6 +111,20 @@ def build_demo(*, log: Callable[[str], None] = lambda s: None) -> Demo:
         dues.build_dues(demo, log=log)
         checkin.build_checkins(demo, log=log)
         care.build_care(demo, log=log)
+        from . import servicedesk as servicedesk_demo
+
+        servicedesk_demo.build_servicedesk(demo, log=log)
+        from . import charity as charity_demo
+
+        charity_demo.build_charity(demo, log=log)
+        from . import jobs as jobs_demo
+        from . import training as training_demo
+
+        jobs_demo.build_jobs(demo, log=log)
+        training_demo.build_training(demo, log=log)
+        from . import households as households_demo
+
+        households_demo.build_households(demo, log=log)
     return demo
 
 

@@ -1,0 +1,130 @@
+"""Reads of service requests: the list a user may see (overdue first, then by deadline), the
+overdue count for the home page's 待办, and the monthly figures — each a fixed number of queries
+for any number of requests."""
+
+from __future__ import annotations
+
+import datetime as dt
+import statistics
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Avg, Case, Count, IntegerField, Q, QuerySet, Value, When
+
+from dangjian.core.access import subtree_q
+from dangjian.orgs.models import Organisation
+
+from .models import OPEN_STATES, Category, Channel, Request
+
+
+def requests_visible(
+    *,
+    user: Any,
+    community: Organisation | None = None,
+    state: str = "",
+    category: str = "",
+    channel: str = "",
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+    today: dt.date,
+) -> QuerySet[Request]:
+    qs = Request.objects.visible_to(user)
+    if community is not None:
+        qs = qs.filter(subtree_q("community__path", community.path))
+    if state == "overdue":
+        qs = qs.filter(overdue_q(today))
+    elif state:
+        qs = qs.filter(state=state)
+    if category:
+        qs = qs.filter(category=category)
+    if channel:
+        qs = qs.filter(channel=channel)
+    if start is not None:
+        qs = qs.filter(received_on__gte=start)
+    if end is not None:
+        qs = qs.filter(received_on__lte=end)
+    return (
+        qs.select_related(
+            "community", "household", "assigned_user", "assigned_member", "assigned_unit"
+        )
+        .annotate(
+            is_overdue=Case(
+                When(overdue_q(today), then=Value(1)), default=Value(0), output_field=IntegerField()
+            )
+        )
+        .order_by("-is_overdue", "deadline", "pk")
+    )
+
+
+def overdue_q(today: dt.date) -> Q:
+    return Q(state__in=OPEN_STATES, deadline__lt=today)
+
+
+def overdue_count(*, user: Any, community: Organisation, today: dt.date) -> int:
+    """Open requests past their deadline in the community — one query."""
+    return (
+        Request.objects.visible_to(user)
+        .filter(subtree_q("community__path", community.path))
+        .filter(overdue_q(today))
+        .count()
+    )
+
+
+@dataclass
+class Month:
+    month: int
+    received: int = 0
+    closed: int = 0
+    by_channel: dict[str, int] = field(default_factory=dict)
+    by_category: dict[str, int] = field(default_factory=dict)
+    median_days: float | None = None
+    satisfaction: float | None = None
+
+
+def monthly_figures(*, user: Any, community: Organisation, year: int) -> list[Month]:
+    """Per month of receipt: how many by channel and category, how many done, the median days
+    from receipt to 办结 and the average satisfaction — three queries."""
+    base = Request.objects.visible_to(user).filter(
+        subtree_q("community__path", community.path), received_on__year=year
+    )
+    months = {m: Month(month=m) for m in range(1, 13)}
+    for m, ch, cat, n in (
+        base.values_list("received_on__month", "channel", "category")
+        .annotate(n=Count("pk"))
+        .order_by()
+    ):
+        mo = months[m]
+        mo.received += n
+        mo.by_channel[ch] = mo.by_channel.get(ch, 0) + n
+        mo.by_category[cat] = mo.by_category.get(cat, 0) + n
+    days: dict[int, list[int]] = defaultdict(list)
+    for m, rec, done in base.filter(done_on__isnull=False).values_list(
+        "received_on__month", "received_on", "done_on"
+    ):
+        days[m].append((done - rec).days)
+    for m, ds in days.items():
+        months[m].closed = len(ds)
+        months[m].median_days = float(statistics.median(ds))
+    for m, avg in (
+        base.filter(satisfaction__isnull=False)
+        .values_list("received_on__month")
+        .annotate(a=Avg("satisfaction"))
+        .order_by()
+    ):
+        months[m].satisfaction = round(float(avg), 2)
+    return [months[m] for m in range(1, 13)]
+
+
+def totals(months: list[Month]) -> dict[str, Any]:
+    ch: Counter[str] = Counter()
+    cat: Counter[str] = Counter()
+    for m in months:
+        ch.update(m.by_channel)
+        cat.update(m.by_category)
+    return {
+        "received": sum(m.received for m in months),
+        "closed": sum(m.closed for m in months),
+        "channels": [(c.label, ch.get(c.value, 0)) for c in Channel],
+        "categories": [(c.label, cat.get(c.value, 0)) for c in Category],
+    }
