@@ -22,6 +22,34 @@ from .factories import make_member, make_org, make_place
 # synchronously from there.
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
+#: The day every test runs on. A suite started at 23:50 in Beijing ran on across midnight and
+#: twelve tests that took "today" at import disagreed with the services' today; between 00:00 and
+#: 08:00 Beijing time the machine's date (UTC) is also a day behind ``timezone.localdate()``. So the
+#: whole session runs on one day at noon Beijing time, the clock still ticking: today's date by
+#: default, any day with ``DANGJIAN_TEST_DAY=2026-12-31`` (e.g. to try a year's end). Set once by
+#: the first process so that xdist's workers, started later, share the day.
+TEST_DAY_VARIABLE = "DANGJIAN_TEST_DAY"
+
+
+def pytest_configure(config):
+    import datetime as dt
+    from zoneinfo import ZoneInfo
+
+    import time_machine
+
+    beijing = ZoneInfo("Asia/Shanghai")
+    day = os.environ.get(TEST_DAY_VARIABLE) or dt.datetime.now(beijing).date().isoformat()
+    os.environ[TEST_DAY_VARIABLE] = day
+    noon = dt.datetime.combine(dt.date.fromisoformat(day), dt.time(12), tzinfo=beijing)
+    config._dangjian_clock = time_machine.travel(noon, tick=True)
+    config._dangjian_clock.start()
+
+
+def pytest_unconfigure(config):
+    clock = getattr(config, "_dangjian_clock", None)
+    if clock is not None:
+        clock.stop()
+
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(request, settings):
