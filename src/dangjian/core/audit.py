@@ -105,3 +105,10 @@ def record_delete(obj: models.Model, *, acting_user: Any) -> AuditEntry:
         acting_user=acting_user,
         changes=diff(snapshot(obj), {}),
     )
+
+
+def record_read(obj: models.Model, *, acting_user: Any, ip: str | None = None) -> AuditEntry:
+    """A read of a record of personal detail (a household, a case, a tenant — SPEC §8 need-to-know):
+    who opened what, and when. Not only changes are audited here; the object column holds the
+    model's ``__str__``, which for such records never carries the personal detail itself."""
+    return record(action=AuditEntry.Action.READ, obj=obj, acting_user=acting_user, ip=ip)

@@ -55,6 +55,7 @@ class AuditEntry(models.Model):
         UPDATE = "update", _("修改")
         DELETE = "delete", _("删除")
         REVEAL = "reveal", _("查看敏感信息")
+        READ = "read", _("查阅个人信息")
         EXPORT = "export", _("导出")
         LOGIN = "login", _("登录")
         LOGOUT = "logout", _("退出登录")

@@ -15,8 +15,18 @@ def _digits(value: Any) -> int | None:
     return int(text) if text.isdigit() else None
 
 
+#: What counts as someone looking at a person's data (PIPL's right to know): opening a record of
+#: personal detail and revealing a masked field.
+LOOKED = (AuditEntry.Action.READ, AuditEntry.Action.REVEAL)
+
+
 def audit_visible(
-    *, user: Any, ct: str | None = None, object_id: str | None = None, actor: str | None = None
+    *,
+    user: Any,
+    ct: str | None = None,
+    object_id: str | None = None,
+    actor: str | None = None,
+    looked: bool = False,
 ) -> QuerySet[AuditEntry]:
     """Entries the user may read: those about what they manage (``scope_path`` in their
     subtrees) and, always, their own actions. Per object (``ct`` + ``object_id``) or per user
@@ -42,4 +52,27 @@ def audit_visible(
         qs = qs.filter(content_type_id=ct_id)
     if object_id:
         qs = qs.filter(object_id=str(object_id)[:64])
+    if looked:
+        qs = qs.filter(action__in=LOOKED)
     return qs.select_related("actor", "content_type").order_by("-at", "-id")
+
+
+def looked_at_me(*, user: Any) -> QuerySet[AuditEntry]:
+    """Who opened or revealed the user's own member record — a person's right to know who
+    looked at their data. Nothing for a user without a member record."""
+    scope = scope_for(user)
+    if not scope.member_id:
+        return AuditEntry.objects.none()
+    from django.contrib.contenttypes.models import ContentType
+
+    from dangjian.members.models import Member
+
+    return (
+        AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(Member),
+            object_id=str(scope.member_id),
+            action__in=LOOKED,
+        )
+        .select_related("actor", "actor__profile")
+        .order_by("-at", "-id")
+    )

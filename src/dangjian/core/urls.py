@@ -8,4 +8,5 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("rules/", views.rules_table, name="rules"),
     path("audit/", views.audit_list, name="audit"),
+    path("audit/mine/", views.audit_mine, name="audit_mine"),
 ]

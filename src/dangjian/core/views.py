@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET
 
 from . import rules
 from .access import scope_for
-from .selectors import audit_visible
+from .selectors import audit_visible, looked_at_me
 from .todos import todos_for
 
 PAGE_SIZE = 50
@@ -86,6 +86,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         ct=request.GET.get("ct"),
         object_id=request.GET.get("id"),
         actor=request.GET.get("actor"),
+        looked=request.GET.get("looked") == "1",
     )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page)
@@ -108,6 +109,18 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             "actor_name": actor_name,
             "object_name": object_name,
             "filtered": bool(request.GET.get("actor") or request.GET.get("id")),
+            "looked": request.GET.get("looked") == "1",
             "title": _("审计记录"),
         },
+    )
+
+
+@login_required
+def audit_mine(request: HttpRequest) -> HttpResponse:
+    """谁查看过我的信息: who opened or revealed the user's own member record, and when."""
+    page = Paginator(looked_at_me(user=request.user), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "core/audit_mine.html",
+        {"page": page, "rows": list(page), "title": _("谁查看过我的信息")},
     )
