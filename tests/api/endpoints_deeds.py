@@ -1,6 +1,8 @@
 """Objects of community A for deeds (see endpoints.py).
 
-``{deed}`` 甲社区楼道清扫实事 of 文化东路社区党委, done by 欧阳测试 with 2 hours.
+``{deed}`` 甲社区楼道清扫实事 of 文化东路社区党委, done by 欧阳测试 with 2 hours. Picking
+uses the commitments area's ``{commitment}``, ``{holder}`` and ``{linked_deed}`` (counted for
+both; endpoints_commitments.py is built first).
 """
 
 from __future__ import annotations
@@ -61,6 +63,32 @@ OBJECT_API = [
         "/api/v1/deeds/",
         "POST",
         {"org": "{community}", "date": "2026-06-01", "title": "渗透", "members": {"1": "1"}},
+        change=True,
+    ),
+    Endpoint("GET /api/v1/deeds/pickable", "/api/v1/deeds/pickable?commitment={commitment}"),
+    Endpoint("GET /api/v1/deeds/pickable", "/api/v1/deeds/pickable?holding={holder}"),
+    Endpoint(
+        "POST /api/v1/deeds/{deed_id}/commitments/{commitment_id}",
+        "/api/v1/deeds/{deed}/commitments/{commitment}",
+        "POST",
+        change=True,
+    ),
+    Endpoint(
+        "DELETE /api/v1/deeds/{deed_id}/commitments/{commitment_id}",
+        "/api/v1/deeds/{linked_deed}/commitments/{commitment}",
+        "DELETE",
+        change=True,
+    ),
+    Endpoint(
+        "POST /api/v1/deeds/{deed_id}/posts/{holding_id}",
+        "/api/v1/deeds/{deed}/posts/{holder}",
+        "POST",
+        change=True,
+    ),
+    Endpoint(
+        "DELETE /api/v1/deeds/{deed_id}/posts/{holding_id}",
+        "/api/v1/deeds/{linked_deed}/posts/{holder}",
+        "DELETE",
         change=True,
     ),
 ]

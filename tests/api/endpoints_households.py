@@ -1,7 +1,8 @@
 """Objects of community A for the 困难家庭台帐 (see endpoints.py).
 
 ``{household}`` 甲社区困难户 (a household under 1号楼1单元) with ``{difficulty}``, an open 低保
-row whose note 甲社区困难说明 is masked everywhere. The register is need-to-know: even its pages
+row whose note 甲社区困难说明 is masked everywhere, and ``{pairing}``: an in-service member
+(甲社区结对党员) checked in to community A and paired with the household. The register is need-to-know: even its pages
 that only read are refused to a viewer (a read-only grant), so every entry is ``change=True``.
 """
 
@@ -9,9 +10,10 @@ from __future__ import annotations
 
 import datetime as dt
 
+from dangjian.checkin import services as checkin_services
 from dangjian.households import services
 from dangjian.orgs.models import PlaceKind
-from tests.factories import make_place
+from tests.factories import make_member, make_place
 
 from .endpoints import Endpoint, Listing
 
@@ -27,8 +29,18 @@ def build(cast, ids):
         since=dt.date(2026, 1, 1),
         note="甲社区困难说明",
     )
+    c = checkin_services.check_in(
+        acting_user=cast.comm_a_sec,
+        member=make_member(org=cast.branch_a_2, name="甲社区结对党员"),
+        community=cast.comm_a,
+        employer="县直单位",
+        on=dt.date(2026, 3, 1),
+    )
+    p = services.household_pair(
+        acting_user=cast.comm_a_sec, household=household, checkin=c, since=dt.date(2026, 3, 2)
+    )
     hidden = ("甲社区困难户",)
-    return {"household": household.pk, "difficulty": d.pk}, hidden, hidden
+    return {"household": household.pk, "difficulty": d.pk, "pairing": p.pk}, hidden, hidden
 
 
 OBJECT_PAGES = [
@@ -65,6 +77,13 @@ OBJECT_PAGES = [
         "/households/{household}/help/",
         "POST",
         {"date": "2026-06-01", "title": "渗透"},
+        change=True,
+    ),
+    Endpoint(
+        "households:pairing_end",
+        "/households/{household}/pairings/{pairing}/end/",
+        "POST",
+        {"version": "1", "on": "2026-06-01"},
         change=True,
     ),
     Endpoint(

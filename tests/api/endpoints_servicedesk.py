@@ -98,6 +98,9 @@ OBJECT_API = [
         "GET /api/v1/servicedesk/stats", "/api/v1/servicedesk/stats?org={community}&year=2026"
     ),
     Endpoint(
+        "GET /api/v1/servicedesk/categories", "/api/v1/servicedesk/categories?org={community}"
+    ),
+    Endpoint(
         "POST /api/v1/servicedesk/{pk}/steps",
         "/api/v1/servicedesk/{sreq}/steps",
         "POST",

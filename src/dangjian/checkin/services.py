@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, scope_for
-from dangjian.core.services import audited_update
+from dangjian.core.services import ConflictError, audited_update
 from dangjian.deeds.models import Deed
 from dangjian.deeds.services import deed_record
 from dangjian.members.models import EventKind, Member, State
@@ -192,3 +192,56 @@ def check_out(c: CheckIn, *, acting_user: Any, on: dt.date | None, reason: str) 
         note=reason.strip()[:300],
     )
     return c
+
+
+@transaction.atomic
+def pairing_end(
+    *, acting_user: Any, pairing: Pairing, on: dt.date | None, version: int | None
+) -> Pairing:
+    """结束结对 (the household is out of difficulty, moved away, another member takes over): the
+    pairing ends on ``on`` and stays in the ledgers and the household's history. Who may pair
+    may end (the member, the community, the member's organisation).
+
+    Optimistic lock: ``version`` is what the user's page showed. A pairing only ever changes by
+    ending, so its state is its version — :func:`pairing_version` (1 open, 2 ended) until the
+    model keeps a ``version`` of its own, which is then used. Two people ending one pairing at
+    once: the row is locked, the second is told it was already ended and nothing changes."""
+    current = (
+        Pairing.objects.select_for_update()
+        .select_related("checkin__member__org", "checkin__community", "household")
+        .get(pk=pairing.pk)
+    )
+    c = current.checkin
+    if not _may_act(c.member, c.community, acting_user):
+        raise PermissionDenied(_("只有党员本人、报到社区或党员所在党组织可以结束结对。"))
+    if current.until is not None:
+        raise ConflictError(
+            _("这次结对已于 %(d)s 结束（可能是他人刚刚操作），请刷新页面查看。")
+            % {"d": current.until.isoformat()},
+            code="conflict",
+        )
+    if version is not None and pairing_version(current) != int(version):
+        raise ConflictError(_("这次结对已被他人修改，请刷新页面，核对后再操作。"), code="conflict")
+    if c.ended_on is not None:
+        raise ValidationError(
+            _("%(m)s 的报到已于 %(d)s 解除，结对已随之结束。")
+            % {"m": c.member.name, "d": c.ended_on.isoformat()}
+        )
+    today = timezone.localdate()
+    if on is None:
+        raise ValidationError({"on": _("请填写结束日期。")})
+    if on > today:
+        raise ValidationError({"on": _("结束日期不能晚于今天。")})
+    if on < current.since:
+        raise ValidationError(
+            {"on": _("结束日期不能早于结对日期（%(d)s）。") % {"d": current.since.isoformat()}}
+        )
+    return audited_update(current, data={"until": on}, acting_user=acting_user)
+
+
+def pairing_version(p: Pairing) -> int:
+    """The version a page shows for a pairing (see :func:`pairing_end`)."""
+    own = getattr(p, "version", None)
+    if own is not None:
+        return int(own)
+    return 1 if p.until is None else 2

@@ -6,14 +6,17 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
+from dangjian.charity.selectors import unit_donations
 from dangjian.core import rules
 from dangjian.core.access import subtree_q
 from dangjian.deeds.models import Deed
+from dangjian.jobs.selectors import offers_per_unit
 from dangjian.meetings.models import COUNTS_AS_ATTENDED, Attendance, Criticism, MeetingKind
 from dangjian.orgs.models import Organisation, ResidentUnit
 
@@ -102,7 +105,10 @@ _JOINT = Q(activity__isnull=False, activity__is_deed=False, activity__is_volunte
 
 
 def year_counts(units: list[ResidentUnit], year: int) -> dict[int, star_rules.UnitYear]:
-    """Each unit's year in numbers — a fixed number of queries for any number of units."""
+    """Each unit's year in numbers — a fixed number of queries for any number of units: the
+    deeds, council attendance, pledges and criticism notices, and what the unit gave residents
+    through the other services (its job offers, its donations to the charity shop — one query
+    each, read from those apps' records)."""
     ids = [u.pk for u in units]
     acts = (
         Deed.objects.filter(units__in=ids, date__year=year)
@@ -137,9 +143,12 @@ def year_counts(units: list[ResidentUnit], year: int) -> dict[int, star_rules.Un
         .annotate(n=Count("pk"))
         .values_list("unit", "n")
     )
+    offers = offers_per_unit(ids, year)
+    donations = unit_donations(ids, year)
     out = {}
     for u in units:
         a, c, p = by_unit.get(u.pk, {}), by_council.get(u.pk, {}), by_pledge.get(u.pk, {})
+        given = donations.get(u.pk)
         out[u.pk] = star_rules.UnitYear(
             councils_due=c.get("due", 0),
             councils_attended=c.get("came", 0),
@@ -149,6 +158,10 @@ def year_counts(units: list[ResidentUnit], year: int) -> dict[int, star_rules.Un
             pledges=p.get("n", 0),
             pledges_kept=p.get("kept", 0),
             criticisms=notices.get(u.pk, 0),
+            job_offers=offers.get(u.pk, 0),
+            donations=given.times if given else 0,
+            donated_pieces=given.quantity if given else 0,
+            donated_value=given.value if given else Decimal(0),
         )
     return out
 

@@ -7,12 +7,18 @@ Five things a unit can do in a year, one star each (at least one star): attend t
 of ``cobuild.unit_volunteer_services``, keep its pledges in the co-building agreement. Each
 criticism notice of the year takes stars off. A unit that did nothing gets the minimum; one
 that did everything, the maximum.
+
+What else the unit gave the community in the year — job offers for residents (再就业) and goods
+donated to the charity shop (爱心超市) — counts in its year and is listed among the reasons, but
+earns no star of its own (the rule ``cobuild.star_proposal`` names five things only): those
+reasons are not ``scored``.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from django.utils.translation import gettext as _
@@ -30,12 +36,17 @@ class UnitYear:
     pledges: int  # the unit's pledges checked this year
     pledges_kept: int
     criticisms: int
+    job_offers: int = 0  # the unit's job offers valid at some time in the year
+    donations: int = 0  # times the unit donated goods to a charity shop (voided ones left out)
+    donated_pieces: int = 0
+    donated_value: Decimal = Decimal(0)
 
 
 @dataclass(frozen=True)
 class Reason:
     met: bool
     text: str
+    scored: bool = True  # False: listed as part of the year, earns no star
 
 
 @dataclass(frozen=True)
@@ -82,7 +93,24 @@ def propose(y: UnitYear, numbers: Numbers) -> Proposal:
             else _("没有经核查的共建协议承诺"),
         ),
     ]
-    stars = sum(1 for r in reasons if r.met)
+    stars = sum(1 for r in reasons if r.met and r.scored)
+    if y.job_offers:
+        reasons.append(
+            Reason(
+                True,
+                _("提供就业岗位 %(n)d 个（计入共建年度，不单独计星）") % {"n": y.job_offers},
+                scored=False,
+            )
+        )
+    if y.donations:
+        reasons.append(
+            Reason(
+                True,
+                _("向爱心超市捐赠 %(n)d 次、%(q)d 件，价值 %(v)s 元（计入共建年度，不单独计星）")
+                % {"n": y.donations, "q": y.donated_pieces, "v": f"{y.donated_value:.2f}"},
+                scored=False,
+            )
+        )
     if y.criticisms:
         stars -= int(p["criticism_penalty"]) * y.criticisms
         reasons.append(Reason(False, _("本年度受通报批评 %(n)d 次") % {"n": y.criticisms}))

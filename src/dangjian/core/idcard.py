@@ -83,6 +83,34 @@ def mask(number: str) -> str:
     return number[:4] + "*" * (len(number) - 8) + number[-4:]
 
 
+def _mask_digits(s: str) -> str:
+    if len(s) >= 11:  # mobile 138****5678, landline with its area code, +86…
+        return s[:3] + "*" * (len(s) - 7) + s[-4:]
+    if len(s) >= 7:  # a local landline number: the last four only
+        return "*" * (len(s) - 4) + s[-4:]
+    if len(s) >= 5:  # a short number: the last two only
+        return "*" * (len(s) - 2) + s[-2:]
+    return "*" * len(s)  # too short to show anything
+
+
+def mask_phone(phone: str) -> str:
+    """A phone number as shown on pages, lists and ledgers — the one masking of the platform.
+
+    ``13812345678`` → ``138****5678``; a landline keeps its area code, dash and extension,
+    ``0571-87654321`` → ``0571-****4321``; a local number keeps its last four
+    (``87654321`` → ``****4321``), a short one its last two (``12345`` → ``***45``), four
+    characters or fewer show nothing; blank → ``""``. Spaces are ignored; the length is kept.
+    """
+    s = re.sub(r"\s+", "", phone or "")
+    if not s:
+        return ""
+    area, dash, local = s.partition("-")
+    if dash and area and local and area.lstrip("+").isdigit() and len(area) <= 5:
+        number, dash2, extension = local.partition("-")
+        return f"{area}-{_mask_digits(number)}" + (f"-{extension}" if dash2 else "")
+    return _mask_digits(s)
+
+
 # Region codes reserved for synthetic data: 9x prefixes are not assigned to any province.
 _SYNTHETIC_REGIONS = ("900101", "900102", "910101", "920203")
 

@@ -13,8 +13,9 @@ from django.utils import timezone
 
 from dangjian.members.models import Member
 from dangjian.orgs.models import Place, PlaceKind, ResidentUnit
+from dangjian.servicedesk import categories as service_categories
 from dangjian.servicedesk import services
-from dangjian.servicedesk.models import Category, Channel
+from dangjian.servicedesk.models import Channel, category_label
 
 from . import names
 
@@ -50,8 +51,12 @@ def build_servicedesk(demo: Demo, *, log: Callable[[str], None]) -> None:
     today = timezone.localdate()
     admin = demo.admin
     made = 0
-    categories, channels = list(Category.values), list(Channel.values)
+    channels = list(Channel.values)
     for c in demo.communities:
+        # the community's own list (rule service.request_deadline with its locality overrides)
+        categories = list(service_categories.offered(c.org))
+        if not categories:
+            continue
         units = list(ResidentUnit.objects.filter(community=c.org).order_by("id")[:5])
         members = list(
             Member.objects.filter(org__path__startswith=c.org.path, state="active").order_by("id")[
@@ -72,7 +77,7 @@ def build_servicedesk(demo: Demo, *, log: Callable[[str], None]) -> None:
                 resident_name=names.han_name(rng, rng.choice("MF")),
                 phone="139" + "".join(str(rng.randrange(10)) for _ in range(8)),
                 household=rng.choice(households) if households and rng.random() < 0.7 else None,
-                content=ASKS[cat],
+                content=ASKS.get(cat) or f"咨询{category_label(cat)}",
                 received_on=received,
                 is_errand=cat in ("dibao", "social"),
                 today=today,

@@ -63,3 +63,8 @@ class HelpForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["members"].queryset = members
         self.fields["members"].label_from_instance = lambda m: m.name
+
+
+class PairingEndForm(StyledForm):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    on = date_field(_("结束日期"))

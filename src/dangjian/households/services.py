@@ -208,3 +208,16 @@ def household_help(
         title=title,
         date=date,
     )
+
+
+@transaction.atomic
+def household_unpair(
+    *, acting_user: Any, pairing: Pairing, on: dt.date | None, version: int | None
+) -> Pairing:
+    """结束结对 from the register: the community's own check (need-to-know), then the check-in
+    service that ends the one kind of pairing (``checkin.services.pairing_end``)."""
+    p = Pairing.objects.select_related("household__community").get(pk=pairing.pk)
+    if p.household_id is None:
+        raise ValidationError(_("这次结对没有对应台帐中的住户。"))
+    _may_change(acting_user, p.household)
+    return checkin_services.pairing_end(acting_user=acting_user, pairing=p, on=on, version=version)

@@ -19,6 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dangjian.checkin import services as checkin_services
+from dangjian.checkin.models import Pairing
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
 from dangjian.core.forms import DATE_FORMATS, add_service_errors
@@ -30,7 +32,7 @@ from dangjian.orgs.models import Organisation, Place, PlaceKind
 from dangjian.orgs.selectors.communities import community_for
 
 from . import selectors, services
-from .forms import DifficultyForm, EndForm, HelpForm, PairForm
+from .forms import DifficultyForm, EndForm, HelpForm, PairForm, PairingEndForm
 from .models import Difficulty, Kind
 
 PAGE_SIZE = 50
@@ -106,18 +108,20 @@ def _areas(community: Organisation) -> Any:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """困难家庭台帐 of a community: masked kinds and notes, pairings counted, 50 a page."""
+    """困难家庭台帐 of a community: one row per household with its kinds (masked unless the
+    list is filtered by kind, a logged reveal), pairings counted, 50 households a page."""
     community = _community(request)
     f = _filters(request, community)
-    qs = selectors.register(
-        user=request.user,
-        community=community,
-        kind=f["kind"],
-        area=f["area"],
-        active=f["active"],
-        start=f["start"],
-        end=f["end"],
-    )
+    filters = {
+        "user": request.user,
+        "community": community,
+        "kind": f["kind"],
+        "area": f["area"],
+        "active": f["active"],
+        "start": f["start"],
+        "end": f["end"],
+    }
+    qs = selectors.register_households(**filters)
     if f["kind"]:
         # a list filtered by kind tells the kind of every row on it: a reveal, logged
         services.register_reveal(
@@ -128,6 +132,7 @@ def home(request: HttpRequest) -> HttpResponse:
             ip=_ip(request),
         )
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = selectors.with_rows(list(page.object_list), **filters)
     return render(
         request,
         "households/home.html",
@@ -226,6 +231,8 @@ def _detail(request: HttpRequest, place: Place, *, revealed: bool = False, **for
     checkins = services.pairable(place)
     difficulties = list(selectors.household_difficulties(user=request.user, household=place))
     pairings = list(selectors.household_pairings(user=request.user, household=place))
+    for p in pairings:
+        p.page_version = checkin_services.pairing_version(p)
     paired_ids = [
         p.checkin.member_id for p in pairings if p.until is None and p.checkin.ended_on is None
     ]
@@ -239,7 +246,9 @@ def _detail(request: HttpRequest, place: Place, *, revealed: bool = False, **for
             "difficulties": difficulties,
             "open": [d for d in difficulties if d.until is None],
             "pairings": pairings,
-            "history": selectors.household_history(user=request.user, household=place),
+            "history": selectors.household_timeline(
+                user=request.user, household=place, pairings=pairings
+            ),
             "revealed": revealed,
             "mask": MASK,
             "add_form": forms.get("add_form") or DifficultyForm(initial={"since": today}),
@@ -410,6 +419,35 @@ def help_given(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, place, help_form=form)
 
 
+@login_required
+@require_POST
+def pairing_end(request: HttpRequest, pk: int, pairing: int) -> HttpResponse:
+    """结束结对 from the household's page (the button asks first): the pairing ends on the date
+    given and stays in the household's history."""
+    place = _household(request, pk)
+    p = Pairing.objects.filter(household=place, pk=pairing).first()
+    if p is None:
+        raise Http404
+    form = PairingEndForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+        return redirect("households:detail", pk=place.pk)
+    try:
+        services.household_unpair(
+            acting_user=request.user,
+            pairing=p,
+            on=form.cleaned_data["on"],
+            version=form.cleaned_data["version"],
+        )
+    except PermissionDenied:
+        raise Http404 from None
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, _("已结束结对，这次结对仍保留在这户的帮扶历史中。"))
+    return redirect("households:detail", pk=place.pk)
+
+
 def community_url(community: Organisation) -> str:
     return f"{reverse('households:home')}?org={community.pk}"
 
@@ -424,5 +462,6 @@ urlpatterns = [
     path("<int:pk>/difficulties/new/", add, name="add"),
     path("<int:pk>/pair/", pair, name="pair"),
     path("<int:pk>/help/", help_given, name="help"),
+    path("<int:pk>/pairings/<int:pairing>/end/", pairing_end, name="pairing_end"),
     path("difficulties/<int:pk>/end/", end, name="end"),
 ]

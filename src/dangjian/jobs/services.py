@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import audit, crypto
 from dangjian.core.access import CHANGE, scope_for
+from dangjian.core.idcard import mask_phone  # the shared masking; still importable from here
 from dangjian.core.models import AuditEntry
 from dangjian.core.services import audited_update, user_or_none
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation, Place, PlaceKind, ResidentUnit
@@ -23,14 +24,6 @@ from dangjian.orgs.models import COMMUNITY_KINDS, Organisation, Place, PlaceKind
 from .models import JobCategory, Offer, Outcome, Referral, Seeker, SeekerSkill
 
 _PHONE = re.compile(r"^[0-9+\- ]{7,20}$")
-
-
-def mask_phone(phone: str) -> str:
-    """138****5678: the first three and last four digits only."""
-    digits = phone.strip()
-    if len(digits) <= 7:
-        return digits[:2] + "*" * max(len(digits) - 2, 0)
-    return digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
 
 
 def check_community(community: Organisation, acting_user: Any) -> None:

@@ -19,8 +19,8 @@ from dangjian.core.api_errors import ErrorOut, service_errors
 from dangjian.members.models import Member
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation, Place, ResidentUnit
 
-from . import selectors, services
-from .models import Request
+from . import categories, selectors, services
+from .models import Request, category_label
 
 router = Router(tags=["便民服务工单"])
 
@@ -31,6 +31,7 @@ class RequestOut(Schema):
     community_id: int
     channel: str
     category: str
+    category_label: str
     household_id: int | None
     resident_name: str
     phone: str
@@ -50,6 +51,16 @@ class RequestOut(Schema):
     @staticmethod
     def resolve_assignee(obj) -> str:  # noqa: ANN001
         return obj.assignee_label
+
+    @staticmethod
+    def resolve_category_label(obj) -> str:  # noqa: ANN001
+        return obj.get_category_display()
+
+
+class CategoryOut(Schema):
+    key: str
+    label: str
+    days: int
 
 
 class RequestIn(Schema):
@@ -115,19 +126,33 @@ def list_requests(
     request: HttpRequest,
     org: int | None = None,
     state: str = "",
+    category: str = "",
+    channel: str = "",
     start: dt.date | None = None,
     end: dt.date | None = None,
 ):
-    """可见的工单（超时的在前，再按办理时限）。"""
+    """可见的工单（超时的在前，再按办理时限，已办结的按日期倒序在后）。"""
     community = _community(request, org) if org else None
     return selectors.requests_visible(
         user=request.auth,
         community=community,
         state=state,
+        category=category,
+        channel=channel,
         start=start,
         end=end,
         today=timezone.localdate(),
     )
+
+
+@router.get("/categories", response=list[CategoryOut])
+def category_list(request: HttpRequest, org: int):
+    """本社区提供的服务类别及办理时限（天），来自规则表 service.request_deadline。"""
+    community = _community(request, org)
+    return [
+        {"key": k, "label": category_label(k), "days": d}
+        for k, d in categories.offered(community).items()
+    ]
 
 
 @router.get("/stats", response=list[MonthOut])

@@ -18,6 +18,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.access import VIEW, ScopedQuerySet, scope_for, subtree_q
+from dangjian.core.idcard import mask_phone
 from dangjian.core.models import Versioned
 
 
@@ -41,6 +42,19 @@ class Category(models.TextChoices):
     JOBS = "jobs", _("就业")
     DISPUTE = "dispute", _("纠纷")
     OTHER = "other", _("其他")
+
+
+#: a category is a key of rule ``service.request_deadline``: a built-in :class:`Category` value
+#: or a locality's own key, which is its own label (see :mod:`.categories`)
+CATEGORY_MAX_LENGTH = 20
+
+
+def category_label(key: str) -> str:
+    """The Chinese label of a stored category, built-in or local."""
+    try:
+        return str(Category(key).label)
+    except ValueError:
+        return key
 
 
 class State(models.TextChoices):
@@ -87,7 +101,8 @@ class Request(Versioned):
         related_name="service_requests",
     )
     channel = models.CharField(_("受理渠道"), max_length=12, choices=Channel.choices)
-    category = models.CharField(_("服务类别"), max_length=16, choices=Category.choices)
+    #: not a fixed list: the community's categories come from the rules table (see .categories)
+    category = models.CharField(_("服务类别"), max_length=CATEGORY_MAX_LENGTH)
     household = models.ForeignKey(
         "orgs.Place",
         verbose_name=_("住户"),
@@ -172,6 +187,13 @@ class Request(Versioned):
     def __str__(self) -> str:
         return f"{self.number} {self.get_category_display()}"
 
+    def get_category_display(self) -> str:
+        return category_label(self.category)
+
+    @property
+    def category_label(self) -> str:
+        return category_label(self.category)
+
     @property
     def number(self) -> str:
         """The number printed on the receipt: year and id, nothing personal."""
@@ -179,8 +201,7 @@ class Request(Versioned):
 
     @property
     def masked_phone(self) -> str:
-        p = self.phone or ""
-        return f"{p[:3]}****{p[-4:]}" if len(p) >= 8 else ("****" if p else "")
+        return mask_phone(self.phone)
 
     @property
     def assignee_label(self) -> str:

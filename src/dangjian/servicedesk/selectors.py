@@ -1,4 +1,5 @@
-"""Reads of service requests: the list a user may see (overdue first, then by deadline), the
+"""Reads of service requests: the list a user may see (overdue first, then the open ones by
+deadline, then the finished ones, latest first), the categories to filter by, the
 overdue count for the home page's 待办, and the monthly figures — each a fixed number of queries
 for any number of requests."""
 
@@ -7,15 +8,29 @@ from __future__ import annotations
 import datetime as dt
 import statistics
 from collections import Counter, defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Avg, Case, Count, IntegerField, Q, QuerySet, Value, When
+from django.db.models import (
+    Avg,
+    Case,
+    Count,
+    DateField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce
 
 from dangjian.core.access import subtree_q
 from dangjian.orgs.models import Organisation
 
-from .models import OPEN_STATES, Category, Channel, Request
+from . import categories as cats
+from .models import OPEN_STATES, Channel, Request, category_label
 
 
 def requests_visible(
@@ -51,10 +66,37 @@ def requests_visible(
         .annotate(
             is_overdue=Case(
                 When(overdue_q(today), then=Value(1)), default=Value(0), output_field=IntegerField()
-            )
+            ),
+            # 0 overdue, 1 still open, 2 done / called back / rated / transferred
+            rank=Case(
+                When(overdue_q(today), then=Value(0)),
+                When(state__in=OPEN_STATES, then=Value(1)),
+                default=Value(2),
+                output_field=IntegerField(),
+            ),
+            open_deadline=Case(
+                When(state__in=OPEN_STATES, then=F("deadline")), output_field=DateField()
+            ),
+            finished_on=Case(
+                When(~Q(state__in=OPEN_STATES), then=Coalesce("done_on", "received_on")),
+                output_field=DateField(),
+            ),
         )
-        .order_by("-is_overdue", "deadline", "pk")
+        .order_by("rank", "open_deadline", "-finished_on", "-pk")
     )
+
+
+def filter_categories(*, user: Any, community: Organisation | None) -> list[tuple[str, str]]:
+    """The categories to filter a list by: those the community offers, then any others its
+    requests still carry (a category taken away keeps its old requests) — one query."""
+    keys = list(cats.offered(community))
+    used = Request.objects.visible_to(user)
+    if community is not None:
+        used = used.filter(subtree_q("community__path", community.path))
+    for key in used.order_by("category").values_list("category", flat=True).distinct():
+        if key not in keys:
+            keys.append(key)
+    return [(k, category_label(k)) for k in keys]
 
 
 def overdue_q(today: dt.date) -> Q:
@@ -116,15 +158,18 @@ def monthly_figures(*, user: Any, community: Organisation, year: int) -> list[Mo
     return [months[m] for m in range(1, 13)]
 
 
-def totals(months: list[Month]) -> dict[str, Any]:
+def totals(months: list[Month], *, categories: Sequence[str] = ()) -> dict[str, Any]:
+    """Year totals; ``categories`` (the community's, in order) are listed even when zero, and
+    any other category received that year follows."""
     ch: Counter[str] = Counter()
     cat: Counter[str] = Counter()
     for m in months:
         ch.update(m.by_channel)
         cat.update(m.by_category)
+    keys = list(categories) + sorted(k for k in cat if k not in categories)
     return {
         "received": sum(m.received for m in months),
         "closed": sum(m.closed for m in months),
         "channels": [(c.label, ch.get(c.value, 0)) for c in Channel],
-        "categories": [(c.label, cat.get(c.value, 0)) for c in Category],
+        "categories": [(category_label(k), cat.get(k, 0)) for k in keys],
     }

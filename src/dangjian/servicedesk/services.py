@@ -28,17 +28,43 @@ from dangjian.core.models import AuditEntry
 from dangjian.core.services import ConflictError, user_or_none
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation, Place, PlaceKind, ResidentUnit
 
-from . import workflow
-from .models import Category, Channel, ErrandDocument, Request, State, Step, UsedRatingLink
+from . import categories, workflow
+from .models import (
+    Channel,
+    ErrandDocument,
+    Request,
+    State,
+    Step,
+    UsedRatingLink,
+    category_label,
+)
 
 PHONE_RE = re.compile(r"^1\d{10}$|^0\d{2,3}-?\d{7,8}$")
 RATE_SALT = "dangjian.servicedesk.rate"
 
 
-def deadline_for(*, community: Organisation, category: str, received_on: dt.date) -> dt.date:
-    """受理日期 + the days of rule ``service.request_deadline`` for the category."""
-    days = int(rules.value("service.request_deadline", category, org=community))
-    return received_on + dt.timedelta(days=days)
+def deadline_for(
+    *,
+    community: Organisation,
+    category: str,
+    received_on: dt.date,
+    offered: dict[str, int] | None = None,
+) -> dt.date:
+    """受理日期 + the days of rule ``service.request_deadline`` for the category, as it applies
+    to the community (see :mod:`.categories`)."""
+    offered = categories.offered(community) if offered is None else offered
+    if category not in offered:
+        raise ValidationError({"category": _category_refused(category, offered)})
+    return received_on + dt.timedelta(days=offered[category])
+
+
+def _category_refused(category: str, offered: dict[str, int]) -> str:
+    if not category:
+        return _("请选择服务类别。")
+    return _("本社区不提供“%(c)s”类服务，请从本社区的服务类别中选择：%(list)s。") % {
+        "c": category_label(category),
+        "list": "、".join(category_label(k) for k in offered) or _("（未配置）"),
+    }
 
 
 def _clean(
@@ -46,6 +72,7 @@ def _clean(
     community: Organisation,
     channel: str,
     category: str,
+    offered: dict[str, int],
     household: Place | None,
     resident_name: str,
     phone: str,
@@ -59,8 +86,8 @@ def _clean(
         errors["community"] = _("请选择社区。")
     if channel not in Channel.values:
         errors["channel"] = _("请选择受理渠道。")
-    if category not in Category.values:
-        errors["category"] = _("请选择服务类别。")
+    if category not in offered:
+        errors["category"] = _category_refused(category, offered)
     if not (resident_name or "").strip():
         errors["resident_name"] = _("请填写居民姓名。")
     if phone and not PHONE_RE.match(phone):
@@ -111,19 +138,28 @@ def request_receive(
     deadline: dt.date | None = None,
     is_errand: bool = False,
     today: dt.date | None = None,
+    caller_checked: bool = False,
 ) -> Request:
-    """受理: one request, with its deadline from the rules table unless one is set."""
+    """受理: one request, with its deadline from the rules table unless one is set.
+
+    ``caller_checked``: the caller has already checked that ``acting_user`` may file for this
+    household (a grid cadre opening a request from a visit to a household of their area); the
+    request is then received in their name without a community grant."""
     today = today or timezone.localdate()
     received_on = received_on or today
     phone = re.sub(r"\s", "", phone or "")
-    if acting_user is not None and not workflow.is_the_community(
-        Request(community=community), acting_user
+    if (
+        not caller_checked
+        and acting_user is not None
+        and not workflow.is_the_community(Request(community=community), acting_user)
     ):
         raise PermissionDenied(_("只有本社区的工作人员可以受理工单。"))
+    offered = categories.offered(community)
     errors = _clean(
         community=community,
         channel=channel,
         category=category,
+        offered=offered,
         household=household,
         resident_name=resident_name,
         phone=phone,
@@ -145,7 +181,9 @@ def request_receive(
         is_errand=is_errand,
         received_on=received_on,
         deadline=deadline
-        or deadline_for(community=community, category=category, received_on=received_on),
+        or deadline_for(
+            community=community, category=category, received_on=received_on, offered=offered
+        ),
         created_by=user_or_none(acting_user),
     )
     _step(

@@ -10,11 +10,11 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -28,9 +28,9 @@ from dangjian.members.models import Member
 from dangjian.orgs.models import Place, PlaceKind, ResidentUnit
 from dangjian.orgs.selectors.communities import community_for
 
-from . import selectors, services, workflow
+from . import categories, selectors, services, workflow
 from .forms import RequestForm
-from .models import Category, Channel, ErrandDocument, Request, State
+from .models import CATEGORY_MAX_LENGTH, Channel, ErrandDocument, Request, State
 
 PAGE_SIZE = 50
 
@@ -58,7 +58,9 @@ def _filters(request: HttpRequest) -> dict[str, str]:
     state = g.get("state", "")
     return {
         "state": state if state in State.values or state == "overdue" else "",
-        "category": g.get("category", "") if g.get("category", "") in Category.values else "",
+        # any key (a category taken away still filters its old requests); the page offers the
+        # community's list, see selectors.filter_categories
+        "category": g.get("category", "").strip()[:CATEGORY_MAX_LENGTH],
         "channel": g.get("channel", "") if g.get("channel", "") in Channel.values else "",
     }
 
@@ -96,7 +98,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "end": end,
             "f": f,
             "states": State.choices,
-            "categories": Category.choices,
+            "categories": selectors.filter_categories(user=request.user, community=community),
             "channels": Channel.choices,
             "is_staff": scope_for(request.user).is_staff_role,
             "can_change": community is not None
@@ -115,7 +117,9 @@ def create(request: HttpRequest) -> HttpResponse:
     households = Place.objects.filter(community=community, kind=PlaceKind.HOUSEHOLD).order_by(
         "path"
     )
-    form = RequestForm(request.POST or None, households=households)
+    form = RequestForm(
+        request.POST or None, households=households, categories=categories.choices(community)
+    )
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
@@ -164,6 +168,20 @@ def _acting(request: HttpRequest, pk: int) -> Request:
     return req
 
 
+def _visit_of(req: Request) -> tuple[Any, str]:
+    """The grid visit a request was opened from (``grid.Visit.request``), if any, and the link
+    to it while the grid pages provide one."""
+    try:
+        visit = req.visit
+    except (AttributeError, ObjectDoesNotExist):
+        return None, ""
+    try:
+        url = reverse("grid:visit_detail", args=[visit.pk])
+    except NoReverseMatch:
+        url = ""
+    return visit, url
+
+
 def _detail(request: HttpRequest, req: Request, revealed: str = "") -> HttpResponse:
     is_community = workflow.is_the_community(req, request.user)
     may_docs = workflow.may_take(req, request.user, "finish")
@@ -179,6 +197,7 @@ def _detail(request: HttpRequest, req: Request, revealed: str = "") -> HttpRespo
         "overdue": req.state in (State.RECEIVED, State.ASSIGNED, State.IN_PROGRESS)
         and req.deadline < timezone.localdate(),
     }
+    ctx["visit"], ctx["visit_url"] = _visit_of(req)
     if is_community:
         ctx["receipt_url"] = request.build_absolute_uri(
             reverse("servicedesk:public_receipt", args=[req.pk, services.rating_token(req)])
@@ -432,6 +451,7 @@ def stats(request: HttpRequest) -> HttpResponse:
         raise Http404
     start, _end = _period(request)
     months = selectors.monthly_figures(user=request.user, community=community, year=start.year)
+    offered = list(categories.offered(community))
     return render(
         request,
         "servicedesk/stats.html",
@@ -442,12 +462,12 @@ def stats(request: HttpRequest) -> HttpResponse:
                 {
                     "m": m,
                     "channels": [m.by_channel.get(c, 0) for c in Channel.values],
-                    "categories": [m.by_category.get(c, 0) for c in Category.values],
+                    "categories": [m.by_category.get(c, 0) for c in offered],
                 }
                 for m in months
             ],
-            "totals": selectors.totals(months),
+            "totals": selectors.totals(months, categories=offered),
             "channels": Channel.labels,
-            "categories": Category.labels,
+            "categories": [label for _k, label in categories.choices(community)],
         },
     )
