@@ -110,6 +110,12 @@ INSTALLED_APPS = [
     "dangjian.charity",
     "dangjian.jobs",
     "dangjian.training",
+    "dangjian.grid",
+    "dangjian.mediation",
+    "dangjian.rentals",
+    "dangjian.funds",
+    "dangjian.admission",
+    "dangjian.venues",
     "dangjian.demo",
 ]
 

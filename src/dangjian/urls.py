@@ -25,6 +25,13 @@ urlpatterns = [
     path("charity/", include("dangjian.charity.urls")),
     path("jobs/", include("dangjian.jobs.urls")),
     path("training/", include("dangjian.training.urls")),
+    path("grid/", include("dangjian.grid.urls")),
+    path("mediation/", include("dangjian.mediation.urls")),
+    path("rentals/", include("dangjian.rentals.urls")),
+    path("staff/", include("dangjian.staff.urls")),
+    path("funds/", include("dangjian.funds.urls")),
+    path("admission/", include("dangjian.admission.urls")),
+    path("venues/", include("dangjian.venues.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

@@ -63,6 +63,13 @@ OBJECT_PAGES = [
         {"name": "渗透"},
         change=True,
     ),
+    Endpoint(
+        "training:add_staff",
+        "/training/{course}/staff/",
+        "POST",
+        {"staff": "1"},
+        change=True,
+    ),
     Endpoint("training:remove", "/training/attendance/{attendance}/remove/", "POST", change=True),
 ]
 

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db.models import Count, Q, Sum
+from django.utils import timezone
 
 from dangjian.accounts.models import Grant
 from dangjian.core.models import AuditEntry
@@ -385,3 +386,37 @@ def test_its_care_list_visits_aid_and_mobile_members(county):
     assert len(rows) >= 16
     codes = {a.code for r in rows for a in r.alerts}
     assert {"card_expiring", "no_contact"} <= codes
+
+
+def test_every_grid_area_has_a_cadre_with_an_account_and_some_fall_short(county):
+    from dangjian.grid import selectors_areas
+    from dangjian.grid.models import AreaDuty, DutyRole
+    from dangjian.orgs.models import Place, PlaceKind
+
+    today = timezone.localdate()
+    grids = Place.objects.filter(kind=PlaceKind.GRID)
+    covered = set(
+        AreaDuty.objects.current(today)
+        .filter(role=DutyRole.CADRE, user__isnull=False)
+        .values_list("area_id", flat=True)
+    )
+    assert covered == set(grids.values_list("pk", flat=True))
+    admin = get_user_model().objects.get(username="admin")
+    short = selectors_areas.shortfall_count(user=admin, org=county, on=today)
+    assert 1 <= short < grids.count()
+
+
+def test_the_capacity_books_show_both_met_and_unmet_rules(county):
+    from dangjian.admission.selectors import ledger_register
+    from dangjian.staff.selectors import seconded_ending
+    from dangjian.training.selectors import staff_compliance
+
+    today = timezone.localdate()
+    admin = get_user_model().objects.get(username="admin")
+    workers = list(Staff.objects.current(today))
+    trained = staff_compliance(workers, year=today.year, org=county)
+    met = sum(1 for t in trained if t.met)
+    assert 0 < met < len(workers)  # some have met this year's party-school rules, some not
+    assert seconded_ending(user=admin, org=county, on=today).exists()
+    departments, coverage = ledger_register(county)
+    assert len(departments) == 16 and 0 < coverage.covered < coverage.demanded

@@ -14,8 +14,11 @@ from django.db.models import Exists, OuterRef, Subquery
 
 class ModelBackend(DjangoModelBackend):
     def get_user(self, user_id: Any) -> Any:
+        from django.utils import timezone
         from django_otp.plugins.otp_totp.models import TOTPDevice
 
+        from dangjian.admission.models import Department
+        from dangjian.grid.models import AreaDuty, DutyRole
         from dangjian.members.models import Member
 
         own = Member.objects.filter(user=OuterRef("pk")).order_by("pk")
@@ -26,6 +29,12 @@ class ModelBackend(DjangoModelBackend):
                 _has_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
                 _member_pk=Subquery(own.values("pk")[:1]),
                 _member_org_path=Subquery(own.values("org__path")[:1]),
+                _is_contact=Exists(Department.contacts.through.objects.filter(user=OuterRef("pk"))),
+                _has_area_duty=Exists(
+                    AreaDuty.objects.current(timezone.localdate()).filter(
+                        user=OuterRef("pk"), role=DutyRole.CADRE
+                    )
+                ),
             )
         )
         try:

@@ -230,9 +230,13 @@ class Resource(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    #: the resident unit that opens it; empty for the community's own venues (venues app), which
+    #: are booked through this same engine
     unit = models.ForeignKey(
         "orgs.ResidentUnit",
         verbose_name=_("提供单位"),
+        null=True,
+        blank=True,
         on_delete=models.PROTECT,
         related_name="resources",
     )

@@ -38,6 +38,34 @@ SERVICE_LINKS = (
     ("training:home", _("技能培训")),
 )
 
+#: Community capacity (实体化, SPEC §9): staff, training, funds and assets.
+CAPACITY_LINKS = (
+    ("staff:home", _("社区工作者")),
+    ("venues:home", _("阵地与用房")),
+    ("funds:home", _("经费收支")),
+    ("funds:rules", _("经费达标")),
+    ("funds:assets", _("固定资产")),
+    ("admission:home", _("工作准入")),
+    ("admission:tasks", _("在办事项")),
+    ("admission:ledgers", _("部门台帐清单")),
+)
+
+#: A department's contact (no grant): their entrustments and the ledger register.
+CONTACT_LINKS = (
+    ("admission:home", _("工作准入委托")),
+    ("admission:ledgers", _("部门台帐清单")),
+)
+
+#: Grid work (网格, SPEC §8): shown to those with a changing grant and to grid cadres.
+GRID_LINKS = (
+    ("grid:home", _("网格与片区")),
+    ("grid:visit_new", _("登记走访")),
+    ("grid:visit_list", _("走访记录")),
+    ("grid:coverage", _("走访覆盖")),
+    ("mediation:home", _("信访与调解")),
+    ("rentals:home", _("出租房屋与流动人口")),
+)
+
 #: A member's own pages, before 我的档案.
 MINE_LINKS = (
     ("checkin:mine", _("到社区报到")),
@@ -70,5 +98,14 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_members": _links(MEMBER_LINKS) if scope.is_staff_role else [],
         "nav_work": _links(WORK_LINKS) if scope.is_staff_role else [],
         "nav_services": _links(SERVICE_LINKS) if scope.is_staff_role else [],
+        "nav_capacity": _links(CAPACITY_LINKS)
+        if scope.is_staff_role
+        else _links(CONTACT_LINKS)
+        if getattr(user, "_is_contact", False)
+        else [],
         "nav_mine": _links(MINE_LINKS) if scope.member_id else [],
+        # ``_has_area_duty`` comes with the user (accounts.backends): no query of its own
+        "nav_grid": _links(GRID_LINKS)
+        if scope.everything or scope.change_paths or getattr(user, "_has_area_duty", False)
+        else [],
     }

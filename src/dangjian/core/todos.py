@@ -30,6 +30,10 @@ PROVIDERS: tuple[str, ...] = (
     "dangjian.cobuild.todos.todos",
     "dangjian.servicedesk.todos.todos",
     "dangjian.households.todos.todos",
+    "dangjian.grid.todos.todos",
+    "dangjian.mediation.todos.todos",
+    "dangjian.rentals.todos.todos",
+    "dangjian.staff.todos.todos",
 )
 
 DANGER, WARNING, INFO = "danger", "warning", "info"

@@ -23,6 +23,7 @@ from dangjian.core.access import CHANGE, get_visible_or_404, scope_for, subtree_
 from dangjian.core.forms import DATE_FORMATS, add_service_errors
 from dangjian.core.models import AuditEntry
 from dangjian.core.xlsx import write_table
+from dangjian.funds.selectors import spending_for
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organisation, Place, PlaceKind, ResidentUnit
 from dangjian.orgs.selectors.communities import community_for
@@ -252,6 +253,8 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": can_change,
             "can_cobuild": scope_for(request.user).reaches_path(deed.community.path, CHANGE),
             "form": form,
+            # money recorded once in the funds ledger, shown where it was spent
+            "spending": list(spending_for(deed, user=request.user)),
         },
     )
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import TYPE_CHECKING
 
 from dangjian.core.services import audited_create
@@ -114,6 +115,20 @@ _POSTS = {
 }
 
 
+_SUB_POSTS = {
+    "社会治安信息员": "security_info",
+    "计生宣传员": "family_planning",
+    "社会保障协管员": "social_security",
+}
+_SECONDED_FROM = (
+    "县委组织部",
+    "县民政局",
+    "县人力资源和社会保障局",
+    "县财政局",
+    "县住房和城乡建设局",
+)
+
+
 def staff(demo: Demo) -> None:
     """103 staff: 48 national cadres (行政编、事业编) and 55 hired (公益性岗位、聘用). Sixteen
     national cadres are seconded, as seed 002 tells (12 from county departments for two years,
@@ -153,15 +168,32 @@ def staff(demo: Demo) -> None:
                     if kind in ("admin", "institution") and not seconded and cadres:
                         member = cadres.pop(0)
                         name = member.name
+                post = posts[i % len(posts)]
+                # dates and sub-posts follow from the position, not from the random stream (every
+                # name and date drawn after this stays as it was)
+                started = demo.anchor - dt.timedelta(days=200 + 365 * (i % 9) + 37 * len(name))
+                extra: dict = {"started_on": started}
+                if kind == "public_welfare":
+                    extra["sub_post"] = _SUB_POSTS.get(post, "")
+                if seconded:
+                    # two-year terms from county departments; one per community ends within weeks
+                    # (from the real today, so the reminder is due whenever the demo is built)
+                    started = dt.date.today() - dt.timedelta(days=(730 - 45) if i == 1 else 300)
+                    extra |= {
+                        "started_on": started,
+                        "seconded_from": _SECONDED_FROM[(c.org.pk + i) % len(_SECONDED_FROM)],
+                        "seconded_until": started + dt.timedelta(days=730),
+                    }
                 audited_create(
                     Staff,
                     data={
                         "name": name,
                         "community": c.org,
                         "kind": kind,
-                        "post": posts[i % len(posts)],
+                        "post": post,
                         "is_seconded": seconded,
                         "member": member,
+                        **extra,
                     },
                     acting_user=admin,
                 )

@@ -125,6 +125,28 @@ def build_demo(*, log: Callable[[str], None] = lambda s: None) -> Demo:
         from . import households as households_demo
 
         households_demo.build_households(demo, log=log)
+        from . import grid as grid_demo
+        from . import mediation as mediation_demo
+        from . import rentals as rentals_demo
+
+        grid_demo.build_grid(demo, log=log)
+        from . import grid_visits as grid_visits_demo
+
+        grid_visits_demo.build_grid_visits(demo, log=log)
+        mediation_demo.build_mediation(demo, log=log)
+        rentals_demo.build_rentals(demo, log=log)
+        from . import funds as funds_demo
+
+        funds_demo.build_funds(demo, log=log)
+        from . import admission as admission_demo
+
+        admission_demo.build_admission(demo, log=log)
+        from . import venues as venues_demo
+
+        venues_demo.build_venues(demo, log=log)
+        from . import staff_training as staff_training_demo
+
+        staff_training_demo.build_staff_training(demo, log=log)
     return demo
 
 

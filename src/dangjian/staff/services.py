@@ -1,6 +1,7 @@
-"""Writes of the staff roster. Linking a community worker to their member record: the worker
-who is a party member is one person with one record (issue 14), not a second copy of their
-name."""
+"""Writes of the staff roster: a worker enters (``staff_create``), is changed (``staff_update``,
+optimistic lock) and leaves (``staff_leave``) — never deleted, so the roster of any past day can be
+printed. Linking a community worker to their member record: the worker who is a party member is
+one person with one record (issue 14), not a second copy of their name."""
 
 from __future__ import annotations
 
@@ -9,12 +10,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from dangjian.core import rules
 from dangjian.core.access import CHANGE, scope_for, subtree_q
-from dangjian.core.services import audited_update
+from dangjian.core.services import audited_create, audited_update
 from dangjian.members.models import Member, State
 from dangjian.orgs.models import Organisation
 
@@ -88,3 +91,111 @@ def staff_link_members(
         else:
             out.unmatched.append(s)
     return out
+
+
+#: The fields a form may set on a worker.
+FIELDS = (
+    "name",
+    "kind",
+    "sub_post",
+    "post",
+    "started_on",
+    "is_seconded",
+    "seconded_from",
+    "seconded_until",
+    "member",
+)
+
+
+def _may_change(acting_user: Any, community: Organisation) -> None:
+    if not community.is_community:
+        raise ValidationError({"community": _("社区工作者只能登记在社区党组织下。")})
+    if not scope_for(acting_user).reaches_path(community.path, CHANGE):
+        raise PermissionDenied(_("只有本社区及上级可以维护社区工作者名册。"))
+
+
+def _check(community: Organisation, data: dict[str, Any], *, pk: int | None = None) -> None:
+    """Everything a worker's data must satisfy beyond the model's own checks, all at once."""
+    errors: dict[str, str] = {}
+    if not (data.get("name") or "").strip():
+        errors["name"] = _("请填写姓名。")
+    if data.get("kind") != Staff.Kind.PUBLIC_WELFARE and data.get("sub_post"):
+        errors["sub_post"] = _("只有公益性岗位才分计生、社保、治安信息员。")
+    member = data.get("member")
+    if member is not None:
+        if not member.org.path.startswith(community.path) or member.state != State.ACTIVE:
+            errors["member"] = _("只能关联本社区在册的党员。")
+        elif (
+            Staff.objects.filter(community=community, member=member, left_on__isnull=True)
+            .exclude(pk=pk)
+            .exists()
+        ):
+            errors["member"] = _("这名党员已在社区工作者名册中。")
+    if data.get("is_seconded"):
+        started, until = data.get("started_on"), data.get("seconded_until")
+        if not started or not until:
+            errors["seconded_until"] = _("下派干部请填写到岗日期和下派期满日期。")
+        else:
+            lo = int(rules.value("staff.seconded_term", "min_years", org=community))
+            hi = int(rules.value("staff.seconded_term", "max_years", org=community))
+            years = (until - started).days / 365.25
+            if until <= started:
+                errors["seconded_until"] = _("下派期满日期应晚于到岗日期。")
+            elif not lo - 0.01 <= years <= hi + 0.01:
+                errors["seconded_until"] = _(
+                    "下派干部任期应为 %(lo)d–%(hi)d 年（规则“下派干部任期”），现在是 %(y).1f 年。"
+                ) % {"lo": lo, "hi": hi, "y": years}
+    elif data.get("seconded_until") or data.get("seconded_from"):
+        errors["is_seconded"] = _("填写了派出单位或期满日期，请勾选“下派干部”。")
+    if errors:
+        raise ValidationError(errors)
+
+
+@transaction.atomic
+def staff_create(*, acting_user: Any, community: Organisation, **data: Any) -> Staff:
+    """Add a worker to a community's roster (all checks first; nothing written on refusal)."""
+    _may_change(acting_user, community)
+    data = {k: data.get(k) for k in FIELDS if k in data}
+    data.setdefault("sub_post", "")
+    data["name"] = (data.get("name") or "").strip()
+    if data.get("member") is not None and not data["name"]:
+        data["name"] = data["member"].name
+    _check(community, data)
+    clean = {
+        k: ("" if v is None and k in ("sub_post", "post", "seconded_from") else v)
+        for k, v in data.items()
+    }
+    return audited_create(Staff, data={**clean, "community": community}, acting_user=acting_user)
+
+
+@transaction.atomic
+def staff_update(*, acting_user: Any, staff: Staff, version: int, **data: Any) -> Staff:
+    _may_change(acting_user, staff.community)
+    merged = {k: getattr(staff, k) for k in FIELDS}
+    merged.update({k: v for k, v in data.items() if k in FIELDS})
+    merged["name"] = (merged.get("name") or "").strip()
+    _check(staff.community, merged, pk=staff.pk)
+    changes = {
+        k: ("" if v is None and k in ("sub_post", "post", "seconded_from") else v)
+        for k, v in merged.items()
+    }
+    return audited_update(staff, data=changes, acting_user=acting_user, expected_version=version)
+
+
+@transaction.atomic
+def staff_leave(*, acting_user: Any, staff: Staff, on: dt.date | None, version: int) -> Staff:
+    """A worker leaves the community's staff on ``on`` (not before they started, not after
+    today); they stay in the roster of the days before."""
+    _may_change(acting_user, staff.community)
+    today = timezone.localdate()
+    if on is None:
+        raise ValidationError({"left_on": _("请填写离岗日期。")})
+    if on > today:
+        raise ValidationError({"left_on": _("离岗日期不能晚于今天。")})
+    if staff.started_on and on < staff.started_on:
+        raise ValidationError({"left_on": _("离岗日期不能早于到岗日期。")})
+    if staff.left_on is not None:
+        raise ValidationError({"left_on": _("这名工作人员已离岗。")})
+    return audited_update(
+        staff, data={"left_on": on}, acting_user=acting_user, expected_version=version
+    )

@@ -59,3 +59,17 @@ class AttendanceForm(StyledForm):
 class ResidentForm(StyledForm):
     name = forms.CharField(label=_("居民姓名"), max_length=50)
     completed = forms.BooleanField(label=_("已结业"), required=False)
+
+
+class StaffChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Any) -> str:
+        return f"{obj.name}（{obj.community.name}，{obj.get_kind_display()}）"
+
+
+class StaffAttendanceForm(StyledForm):
+    staff = StaffChoice(label=_("社区工作者（非党员）"), queryset=None)
+    completed = forms.BooleanField(label=_("已结业"), required=False)
+
+    def __init__(self, *args: Any, staff: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["staff"].queryset = staff

@@ -5,7 +5,9 @@ school) at a level — 县委党校, 乡镇党校, 社区, 技能培训 — with
 hours. An :class:`Attendance` is one person on it: a member of the register, or a resident named
 in words (a laid-off resident learning a trade), never both; completed or not. The county and
 town party school rules (``training.county`` / ``training.town``: times per year, days per
-course) can later be counted from these rows without another model.
+course) are counted from these rows (``selectors.staff_compliance``). A community worker who is a
+party member attends as that member; one who is not attends as the worker (``staff``) — one
+training record for staff and members alike.
 """
 
 from __future__ import annotations
@@ -97,6 +99,17 @@ class Attendance(models.Model):
     class Kind(models.TextChoices):
         MEMBER = "member", _("党员")
         RESIDENT = "resident", _("居民")
+        STAFF = "staff", _("社区工作者（非党员）")
+
+    #: a community worker who is not a party member (a worker who is one attends as the member)
+    staff = models.ForeignKey(
+        "staff.Staff",
+        verbose_name=_("社区工作者"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="trainings",
+    )
 
     #: which of the two the row is; the check below holds the row to it. (A kind rather than
     #: "name empty iff member": the name is free text, and a rule on free text alone breaks
@@ -112,10 +125,23 @@ class Attendance(models.Model):
         ordering = ["pk"]
         constraints = [
             models.CheckConstraint(
-                condition=(Q(kind="member") & Q(member__isnull=False))
-                | (Q(kind="resident") & Q(member__isnull=True) & ~Q(resident_name="")),
-                name="training_attendance_member_or_resident",
-                violation_error_message=_("参训人员须是一名党员或一位居民（填姓名），只能选一种。"),
+                condition=(Q(kind="member") & Q(member__isnull=False) & Q(staff__isnull=True))
+                | (
+                    Q(kind="resident")
+                    & Q(member__isnull=True)
+                    & Q(staff__isnull=True)
+                    & ~Q(resident_name="")
+                )
+                | (Q(kind="staff") & Q(member__isnull=True) & Q(staff__isnull=False)),
+                name="training_attendance_one_kind_of_person",
+                violation_error_message=_(
+                    "参训人员须是一名党员、一位社区工作者或一位居民（填姓名），只能选一种。"
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["course", "staff"],
+                condition=Q(staff__isnull=False),
+                name="training_attendance_staff_once",
             ),
             models.UniqueConstraint(
                 fields=["course", "member"],
@@ -126,7 +152,7 @@ class Attendance(models.Model):
         indexes = [models.Index(fields=["member", "course"])]
 
     def __str__(self) -> str:
-        return self.resident_name or str(self.member_id)
+        return self.resident_name or str(self.member_id or f"staff {self.staff_id}")
 
     def audit_scope_path(self) -> str:
         return self.course.org.path

@@ -168,6 +168,40 @@ def attendance_add_resident(
     return att
 
 
+def eligible_staff(course: Course) -> Any:
+    """Community workers who may be added as themselves: in post on the course's first day, in
+    the organisation that ran it, and not party members (a member is ticked as the member)."""
+    from dangjian.staff.models import Staff
+
+    return (
+        Staff.objects.filter(subtree_q("community__path", course.org.path), member__isnull=True)
+        .current(course.start)
+        .select_related("community")
+        .order_by("community__path", "name", "pk")
+    )
+
+
+@transaction.atomic
+def attendance_add_staff(
+    course: Course, *, acting_user: Any, staff: Any, completed: bool = False
+) -> Attendance:
+    """A community worker who is not a party member on a course (the party-school rules of §9
+    hold every worker to their training, member or not)."""
+    course = Course.objects.select_related("org").get(pk=course.pk)
+    _check(course.org, acting_user)
+    if staff is None or not eligible_staff(course).filter(pk=staff.pk).exists():
+        raise ValidationError(
+            {"staff": _("只能添加举办组织范围内在岗、且不是党员的社区工作者（党员请在上面勾选）。")}
+        )
+    if course.attendances.filter(staff=staff).exists():
+        raise ValidationError({"staff": _("这名社区工作者已在参训名单中。")})
+    att = Attendance.objects.create(
+        course=course, kind=Attendance.Kind.STAFF, staff=staff, completed=completed
+    )
+    audit.record_create(att, acting_user=acting_user)
+    return att
+
+
 @transaction.atomic
 def attendance_remove(attendance: Attendance, *, acting_user: Any) -> None:
     att = Attendance.objects.select_related("course__org").get(pk=attendance.pk)

@@ -27,7 +27,7 @@ from dangjian.orgs.models import Organisation
 from dangjian.orgs.selectors.communities import community_for
 
 from . import selectors, services
-from .forms import AttendanceForm, CourseForm, ResidentForm
+from .forms import AttendanceForm, CourseForm, ResidentForm, StaffAttendanceForm
 from .models import Attendance, Course, Level
 
 PAGE_SIZE = 50
@@ -130,10 +130,13 @@ def _course(request: HttpRequest, pk: int, action: str = "view") -> Course:
 @login_required
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     course = _course(request, pk)
-    attendances = list(course.attendances.select_related("member__org").order_by("pk"))
+    attendances = list(
+        course.attendances.select_related("member__org", "staff__community").order_by("pk")
+    )
     can_change = scope_for(request.user).reaches_path(course.org.path, CHANGE)
-    form = resident_form = None
+    form = resident_form = staff_form = None
     if can_change:
+        staff_form = StaffAttendanceForm(staff=services.eligible_staff(course))
         members = services.eligible_members(course).order_by("name")
         ticked = [a.member_id for a in attendances if a.member_id]
         form = AttendanceForm(
@@ -154,6 +157,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_change": can_change,
             "form": form,
             "resident_form": resident_form,
+            "staff_form": staff_form,
         },
     )
 
@@ -201,6 +205,24 @@ def add_resident(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
+def add_staff(request: HttpRequest, pk: int) -> HttpResponse:
+    """A community worker who is not a party member on the course (§9's training rules)."""
+    course = _course(request, pk, CHANGE)
+    form = StaffAttendanceForm(request.POST, staff=services.eligible_staff(course))
+    if form.is_valid():
+        try:
+            services.attendance_add_staff(course, acting_user=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as exc:
+            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
+        else:
+            messages.success(request, _("已添加。"))
+    else:
+        messages.error(request, _("请选择一名社区工作者。"))
+    return redirect("training:detail", pk=course.pk)
+
+
+@login_required
+@require_POST
 def remove(request: HttpRequest, pk: int) -> HttpResponse:
     att = get_visible_or_404(
         Attendance.objects.select_related("course__org"), request.user, CHANGE, pk=pk
@@ -236,7 +258,13 @@ def export(request: HttpRequest) -> FileResponse:
 
     def who(c: Course, done: bool | None = None) -> str:
         return "、".join(
-            (a.member.name if a.member else f"{a.resident_name}（{_('居民')}）")
+            (
+                a.member.name
+                if a.member
+                else f"{a.staff.name}（{_('社区工作者')}）"
+                if a.staff
+                else f"{a.resident_name}（{_('居民')}）"
+            )
             for a in c.attendances.all()
             if done is None or a.completed == done
         )
@@ -293,6 +321,7 @@ urlpatterns = [
     path("<int:pk>/", detail, name="detail"),
     path("<int:pk>/attend/", attend, name="attend"),
     path("<int:pk>/residents/", add_resident, name="add_resident"),
+    path("<int:pk>/staff/", add_staff, name="add_staff"),
     path("attendance/<int:pk>/remove/", remove, name="remove"),
     path("member/<int:pk>/", member, name="member"),
     path("export/", export, name="export"),

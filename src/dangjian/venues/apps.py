@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class VenuesConfig(AppConfig):
+    name = "dangjian.venues"
+    verbose_name = "阵地与办公用房"
