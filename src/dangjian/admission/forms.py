@@ -31,6 +31,8 @@ class EntrustmentForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["department"].queryset = departments
         self.fields["community"].queryset = communities
+        if len(departments) == 1:  # a department's contact files for their own department
+            self.fields["department"].empty_label = None
 
 
 class DecideForm(StyledForm):
