@@ -27,7 +27,7 @@ from dangjian.core import audit
 from dangjian.core.models import AuditEntry
 from dangjian.orgs.models import Organisation
 from dangjian.roster import parse, reader
-from dangjian.roster.bounds import HEADER_SEARCH, MAX_ROWS
+from dangjian.roster.bounds import MAX_ROWS
 from dangjian.roster.columns import norm_header
 from dangjian.roster.services import Problem
 
@@ -85,17 +85,15 @@ def detect(headers: list[Any]) -> dict[int, str]:
 
 
 def read(data: bytes, filename: str) -> reader.Sheet:
-    """The sheet, read by the roster's reader; the header row is the first of the first ten that
-    names at least three of our columns (the roster's rule, with this register's columns)."""
-    cells, first = reader._cells(data, filename)
-    for i, row in enumerate(cells[:HEADER_SEARCH]):
-        if len(detect(list(row))) >= MIN_KNOWN:
-            rows = cells[i + 1 :]
-            while rows and not any(reader._filled(c) for c in rows[-1]):
-                rows.pop()
-            return reader.Sheet([str(c or "").strip() for c in row], first + i, rows)
-    raise ValidationError(
-        _("没有找到表头：前 10 行中没有一行包含“房屋地址”“姓名”“身份证号”“入住日期”等列名。")
+    """The sheet, read by the roster's reader with this register's columns: the header row is
+    the first of the first ten that names at least three of them (the roster's rule)."""
+    return reader.read(
+        data,
+        filename,
+        detect=detect,
+        missing=_(
+            "没有找到表头：前 10 行中没有一行包含“房屋地址”“姓名”“身份证号”“入住日期”等列名。"
+        ),
     )
 
 

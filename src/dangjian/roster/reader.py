@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -133,7 +133,16 @@ def _cells(data: bytes, filename: str) -> tuple[list[list[Any]], int]:
     return _workbook(data)
 
 
-def read(data: bytes, filename: str) -> Sheet:
+def read(
+    data: bytes,
+    filename: str,
+    *,
+    detect: Callable[[list[Any]], dict[int, str]] = detect,
+    missing: str | None = None,
+) -> Sheet:
+    """The sheet under the first of the first ten rows that names at least ``MIN_KNOWN`` known
+    columns. ``detect`` and ``missing`` let another register (rented housing's tenants) read its
+    own columns with the same reader and the same limits."""
     cells, first = _cells(data, filename)
     for i, row in enumerate(cells[:HEADER_SEARCH]):
         if len(detect(list(row))) >= MIN_KNOWN:
@@ -145,5 +154,5 @@ def read(data: bytes, filename: str) -> Sheet:
                 raise bounds.too_long(header_row + MAX_ROWS + 1)
             return Sheet([str(c or "").strip() for c in row], header_row, rows)
     raise ValidationError(
-        _("没有找到表头：前 10 行中没有一行包含“姓名”“身份证号”“入党时间”等列名。")
+        missing or _("没有找到表头：前 10 行中没有一行包含“姓名”“身份证号”“入党时间”等列名。")
     )
