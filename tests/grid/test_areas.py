@@ -394,3 +394,15 @@ def test_the_todo_counts_areas_short_in_two_queries(cast, areas, django_assert_m
     assert todos(user=cast.comm_b_sec, org=cast.comm_a, today=TODAY) == []
     assert todos(user=areas.cadre_a, org=cast.comm_a, today=TODAY) == []
     assert todos(user=cast.branch_sec, org=cast.branch_a, today=TODAY) == []
+
+
+def test_a_cadre_without_a_grant_lands_on_their_areas_from_the_home_page(cast, client_for):
+    from django.contrib.auth import get_user_model
+
+    from dangjian.orgs.models import Place
+
+    cadre = get_user_model().objects.create_user("home_cadre", password=cast.password)
+    grid = Place.objects.filter(community=cast.comm_a, kind=PlaceKind.GRID).first()
+    AreaDuty.objects.create(area=grid, role=DutyRole.CADRE, user=cadre, name="包片甲", since=TODAY)
+    r = client_for(cadre).get("/")
+    assert r.status_code == 302 and r["Location"] == "/grid/"

@@ -52,6 +52,11 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("members:detail", pk=scope.member_id)
     if not scope.is_staff_role and hasattr(request.user, "unit_contact"):
         return redirect("cobuild:my_unit")
+    # a grid cadre or a department's contact without a grant: straight to their own work
+    if not scope.is_staff_role and getattr(request.user, "_has_area_duty", False):
+        return redirect("grid:home")
+    if not scope.is_staff_role and getattr(request.user, "_is_contact", False):
+        return redirect("admission:home")
     from dangjian.orgs.selectors import coverage_for, org_roots_for, org_summaries, warnings_in
 
     roots = org_roots_for(user=request.user)
