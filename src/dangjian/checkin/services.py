@@ -207,7 +207,7 @@ def pairing_end(
     model keeps a ``version`` of its own, which is then used. Two people ending one pairing at
     once: the row is locked, the second is told it was already ended and nothing changes."""
     current = (
-        Pairing.objects.select_for_update()
+        Pairing.objects.select_for_update(of=("self",))
         .select_related("checkin__member__org", "checkin__community", "household")
         .get(pk=pairing.pk)
     )
