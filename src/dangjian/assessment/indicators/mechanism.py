@@ -1,0 +1,214 @@
+"""Indicators of 工作机制好: 三会一课 held on time, buildings and corridors covered, the office
+and activity funds received (SPEC §1, §3, §9, §10).
+
+Each reads through the code of the page that shows the same judgement — the cadence grid's
+evaluation, the coverage page's "covered" test, the funds-against-the-rules report — so a record
+and the page it links to always agree, and every number comes from the rules table through them.
+Each costs a handful of queries for a community of any size.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import BooleanField, Case, Q, Value, When
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from dangjian.core.access import subtree_q
+from dangjian.orgs.models import Organisation, Place, PlaceKind
+
+from .base import Ctx, Good, Indicator, Measure, Record
+from .leadership import as_of_note
+
+
+def _with_query(name: str, **query: object) -> str:
+    return reverse(name) + "?" + "&".join(f"{k}={v}" for k, v in query.items())
+
+
+# ---- mech.cadence ------------------------------------------------------------------------------
+def _cadence(ctx: Ctx) -> Measure:
+    """Every (organisation, rule, period) of the community's subtree that was due by
+    ``ctx.end``: the cells of the cadence grid, evaluated exactly as the cadence page evaluates
+    them. A done period counts as met; an ended one without the meetings as not met; a period
+    still open (or not begun, or not applicable) is left out unless already done. Two queries
+    (three with locality overrides)."""
+    from dangjian.meetings import cadence as cad
+    from dangjian.meetings.selectors import cadence as cadence_sel
+
+    community, year = ctx.community, ctx.year
+    # a year that is over is judged the day after it ends, so its last month and quarter have
+    # ended too; on 31 December itself they are still open, as the cadence page shows them
+    over = ctx.today > ctx.end
+    as_of = ctx.end + dt.timedelta(days=1) if over else ctx.end
+    orgs = list(
+        Organisation.objects.filter(
+            subtree_q("path", community.path), is_active=True, kind__in=cad.KINDS_WITH_RULES
+        )
+        .annotate(full=cadence_sel._full_members())
+        .order_by("path")
+    )
+    held: dict[int, list[cad.Held]] = {o.pk: [] for o in orgs}
+    for org_id, day, kind, body_kind, led in cadence_sel._held(
+        ctx.user, root_path=community.path, year=year, today=as_of
+    ).values_list("org_id", "date", "kind", "body__kind", "led"):
+        if org_id in held:
+            held[org_id].append(cad.Held(month=day, kind=kind, body_kind=body_kind, led=led))
+    book = cadence_sel._book(community, orgs)
+    records = []
+    for org in orgs:
+        numbers = book.for_path(org.path)
+        counts, _found = cad.tally(held[org.pk], cad.checks_for(org.kind), numbers)
+        evaluation = cad.evaluate(
+            org_kind=org.kind,
+            year=year,
+            today=as_of,
+            counts=counts,
+            numbers=numbers,
+            established_on=org.established_on,
+            full_members=org.full,
+        )
+        url = _with_query("meetings:cadence", org=org.pk, year=year)
+        for line in evaluation.lines:
+            for cell in line.cells:
+                if cell.status not in (cad.DONE, cad.OVERDUE):
+                    continue
+                params = {"n": cell.count, "need": line.required}
+                records.append(
+                    Record(
+                        label=f"{org.name} {year}年{cell.period.label} {line.title}",
+                        ok=cell.status == cad.DONE,
+                        url=url,
+                        note=(
+                            _("已开 %(n)d 次，应开 %(need)d 次。")
+                            if cell.status == cad.DONE
+                            else _("已开 %(n)d 次，应开 %(need)d 次，逾期未开。")
+                        )
+                        % params,
+                        day=cell.period.end,
+                    )
+                )
+    note = as_of_note(ctx)
+    if not over:
+        note += _("；本期尚未结束且未开的不计")
+    return Measure(key="mech.cadence", records=records, note=note)
+
+
+# ---- mech.coverage -----------------------------------------------------------------------------
+def _coverage(ctx: Ctx) -> Measure:
+    """Each building and corridor of the community, covered or not by the coverage page's own
+    test (a building branch or the grid's branch; a corridor group or the building's). One
+    query."""
+    from dangjian.orgs.selectors.coverage import building_covered, corridor_covered
+
+    places = (
+        Place.objects.filter(
+            community=ctx.community, kind__in=[PlaceKind.BUILDING, PlaceKind.CORRIDOR]
+        )
+        .annotate(
+            covered=Case(
+                When(Q(kind=PlaceKind.BUILDING) & building_covered(), then=Value(True)),
+                When(Q(kind=PlaceKind.CORRIDOR) & corridor_covered(), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .select_related("parent")
+        .order_by("path")
+    )
+    records = []
+    for p in places:
+        building = p.kind == PlaceKind.BUILDING
+        covered = bool(p.covered)
+        if building:
+            label = _("楼栋 %(name)s") % {"name": p.name}
+            note = _("已有党支部覆盖。") if covered else _("没有党支部覆盖（空白点）。")
+        else:
+            # corridors are often named after their building already ("1号楼1单元")
+            name = p.name if p.name.startswith(p.parent.name) else f"{p.parent.name} {p.name}"
+            label = _("楼道 %(name)s") % {"name": name}
+            note = _("已有党小组覆盖。") if covered else _("没有党小组覆盖（空白点）。")
+        records.append(
+            Record(label=label, ok=covered, url=reverse("orgs:place", args=[p.pk]), note=note)
+        )
+    return Measure(
+        key="mech.coverage",
+        records=records,
+        note=_("按当前的楼栋、楼道和组织覆盖情况计"),
+    )
+
+
+# ---- mech.funds --------------------------------------------------------------------------------
+def _funds(ctx: Ctx) -> Measure:
+    """The community's office-and-activity funds received that year against
+    ``funds.office_activity``: one record, its points the share received (at most 1). Four
+    queries."""
+    from dangjian.funds.models import Ledger
+    from dangjian.funds.selectors import fund_vs_rule
+
+    community, year = ctx.community, ctx.year
+    label = _("%(org)s %(y)d 年办公和活动经费") % {"org": community.name, "y": year}
+    if not Ledger.objects.filter(org=community).exists():
+        record = Record(
+            label=label,
+            ok=False,
+            url=_with_query("funds:home", org=community.pk, year=year),
+            note=_("没有收支台帐，无法核对经费是否到位。"),
+            points=0,
+        )
+        return Measure(key="mech.funds", records=[record], note=as_of_note(ctx))
+    report = fund_vs_rule(user=ctx.user, org=community, year=year)
+    row = next(r for r in report.rows if r.org.pk == community.pk)
+    required, received = row.required, row.received
+    share = Decimal(1) if required <= 0 else min(received, required) / required
+    params = {
+        "got": f"{received:,.2f}",
+        "need": f"{required:,.2f}",
+        "short": f"{row.shortfall:,.2f}",
+        "type": row.type_label,
+    }
+    note = (
+        _("已拨付 %(got)s 元，%(type)s应不少于 %(need)s 元。")
+        if received >= required
+        else _("已拨付 %(got)s 元，%(type)s应不少于 %(need)s 元，缺 %(short)s 元。")
+    ) % params
+    record = Record(
+        label=label,
+        ok=received >= required,
+        url=_with_query("funds:rules", org=community.pk, year=year),
+        note=note,
+        points=share,
+    )
+    return Measure(key="mech.funds", records=[record], note=as_of_note(ctx))
+
+
+INDICATORS: list[Indicator] = [
+    Indicator(
+        key="mech.cadence",
+        good=Good.MECHANISM,
+        title="三会一课按期",
+        explain=(
+            "社区党组织及其下属支部、党小组，按规则应开的每一期会议（支部党员大会、支委会、党小组会、"
+            "党课、主题党日等，与“按期召开”页同一判断）：按期召开的计为达标，期满未开的计为未达标。"
+        ),
+        measure=_cadence,
+        unit="项次",
+    ),
+    Indicator(
+        key="mech.coverage",
+        good=Good.MECHANISM,
+        title="楼栋、楼道覆盖",
+        explain="社区的每个楼栋应有党支部覆盖、每个楼道（单元）应有党小组覆盖，已覆盖的计为达标。",
+        measure=_coverage,
+        unit="处",
+    ),
+    Indicator(
+        key="mech.funds",
+        good=Good.MECHANISM,
+        title="办公和活动经费",
+        explain="当年上级拨付的办公和活动经费对照标准：按到位比例得分，全额到位为达标。",
+        measure=_funds,
+        unit="项",
+    ),
+]

@@ -1,0 +1,380 @@
+"""Indicators of 党员队伍好: dues paid on time, development steps on time, commitments kept,
+in-service members' deeds.
+
+Each reads the community's records through the selectors and rules of the app that keeps them,
+so the figures agree with that app's pages:
+
+* ``members.dues`` — one record per member on the community's register (the event-sourced
+  register of ``members``: where a member's latest event at the end of a month put them) who
+  owed dues in the year. A month is *owed* as the dues ledger (``dues.selectors.ledger``) says:
+  on or after the month of admission and once a dues base is set; a month not paid for which a
+  good reason (``ArrearsReason``) was recorded is left out, as on the art. 9 list. Months are
+  counted up to the last month that had ended by ``ctx.end``. A month is *paid on time* when it
+  was paid by ``ctx.end`` and not later than the back-payment limit of rule
+  ``dues.back_payment`` (the same test the payment service warns with). Points = months paid on
+  time, out of the months owed. Five queries for any number of members.
+* ``members.development`` — one record per development *step with a deadline* that fell due in
+  the year (``development.timing``): the talk after the application (``dev.applicant_talk``),
+  the approval after admission (``dev.approval``) and 转正 at the end of probation
+  (``dev.probation``; on time when not before the end of probation — the rules record a later
+  discussion only as a notice). A step not done by ``ctx.end`` whose due date has passed is
+  overdue; one whose due date is still to come is not counted yet; nothing is due from a person
+  whose development was stopped before the step fell due. One query.
+* ``members.commitments`` — each commitment of the community's branches whose evaluation was
+  concluded (评定等次) in the year: met when graded 合格 or 优秀 (``commitments.evaluation``, rule
+  ``commitment.evaluation``). One query.
+* ``members.deeds`` — each check-in (在职党员到社区报到) at the community during the year: met when
+  the member's deeds in the community while checked in that year reach ``min_per_year`` of rule
+  ``cobuild.member_deeds`` — counted by ``deeds.selectors.member_tallies`` the way the check-in
+  page counts them. One query plus one per distinct end of check-in within the year.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from collections import defaultdict
+
+from django.db.models import Min, Q
+from django.urls import reverse
+
+from dangjian.core import rules
+from dangjian.core.access import subtree_q
+
+from .base import Ctx, Good, Indicator, Measure, Record
+
+
+def _cn(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _month_end(month: dt.date) -> dt.date:
+    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
+
+
+def _cutoff(ctx: Ctx) -> dt.date:
+    """A step due before this day and not done by ``ctx.end`` is overdue: while the year runs,
+    a step due today still has today; once the year is over, one due on 31 December is late."""
+    return min(ctx.today, ctx.end + dt.timedelta(days=1))
+
+
+def _period_note(ctx: Ctx) -> str:
+    if ctx.running:
+        return f"{ctx.year} 年尚未结束，按截至 {_cn(ctx.end)} 的记录计"
+    return f"按 {ctx.year} 年全年记录计"
+
+
+# ---- members.dues --------------------------------------------------------------------------------
+def _months_list(months: list[dt.date]) -> str:
+    return "、".join(f"{m.month}月" for m in months)
+
+
+def measure_dues(ctx: Ctx) -> Measure:
+    from dangjian.dues.models import ArrearsReason, DuesBase, PaidMonth
+    from dangjian.dues.months import add_months, month_of, months_between
+    from dangjian.members.models import MemberEvent, State
+    from dangjian.orgs.models import Organisation
+
+    key = "members.dues"
+    last = month_of(ctx.end)
+    if ctx.end != _month_end(last):
+        last = add_months(last, -1)  # the month of ctx.end has not ended yet
+    months = months_between(ctx.start, last) if last >= ctx.start else []
+    if ctx.running:
+        pending = "（当月党费未到期）" if last < month_of(ctx.end) else ""
+        note = (
+            f"按 {ctx.year} 年 1–{last.month} 月计{pending}"
+            if months
+            else f"{ctx.year} 年还没有到期的党费"
+        )
+    else:
+        note = f"按 {ctx.year} 年 1–12 月计"
+    if not months:
+        return Measure(key=key, note=note)
+    ends = [_month_end(m) for m in months]
+    subtree = Organisation.objects.filter(subtree_q("path", ctx.community.path))
+    here = set(subtree.values_list("pk", flat=True))
+    # Every event up to the last month's end of every member who was ever here by then: where
+    # each member's latest event at a month's end put them tells whether they were on the
+    # register that month (members.selectors.register_on, one month at a time).
+    events = (
+        MemberEvent.objects.filter(
+            member_id__in=MemberEvent.objects.filter(org__in=here, date__lte=ends[-1]).values(
+                "member_id"
+            ),
+            date__lte=ends[-1],
+        )
+        .order_by("member_id", "date", "seq", "id")
+        .values_list(
+            "member_id", "date", "org_id", "state", "org__name", "member__name", "member__joined_on"
+        )
+    )
+    timeline: dict[int, list[tuple[dt.date, int, str, str]]] = defaultdict(list)
+    person: dict[int, tuple[str, dt.date]] = {}
+    for mid, day, org_id, state, org_name, name, joined in events:
+        timeline[mid].append((day, org_id, state, org_name))
+        person[mid] = (name, joined)
+    on_register: dict[int, list[dt.date]] = {}
+    org_name: dict[int, str] = {}
+    for mid, rows in timeline.items():
+        joined = month_of(person[mid][1])
+        mine, i, latest = [], 0, None
+        for month, end in zip(months, ends, strict=True):
+            while i < len(rows) and rows[i][0] <= end:
+                latest = rows[i]
+                i += 1
+            if latest and latest[2] == State.ACTIVE and latest[1] in here and month >= joined:
+                mine.append(month)
+                org_name[mid] = latest[3]
+        if mine:
+            on_register[mid] = mine
+    ids = list(on_register)
+    first_base = dict(
+        DuesBase.objects.filter(member_id__in=ids, from_month__lte=last)
+        .values("member_id")
+        .annotate(m=Min("from_month"))
+        .values_list("member_id", "m")
+    )
+    paid: dict[int, dict[dt.date, dt.date]] = defaultdict(dict)
+    for mid, month, paid_on in PaidMonth.objects.filter(
+        member_id__in=ids, month__gte=ctx.start, month__lte=last, payment__paid_on__lte=ctx.end
+    ).values_list("member_id", "month", "payment__paid_on"):
+        paid[mid][month] = paid_on
+    excused: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    for mid, a, b in ArrearsReason.objects.filter(
+        member_id__in=ids, from_month__lte=last, to_month__gte=ctx.start
+    ).values_list("member_id", "from_month", "to_month"):
+        excused[mid].append((a, b))
+    back = int(rules.value("dues.back_payment", "max_back_months", org=ctx.community))
+    records = []
+    for mid in sorted(ids, key=lambda m: (org_name[m], person[m][0], m)):
+        since = first_base.get(mid)
+        if since is None:
+            continue  # no dues base: the ledger shows nothing owed
+        owed, on_time, unpaid, late, reasoned = [], [], [], [], []
+        for month in on_register[mid]:
+            if month < since:
+                continue
+            paid_on = paid[mid].get(month)
+            if paid_on is not None and not add_months(month, back) < month_of(paid_on):
+                owed.append(month)
+                on_time.append(month)
+            elif any(a <= month <= b for a, b in excused[mid]) and paid_on is None:
+                reasoned.append(month)
+            else:
+                owed.append(month)
+                (late if paid_on is not None else unpaid).append(month)
+        if not owed:
+            continue
+        parts = [f"应交 {len(owed)} 个月，按时交纳 {len(on_time)} 个月"]
+        if unpaid:
+            parts.append(f"未交：{_months_list(unpaid)}")
+        if late:
+            parts.append(f"补交超过 {back} 个月：{_months_list(late)}")
+        if reasoned:
+            parts.append(f"有正当理由未交（不计）：{_months_list(reasoned)}")
+        records.append(
+            Record(
+                label=f"{person[mid][0]}（{org_name[mid]}）",
+                ok=len(on_time) == len(owed),
+                url=reverse("dues:member", args=[mid]),
+                note="；".join(parts),
+                points=len(on_time),
+                out_of=len(owed),
+            )
+        )
+    return Measure(key=key, records=records, note=note)
+
+
+# ---- members.development -------------------------------------------------------------------------
+def _development_steps(c, r, ctx: Ctx) -> list[tuple[str, dt.date, dt.date | None, bool, str]]:  # noqa: ANN001
+    """Each step of one person that has a deadline: (step, due, done by ctx.end, ok, why)."""
+    from dangjian.development import timing
+    from dangjian.development.models import Step
+
+    def by_end(day: dt.date | None) -> dt.date | None:
+        return day if day is not None and day <= ctx.end else None
+
+    out = []
+    # the talk: within dev.applicant_talk days of the application
+    due = timing.talk_due(applied_on=c.applied_on, r=r)
+    done = by_end(c.talked_on)
+    if done is None:
+        out.append((Step.TALKED, due, None, False, f"应于 {_cn(due)} 前谈话，逾期未谈话"))
+    else:
+        late = (done - due).days
+        why = f"应于 {_cn(due)} 前谈话，{_cn(done)} 谈话" + (
+            f"，晚了 {late} 天" if late > 0 else ""
+        )
+        out.append((Step.TALKED, due, done, late <= 0, why))
+    if c.admitted_on is None or c.admitted_on > ctx.end:
+        return out
+    # the approval: within dev.approval months of admission
+    due, _limit = timing.approval_due(admitted_on=c.admitted_on, r=r)
+    done = by_end(c.approved_on)
+    if done is None:
+        out.append((Step.APPROVED, due, None, False, f"应于 {_cn(due)} 前审批，逾期未审批"))
+    else:
+        why = f"应于 {_cn(due)} 前审批，{_cn(done)} 审批" + ("" if done <= due else "，晚于规定")
+        out.append((Step.APPROVED, due, done, done <= due, why))
+    # 转正: when probation (or its extension) ends; earlier is against dev.probation
+    ends = timing.probation_ends(
+        admitted_on=c.admitted_on, extended_until=c.probation_extended_until, r=r
+    )
+    done = by_end(c.full_on)
+    if done is None:
+        out.append((Step.FULL, ends, None, False, f"预备期已于 {_cn(ends)} 届满，尚未讨论转正"))
+    elif done < ends:
+        why = f"{_cn(done)} 转正，早于预备期届满（{_cn(ends)}）"
+        out.append((Step.FULL, ends, done, False, why))
+    else:
+        late = (done - ends).days
+        why = f"预备期 {_cn(ends)} 届满，{_cn(done)} 转正" + (
+            f"（晚 {late} 天讨论）" if late else ""
+        )
+        out.append((Step.FULL, ends, done, True, why))
+    return out
+
+
+def measure_development(ctx: Ctx) -> Measure:
+    from dangjian.development.models import Candidate, Step
+    from dangjian.development.selectors import RulesByOrg
+
+    rules_for = RulesByOrg()
+    cutoff = _cutoff(ctx)
+    people = (
+        Candidate.objects.filter(subtree_q("org__path", ctx.community.path))
+        .filter(applied_on__lte=ctx.end)
+        .select_related("org")
+        .order_by("applied_on", "pk")
+    )
+    found: list[tuple[dt.date, int, Record]] = []
+    for c in people:
+        url = reverse("development:detail", args=[c.pk])
+        for step, due, done, ok, why in _development_steps(c, rules_for(c.org), ctx):
+            if not ctx.start <= due <= ctx.end:
+                continue  # fell due in another year
+            if done is None and due >= cutoff:
+                continue  # still has time
+            if done is None and c.stopped_on is not None and c.stopped_on <= due:
+                continue  # development stopped before the step fell due: nothing owed
+            label = f"{c.name} {Step(step).label}"
+            found.append((due, c.pk, Record(label=label, ok=ok, url=url, note=why, day=due)))
+    found.sort(key=lambda f: (f[0], f[1]))
+    return Measure(key="members.development", records=[f[2] for f in found], note=_period_note(ctx))
+
+
+# ---- members.commitments -------------------------------------------------------------------------
+def measure_commitments(ctx: Ctx) -> Measure:
+    from dangjian.commitments.evaluation import EXCELLENT, PASS
+    from dangjian.commitments.models import State, Step
+
+    concluded = (
+        Step.objects.filter(
+            subtree_q("commitment__org__path", ctx.community.path),
+            to_state=State.EVALUATED,
+            on__gte=ctx.start,
+            on__lte=ctx.end,
+        )
+        .select_related("commitment__member")
+        .order_by("on", "pk")
+    )
+    records = []
+    for s in concluded:
+        c = s.commitment
+        score = f"综合得分 {c.score}，" if c.score is not None else ""
+        records.append(
+            Record(
+                label=f"{c.member.name}：{c.title}（{c.year} 年度）",
+                ok=c.grade in (EXCELLENT, PASS),
+                url=reverse("commitments:detail", args=[c.pk]),
+                note=f"{score}评定为{c.grade or '（未评定）'}",
+                day=s.on,
+            )
+        )
+    return Measure(key="members.commitments", records=records, note=_period_note(ctx))
+
+
+# ---- members.deeds -------------------------------------------------------------------------------
+def measure_deeds(ctx: Ctx) -> Measure:
+    from dangjian.checkin.models import CheckIn
+    from dangjian.deeds.selectors import member_tallies
+
+    wanted = int(rules.value("cobuild.member_deeds", "min_per_year", org=ctx.community))
+    checkins = list(
+        CheckIn.objects.filter(
+            subtree_q("community__path", ctx.community.path), checked_in_on__lte=ctx.end
+        )
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=ctx.start))
+        .select_related("member")
+        .order_by("member__name", "pk")
+    )
+    # Deeds in the community while checked in that year (as checkin.selectors counts them):
+    # one query per end of the window — the open check-ins share one.
+    groups: dict[dt.date, list[CheckIn]] = defaultdict(list)
+    for c in checkins:
+        groups[min(ctx.end, c.ended_on) if c.ended_on else ctx.end].append(c)
+    counted: dict[int, int] = {}
+    for end, rows in groups.items():
+        tallies = member_tallies(
+            [c.member_id for c in rows],
+            start=ctx.start,
+            end=end,
+            community=ctx.community,
+            since={c.member_id: max(ctx.start, c.checked_in_on) for c in rows},
+        )
+        for c in rows:
+            t = tallies.get(c.member_id)
+            counted[c.pk] = t.deeds if t else 0
+    records = []
+    for c in checkins:
+        n = counted.get(c.pk, 0)
+        ended = f"，{_cn(c.ended_on)} 解除报到" if c.ended_on and c.ended_on <= ctx.end else ""
+        records.append(
+            Record(
+                label=c.member.name,
+                ok=n >= wanted,
+                url=reverse("checkin:detail", args=[c.pk]),
+                note=f"{_cn(c.checked_in_on)} 报到{ended}；{ctx.year} 年办实事 {n} 件"
+                f"（应不少于 {wanted} 件）",
+                day=c.checked_in_on,
+            )
+        )
+    return Measure(key="members.deeds", records=records, note=_period_note(ctx))
+
+
+INDICATORS: list[Indicator] = [
+    Indicator(
+        key="members.dues",
+        good=Good.MEMBERS,
+        title="按时交纳党费",
+        explain="本社区在册党员当年应交党费的月份中按时交纳的比例：自入党当月、设置党费基数起按月应交，"
+        "有正当理由未交的月份不计；补交超过规定月数的不算按时。每名党员一行，按月计分。",
+        measure=measure_dues,
+        unit="人",
+    ),
+    Indicator(
+        key="members.development",
+        good=Good.MEMBERS,
+        title="发展党员按期",
+        explain="当年到期的发展党员环节（申请后谈话、支部大会接收后审批、预备期满转正）按规定期限完成的比例。",
+        measure=measure_development,
+        unit="项",
+    ),
+    Indicator(
+        key="members.commitments",
+        good=Good.MEMBERS,
+        title="承诺践诺",
+        explain="当年完成评诺的党员承诺中评定为合格或优秀的比例（分层评诺）。",
+        measure=measure_commitments,
+        unit="件",
+    ),
+    Indicator(
+        key="members.deeds",
+        good=Good.MEMBERS,
+        title="在职党员办实事",
+        explain="当年到本社区报到的在职党员中，报到期间在本社区办实事达到规定件数的比例。",
+        measure=measure_deeds,
+        unit="人",
+    ),
+]
