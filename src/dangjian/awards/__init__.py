@@ -1,0 +1,1 @@
+"""awards (issue 18)."""
