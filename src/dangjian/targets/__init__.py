@@ -1,0 +1,1 @@
+"""targets (issue 18)."""
