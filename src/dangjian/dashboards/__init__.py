@@ -1,0 +1,1 @@
+"""dashboards (issue 18)."""
