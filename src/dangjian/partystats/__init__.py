@@ -1,0 +1,1 @@
+"""partystats (issue 18)."""

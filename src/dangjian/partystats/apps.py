@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PartystatsConfig(AppConfig):
+    name = "dangjian.partystats"
+    verbose_name = "党内统计"
