@@ -116,6 +116,13 @@ INSTALLED_APPS = [
     "dangjian.funds",
     "dangjian.admission",
     "dangjian.venues",
+    "dangjian.assessment",
+    "dangjian.awards",
+    "dangjian.targets",
+    "dangjian.inspections",
+    "dangjian.dashboards",
+    "dangjian.partystats",
+    "dangjian.reports",
     "dangjian.demo",
 ]
 

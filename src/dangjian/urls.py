@@ -32,6 +32,13 @@ urlpatterns = [
     path("funds/", include("dangjian.funds.urls")),
     path("admission/", include("dangjian.admission.urls")),
     path("venues/", include("dangjian.venues.urls")),
+    path("assessment/", include("dangjian.assessment.urls")),
+    path("awards/", include("dangjian.awards.urls")),
+    path("targets/", include("dangjian.targets.urls")),
+    path("inspections/", include("dangjian.inspections.urls")),
+    path("dashboards/", include("dangjian.dashboards.urls")),
+    path("partystats/", include("dangjian.partystats.urls")),
+    path("reports/", include("dangjian.reports.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

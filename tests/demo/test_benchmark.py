@@ -69,6 +69,10 @@ def test_it_runs_end_to_end_on_every_database_and_writes_a_valid_report(tmp_path
             assert page["queries"] >= 1
             assert page["floor"]["n"] == 3 and page["floor"]["p50_ms"] > 0
             assert page["ratio_p50"] > 0 and "sql_ratio_p50" in page
+        # pages without a floor: timed, and they ran without error
+        assert part["pages"]["dashboard"]["n"] == 3 and "error" not in part["pages"]["dashboard"]
+        street = part["pages"]["assessment_street"]
+        assert "error" not in street and street["n"] == 5 and street["queries"] >= 1
         assert isinstance(part["pages"]["member_list"]["p95_under_150ms"], bool)
         assert part["cadence"]["branches"] == 25 and part["cadence"]["meetings"] > 0
     text = buf.getvalue()

@@ -50,6 +50,17 @@ CAPACITY_LINKS = (
     ("admission:ledgers", _("部门台帐清单")),
 )
 
+#: Assessment and reporting upward (考核与报告, SPEC §10, §12).
+ASSESS_LINKS = (
+    ("dashboards:home", _("数据看板")),
+    ("assessment:home", _("“五个好”考核")),
+    ("targets:home", _("目标责任书")),
+    ("inspections:home", _("督查与整改")),
+    ("awards:home", _("示范点与评选")),
+    ("reports:home", _("年度党建工作报告")),
+    ("partystats:home", _("党内统计")),
+)
+
 #: A department's contact (no grant): their entrustments and the ledger register.
 CONTACT_LINKS = (
     ("admission:home", _("工作准入委托")),
@@ -98,6 +109,7 @@ def navigation(request: HttpRequest) -> dict[str, Any]:
         "nav_members": _links(MEMBER_LINKS) if scope.is_staff_role else [],
         "nav_work": _links(WORK_LINKS) if scope.is_staff_role else [],
         "nav_services": _links(SERVICE_LINKS) if scope.is_staff_role else [],
+        "nav_assess": _links(ASSESS_LINKS) if scope.is_staff_role else [],
         "nav_capacity": _links(CAPACITY_LINKS)
         if scope.is_staff_role
         else _links(CONTACT_LINKS)

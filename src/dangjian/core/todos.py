@@ -34,6 +34,8 @@ PROVIDERS: tuple[str, ...] = (
     "dangjian.mediation.todos.todos",
     "dangjian.rentals.todos.todos",
     "dangjian.staff.todos.todos",
+    "dangjian.inspections.todos.todos",
+    "dangjian.targets.todos.todos",
 )
 
 DANGER, WARNING, INFO = "danger", "warning", "info"

@@ -446,6 +446,17 @@ def run_here(
             time_floor(floor_coverage_sql(), [subtree(street.path) * 2] * n, warmup=warmup),
             None,
         ),
+        # the street's dashboard: one grouped query per chart, whatever the number of children
+        ("dashboard", street_client, [f"/dashboards/?org={street.pk}"] * n, None, None),
+        # the street's five goods: one scorecard (about 45 queries) per community on the page —
+        # heavy by design, so timed a few times only
+        (
+            "assessment_street",
+            street_client,
+            [f"/assessment/?org={street.pk}"] * (warmup + 5),
+            None,
+            None,
+        ),
         # the same search over the whole city, as the organisation department would run it
         (
             "member_list_city",

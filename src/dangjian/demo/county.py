@@ -147,6 +147,12 @@ def build_demo(*, log: Callable[[str], None] = lambda s: None) -> Demo:
         from . import staff_training as staff_training_demo
 
         staff_training_demo.build_staff_training(demo, log=log)
+        from . import assessment_demo, awards_demo, inspections_demo, targets_demo
+
+        assessment_demo.build(demo, log=log)
+        inspections_demo.build(demo, log=log)
+        targets_demo.build(demo, log=log)
+        awards_demo.build(demo, log=log)
     return demo
 
 

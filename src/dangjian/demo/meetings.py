@@ -169,8 +169,12 @@ def _branch_year(
     if habit == "green" and today.month >= 10:
         day = max(dt.date(today.year, 10, 1), today - dt.timedelta(days=6))
         plan += [(MeetingKind.ORG_LIFE, day), (MeetingKind.MEMBER_APPRAISAL, day)]
+    # the branch secretary gives the party lectures (条例: at least one a year); a "red" branch's
+    # lectures are given by someone else, so its secretary shows as still owing one
+    lecturer = _secretary_member(branch) if habit != "red" else None
     count = 0
     for kind, date in plan:
+        extra = {"lecturer": lecturer} if kind == MeetingKind.PARTY_LECTURE and lecturer else {}
         meeting = services.meeting_create(
             org=branch,
             acting_user=demo.admin,
@@ -184,6 +188,7 @@ def _branch_year(
             agenda="一、学习文件；二、讨论工作；三、安排下一步",
             minutes="（演示数据）会议由支部书记主持，传达学习有关精神，党员交流发言，提出意见建议。",
             decisions="会议同意按计划开展下一阶段工作。",
+            **extra,
         )
         count += 1
         if date <= today:
@@ -219,6 +224,17 @@ def _when(month: dt.date, day: int, habit: str, current: bool, today: dt.date) -
 def _secretary(org: Organisation) -> str:
     office = Office.objects.filter(org=org, title=Office.Title.SECRETARY, left_on__isnull=True)
     return office.values_list("holder_name", flat=True).first() or ""
+
+
+def _secretary_member(org: Organisation) -> Member | None:
+    office = (
+        Office.objects.filter(
+            org=org, title=Office.Title.SECRETARY, left_on__isnull=True, member__isnull=False
+        )
+        .select_related("member")
+        .first()
+    )
+    return office.member if office else None
 
 
 def _attendance(meeting: Meeting, rng, *, absent_ids: set[int] = frozenset()) -> None:

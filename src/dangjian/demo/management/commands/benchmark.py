@@ -32,6 +32,8 @@ PAGE_TITLES = {
     "member_list_city": "党员列表（全市搜索）",
     "baseline": "空页面 /healthz",
     "cadence_rollup": "按期召开汇总（千支部街道）",
+    "dashboard": "数据看板（街道）",
+    "assessment_street": "“五个好”考核（街道各社区）",
 }
 
 
