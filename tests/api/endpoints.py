@@ -279,6 +279,10 @@ def build_world(cast) -> World:
         build = getattr(area, "build", None)
         if build is not None:
             more_ids, more_markers, more_hidden = build(cast, ids)
+            # a placeholder two areas both name would silently point one area's paths at the
+            # other's object (the owner then gets a 404 and the suite proves nothing)
+            clash = set(more_ids) & set(ids)
+            assert not clash, f"{area.__name__} reuses the placeholder(s) {sorted(clash)}"
             ids.update(more_ids)
             markers_a += tuple(more_markers)
             hidden_from_member += tuple(more_hidden)

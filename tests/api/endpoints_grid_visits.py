@@ -1,6 +1,6 @@
 """Objects of community A for grid visits and key households (see endpoints.py).
 
-``{visit_household}`` 甲社区走访户 (a household under 1号楼1单元), ``{visit}`` a visit to it by
+``{visit_household}`` 甲社区走访户 (a household under 1号楼1单元), ``{grid_visit}`` a visit to it by
 comm_a_sec whose finding 甲社区走访情况 is shown on the visit's page only, ``{key_mark}`` the
 household's open 重点户 mark. Grid records are need-to-know: a read-only grant (a viewer) reaches
 nothing, so every entry is ``change=True``.
@@ -37,7 +37,7 @@ def build(cast, ids):
     )
     hidden = ("甲社区走访户", "甲社区走访情况", "甲社区重点原因")
     return (
-        {"visit_household": household.pk, "visit": visit.pk, "key_mark": mark.pk},
+        {"visit_household": household.pk, "grid_visit": visit.pk, "key_mark": mark.pk},
         hidden,
         hidden,
     )
@@ -55,17 +55,17 @@ OBJECT_PAGES = [
     ),
     Endpoint("grid:visit_pick", "/grid/visits/pick/?org={community}", change=True),
     Endpoint("grid:visit_export", "/grid/visits/export/?org={community}", change=True),
-    Endpoint("grid:visit_detail", "/grid/visits/{visit}/", change=True),
+    Endpoint("grid:visit_detail", "/grid/visits/{grid_visit}/", change=True),
     Endpoint(
         "grid:visit_edit",
-        "/grid/visits/{visit}/edit/",
+        "/grid/visits/{grid_visit}/edit/",
         "POST",
         {"version": "1", "visited_on": "2026-06-01", "found": "渗透"},
         change=True,
     ),
     Endpoint(
         "grid:visit_request",
-        "/grid/visits/{visit}/request/",
+        "/grid/visits/{grid_visit}/request/",
         "POST",
         {"category": "other"},
         change=True,

@@ -1,7 +1,7 @@
 """Objects of community A for 督查与整改 (see endpoints.py).
 
 ``{inspection}``: street A's 实地调研 of 文化东路社区党委 by 甲社区督查员, finding ``{finding}``
-甲社区督查问题 with an open task ``{task}`` (甲社区整改任务, owner comm_a_sec) and a closed one
+甲社区督查问题 with an open task ``{followup}`` (甲社区整改任务, owner comm_a_sec) and a closed one
 ``{closed_task}`` whose closure ``{evidence}`` carries 甲社区整改报告.pdf. Recording and editing
 are the street's (owner ``street_sec``); closing is the community's.
 """
@@ -47,7 +47,7 @@ def build(cast, ids):
         {
             "inspection": i.pk,
             "finding": f.pk,
-            "task": t.pk,
+            "followup": t.pk,
             "closed_task": closed.pk,
             "evidence": closed.closure_id,
         },
@@ -63,9 +63,13 @@ _EDIT = {"kind": "onsite", "date": "2026-01-05", "inspectors": "渗透"}
 OBJECT_PAGES = [
     Endpoint("inspections:detail", "/inspections/{inspection}/"),
     Endpoint("inspections:file", "/inspections/files/{evidence}/"),
-    Endpoint("inspections:task_close", "/inspections/tasks/{task}/close/", change=True),
+    Endpoint("inspections:task_close", "/inspections/tasks/{followup}/close/", change=True),
     Endpoint(
-        "inspections:task_close", "/inspections/tasks/{task}/close/", "POST", _CLOSE, change=True
+        "inspections:task_close",
+        "/inspections/tasks/{followup}/close/",
+        "POST",
+        _CLOSE,
+        change=True,
     ),
     Endpoint(
         "inspections:create",
@@ -121,11 +125,14 @@ OBJECT_PAGES = [
         owner="street_sec",
     ),
     Endpoint(
-        "inspections:task_edit", "/inspections/tasks/{task}/edit/", change=True, owner="street_sec"
+        "inspections:task_edit",
+        "/inspections/tasks/{followup}/edit/",
+        change=True,
+        owner="street_sec",
     ),
     Endpoint(
         "inspections:task_edit",
-        "/inspections/tasks/{task}/edit/",
+        "/inspections/tasks/{followup}/edit/",
         "POST",
         {**_TASK, "version": "1"},
         change=True,
@@ -152,7 +159,7 @@ OBJECT_API = [
     Endpoint("GET /api/v1/inspections/", "/api/v1/inspections/?org={community}"),
     Endpoint(
         "POST /api/v1/inspections/tasks/{task_id}/close",
-        "/api/v1/inspections/tasks/{task}/close",
+        "/api/v1/inspections/tasks/{followup}/close",
         "POST",
         _CLOSE,
         change=True,

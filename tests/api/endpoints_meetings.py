@@ -67,7 +67,7 @@ def build(cast, ids):
         "council": council.pk,
         "upcoming": upcoming.pk,
         "leave": leave.pk,
-        "unit": unit.pk,
+        "seat_unit": unit.pk,
     }
     hidden = (
         "甲社区离退休支部学习会",

@@ -1,5 +1,5 @@
 """Endpoints of the bodies, county-leader and study-group pages and API (see endpoints.py and
-endpoints_meetings.py, whose shared objects {body} {seat} {council} {unit} these use).
+endpoints_meetings.py, whose shared objects {body} {seat} {council} {seat_unit} these use).
 
 ``{link}`` 甲社区联系县领导 钱甲县长, linked to community A · ``{group}`` the study group
 甲社区离退休学习组 of community A, with 欧阳测试 as its member.
@@ -53,7 +53,7 @@ OBJECT_PAGES = [
         "meetings:seat_create",
         "/meetings/bodies/{body}/seats/new/",
         "POST",
-        {"unit": "{unit}", "joined_on": "2026-01-01"},
+        {"unit": "{seat_unit}", "joined_on": "2026-01-01"},
         change=True,
     ),
     Endpoint("meetings:seat_edit", "/meetings/seats/{seat}/edit/", change=True),
@@ -76,8 +76,8 @@ OBJECT_PAGES = [
     Endpoint(
         "meetings:criticisms_export", "/meetings/criticisms/export/?org={community}&year=2026"
     ),
-    Endpoint("meetings:unit", "/meetings/units/{unit}/"),
-    Endpoint("meetings:unit", "/meetings/units/{unit}/?year=2026"),
+    Endpoint("meetings:unit", "/meetings/units/{seat_unit}/"),
+    Endpoint("meetings:unit", "/meetings/units/{seat_unit}/?year=2026"),
     # county leaders
     Endpoint("meetings:leaders", "/meetings/leaders/?org={community}&year=2026"),
     Endpoint("meetings:leaders_rollup", "/meetings/leaders/rollup/?org={community}"),
@@ -193,7 +193,9 @@ OBJECT_API = [
         "GET /api/v1/meetings/bodies/criticisms",
         "/api/v1/meetings/bodies/criticisms?org={community}&year=2026",
     ),
-    Endpoint("GET /api/v1/meetings/bodies/units/{unit_id}", "/api/v1/meetings/bodies/units/{unit}"),
+    Endpoint(
+        "GET /api/v1/meetings/bodies/units/{unit_id}", "/api/v1/meetings/bodies/units/{seat_unit}"
+    ),
     # county leaders
     Endpoint(
         "GET /api/v1/meetings/leaders/{community_id}",
