@@ -16,8 +16,7 @@ from django.db.models import BooleanField, Case, Q, Value, When
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangjian.core.access import subtree_q
-from dangjian.orgs.models import Organisation, Place, PlaceKind
+from dangjian.orgs.models import Place, PlaceKind
 
 from .base import Ctx, Good, Indicator, Measure, Record
 from .leadership import as_of_note
@@ -42,33 +41,10 @@ def _cadence(ctx: Ctx) -> Measure:
     # ended too; on 31 December itself they are still open, as the cadence page shows them
     over = ctx.today > ctx.end
     as_of = ctx.end + dt.timedelta(days=1) if over else ctx.end
-    orgs = list(
-        Organisation.objects.filter(
-            subtree_q("path", community.path), is_active=True, kind__in=cad.KINDS_WITH_RULES
-        )
-        .annotate(full=cadence_sel._full_members())
-        .order_by("path")
-    )
-    held: dict[int, list[cad.Held]] = {o.pk: [] for o in orgs}
-    for org_id, day, kind, body_kind, led in cadence_sel._held(
-        ctx.user, root_path=community.path, year=year, today=as_of
-    ).values_list("org_id", "date", "kind", "body__kind", "led"):
-        if org_id in held:
-            held[org_id].append(cad.Held(month=day, kind=kind, body_kind=body_kind, led=led))
-    book = cadence_sel._book(community, orgs)
     records = []
-    for org in orgs:
-        numbers = book.for_path(org.path)
-        counts, _found = cad.tally(held[org.pk], cad.checks_for(org.kind), numbers)
-        evaluation = cad.evaluate(
-            org_kind=org.kind,
-            year=year,
-            today=as_of,
-            counts=counts,
-            numbers=numbers,
-            established_on=org.established_on,
-            full_members=org.full,
-        )
+    for org, evaluation in cadence_sel.evaluations_under(
+        user=ctx.user, root=community, year=year, today=as_of
+    ):
         url = _with_query("meetings:cadence", org=org.pk, year=year)
         for line in evaluation.lines:
             for cell in line.cells:
