@@ -41,32 +41,27 @@ from dangjian.members.models import (
 )
 from dangjian.orgs.models import Organisation, ResidentUnit
 from dangjian.orgs.selectors.coverage import coverage_for
+from dangjian.partystats import selectors as stats_layout
 from dangjian.servicedesk.models import Request
 
 # ---- layout constants of the 党内统计 tables (not rules: they are how the tables are drawn) ----
+
+
+def _ranges(bands) -> tuple[tuple[str, int, int | None], ...]:  # noqa: ANN001
+    """The 党内统计 bands ((upper, label), …) as (label, lowest, highest) — one layout, two uses."""
+    out, low = [], 0
+    for upper, label in bands:
+        out.append((label, low, upper))
+        low = (upper or 0) + 1
+    return tuple(out)
+
+
 #: (label, lowest age, highest age) — ages in whole years as of the day counted.
-AGE_BANDS: tuple[tuple[str, int, int | None], ...] = (
-    ("30岁及以下", 0, 30),
-    ("31–35岁", 31, 35),
-    ("36–40岁", 36, 40),
-    ("41–45岁", 41, 45),
-    ("46–50岁", 46, 50),
-    ("51–55岁", 51, 55),
-    ("56–60岁", 56, 60),
-    ("61岁及以上", 61, None),
-)
+AGE_BANDS = _ranges(stats_layout.AGE_BANDS)
 #: (label, fewest years, most years) of party standing (党龄), counted — as 党章第七条 and the
 #: 党内统计 (``partystats``) count it — from becoming a full member; probationary members have
 #: a line of their own (:data:`PROBATIONARY_BAND`).
-STANDING_BANDS: tuple[tuple[str, int, int | None], ...] = (
-    ("5年以下", 0, 4),
-    ("5–10年", 5, 10),
-    ("11–20年", 11, 20),
-    ("21–30年", 21, 30),
-    ("31–40年", 31, 40),
-    ("41–50年", 41, 50),
-    ("50年以上", 51, None),
-)
+STANDING_BANDS = _ranges(stats_layout.PARTY_AGE_BANDS)
 PROBATIONARY_BAND = "预备党员"
 NO_EDUCATION = "none"
 MONTHS = tuple(range(1, 13))

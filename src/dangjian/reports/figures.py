@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 from django.db.models import Count
 from django.urls import NoReverseMatch, reverse
 
-from dangjian.assessment.indicators import Ctx, get, system_user
+from dangjian.assessment.indicators import Ctx, system_user
 from dangjian.assessment.scoring import Line, Scorecard, scorecard
 from dangjian.core.access import subtree_q
 
@@ -279,7 +279,3 @@ def annual_sections(community: Any, year: int, *, today: dt.date | None = None) 
 def default_prose(section: Section, community: Any, year: int) -> str:
     """A first sentence to start from; the secretary rewrites it (the figures stay as they are)."""
     return f"{year}年，{community.name}{section.hint}（数据见下表，由系统根据记录生成。）"
-
-
-def indicator_exists(key: str) -> bool:
-    return get(key) is not None
