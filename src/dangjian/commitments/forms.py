@@ -85,6 +85,11 @@ class BoardForm(StyledForm):
         required=False,
         help_text=_("不勾选时，未登录的访客看到“张某”；登录的党员和干部总能看到全名。"),
     )
+    show_stars = forms.BooleanField(
+        label=_("在党务居务公开栏显示驻区单位星光榜"),
+        required=False,
+        help_text=_("勾选后，公开栏显示本年度驻区单位的星级评定（五星单位列出名称）。"),
+    )
 
 
 class VoidForm(StyledForm):

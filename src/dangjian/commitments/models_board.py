@@ -49,6 +49,12 @@ class PublicBoard(Versioned):
         help_text=_("不勾选时，未登录的访客看到“张某”；登录的党员和干部总能看到全名。"),
     )
 
+    show_stars = models.BooleanField(
+        _("在公开栏显示驻区单位星光榜"),
+        default=False,
+        help_text=_("各社区自行决定是否公布驻区单位的星级（默认不公布）。"),
+    )
+
     objects = PublicBoardQuerySet.as_manager()
 
     class Meta:

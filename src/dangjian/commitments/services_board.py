@@ -61,15 +61,22 @@ def board_update(
     board: PublicBoard,
     *,
     acting_user: Any,
-    allow_code_address: bool,
-    show_full_names: bool,
+    allow_code_address: bool | None = None,
+    show_full_names: bool | None = None,
+    show_stars: bool | None = None,
     expected_version: int | None = None,
 ) -> PublicBoard:
-    """The community's choices: keep the old (guessable) address, show full names."""
+    """The community's choices: keep the old (guessable) address, show full names, show the
+    resident units' stars on the public board. ``None`` leaves a choice as it is."""
     _can_change(board, acting_user)
+    choices = {
+        "allow_code_address": allow_code_address,
+        "show_full_names": show_full_names,
+        "show_stars": show_stars,
+    }
     return audited_update(
         board,
-        data={"allow_code_address": allow_code_address, "show_full_names": show_full_names},
+        data={k: bool(v) for k, v in choices.items() if v is not None},
         acting_user=acting_user,
         expected_version=expected_version,
     )

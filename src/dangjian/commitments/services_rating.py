@@ -21,7 +21,9 @@ from . import evaluation
 from . import workflow as who
 from .models import PUBLIC_STATES, Commitment, Rating, State, Tier
 
-_MOBILE = re.compile(r"^1[3-9]\d{9}$")
+#: an 11-digit mainland mobile number (public: the openness ratings use it too)
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+_MOBILE = MOBILE
 
 
 def _score(value: Any) -> int:
@@ -94,7 +96,8 @@ PER_HOUR_DEFAULT = 30
 PER_COMMITMENT_PER_DAY_DEFAULT = 5
 
 
-def _limits() -> tuple[int, int]:
+def limits() -> tuple[int, int]:
+    """(ratings per address per hour across the board, per address per thing per day)."""
     return (
         getattr(settings, "DANGJIAN_PUBLIC_RATINGS_PER_HOUR", PER_HOUR_DEFAULT),
         getattr(
@@ -109,8 +112,8 @@ def _check_address(c: Commitment, addr: str) -> None:
     """Refuse a rating over the per-address limits (two indexed counts)."""
     if not addr:  # scripts and the demo, not a visitor
         return
-    _one_at_a_time(addr)
-    per_hour, per_commitment = _limits()
+    one_at_a_time(addr)
+    per_hour, per_commitment = limits()
     now = timezone.now()
     mine = Rating.objects.filter(tier=Tier.RESIDENT, resident_addr=addr)
     if mine.filter(at__gte=now - dt.timedelta(hours=1)).count() >= per_hour:
@@ -121,13 +124,18 @@ def _check_address(c: Commitment, addr: str) -> None:
         )
 
 
-def _one_at_a_time(addr: str) -> None:
+def one_at_a_time(addr: str) -> None:
     """Ratings from one address are counted and saved one at a time, so two requests at the
     same moment cannot both pass the count. PostgreSQL: a lock on the address for the rest of
     the transaction; SQLite already writes one transaction at a time (IMMEDIATE mode)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:
             cur.execute("SELECT pg_advisory_xact_lock(%s)", [int(addr[:15], 16)])
+
+
+# the old private names, for code written before they were public
+_limits = limits
+_one_at_a_time = one_at_a_time
 
 
 @transaction.atomic

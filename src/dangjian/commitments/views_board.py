@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from dangjian.core import qr
 from dangjian.core.access import CHANGE, get_visible_or_404, scope_for, subtree_q
 from dangjian.core.names import public_name
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation
@@ -29,7 +30,9 @@ from .models_board import PublicBoard
 PAGE_SIZE = 50
 
 
-def _board(slug: str) -> PublicBoard:
+def board_or_404(slug: str) -> PublicBoard:
+    """The board at ``slug`` of an active community, else 404 (the public pages of the board:
+    commitments here, the whole board and its items in ``openness``)."""
     return get_object_or_404(
         PublicBoard.objects.select_related("org"),
         slug=slug,
@@ -48,7 +51,7 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
     """公开示诺: a community's commitments on display, readable without logging in — the
     member's name (张某 unless the community chose otherwise, in full for those logged in),
     branch and the words of the commitment, nothing else; and a question to answer to rate."""
-    b = _board(slug)
+    b = board_or_404(slug)
     rows = selectors.public_board(community=b.org, year=_year(request))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     full = request.user.is_authenticated or b.show_full_names
@@ -74,7 +77,7 @@ def board(request: HttpRequest, slug: str) -> HttpResponse:
 def board_rate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
     """A resident rates a commitment on the board — no login: one per phone number, a few per
     address, each after answering the page's arithmetic question."""
-    b = _board(slug)
+    b = board_or_404(slug)
     c = get_object_or_404(Commitment.objects.filter(subtree_q("org__path", b.org.path)), pk=pk)
     try:
         services_board.challenge_spend(
@@ -97,11 +100,9 @@ def board_rate(request: HttpRequest, slug: str, pk: int) -> HttpResponse:
 def board_qr(request: HttpRequest, slug: str) -> HttpResponse:
     """The board's address as a QR code (SVG) to print on the notice board, so residents can
     open it and rate with their phones."""
-    import segno
-
-    b = _board(slug)
+    b = board_or_404(slug)
     url = request.build_absolute_uri(reverse("commitments:board", args=[b.slug]))
-    svg = segno.make(url, error="m").svg_inline(scale=8, title=b.org.name)
+    svg = qr.svg_file(url, title=b.org.name)
     return HttpResponse(svg, content_type="image/svg+xml")
 
 
@@ -142,7 +143,11 @@ def board_settings(request: HttpRequest, org: int) -> HttpResponse:
     b = services_board.board_for(community)
     form = BoardForm(
         request.POST or None,
-        initial={"allow_code_address": b.allow_code_address, "show_full_names": b.show_full_names},
+        initial={
+            "allow_code_address": b.allow_code_address,
+            "show_full_names": b.show_full_names,
+            "show_stars": b.show_stars,
+        },
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -166,6 +171,7 @@ def board_settings(request: HttpRequest, org: int) -> HttpResponse:
             "code_url": request.build_absolute_uri(
                 reverse("commitments:public", args=[community.code])
             ),
+            "open_url": request.build_absolute_uri(reverse("open:board", args=[b.slug])),
         },
     )
 

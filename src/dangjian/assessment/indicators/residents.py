@@ -14,7 +14,9 @@
   *satisfied* when it is 满意 or 基本满意 on the scale the resident was shown: 3 or more of 5 on
   a service request (the receipt page's "基本满意（3 分）"); for a commitment, at least the
   基本合格 line of rule ``commitment.evaluation`` (the public page's 基本满意 is 70, 不满意 50).
-  One query per source. Issue 19 appends the ratings of activities to :data:`SOURCES`.
+  One query per source. Residents' ratings of the activities and services the community
+  published on its public board (党务居务公开, ``openness``; 1–5 as on a service request, a
+  voided rating does not count) are a source too, judged by the same line as a service request.
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
-from django.urls import reverse
+from django.core.exceptions import ObjectDoesNotExist
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from dangjian.core import rules
@@ -159,9 +162,56 @@ def commitment_ratings(ctx: Ctx) -> list[Record]:
     return out
 
 
-#: Where residents' ratings come from: each takes the context and returns its records. Another
-#: source (issue 19: ratings of activities) is appended here.
-SOURCES: list[Callable[[Ctx], list[Record]]] = [request_ratings, commitment_ratings]
+def _item_url(item) -> str:  # noqa: ANN001
+    """The item's management page if there is one, else its page on the public board."""
+    try:
+        return reverse("openness:item", args=[item.pk])
+    except NoReverseMatch:
+        pass
+    try:
+        board = item.community.public_board
+    except ObjectDoesNotExist:
+        return ""
+    try:
+        return reverse("open:item", args=[board.slug, item.pk])
+    except NoReverseMatch:
+        return ""
+
+
+def item_ratings(ctx: Ctx) -> list[Record]:
+    """Residents' ratings (扫码评价) of the activities and services the community published on
+    its public board, given in the year (1–5, as on a service request)."""
+    from dangjian.openness.models import ItemRating
+
+    threshold = satisfied_from(ctx.community)
+    ratings = (
+        ItemRating.objects.counted()
+        .filter(
+            subtree_q("item__community__path", ctx.community.path),
+            at__date__gte=ctx.start,
+            at__date__lte=ctx.end,
+        )
+        .select_related("item__community__public_board")
+        .order_by("at", "pk")
+    )
+    return [
+        Record(
+            label=f"公开活动 {rt.item.title}",
+            ok=rt.score >= threshold,
+            url=_item_url(rt.item),
+            note=f"满意度 {rt.score}/5（居民扫码评价）",
+            day=_local_day(rt.at),
+        )
+        for rt in ratings
+    ]
+
+
+#: Where residents' ratings come from: each takes the context and returns its records.
+SOURCES: list[Callable[[Ctx], list[Record]]] = [
+    request_ratings,
+    commitment_ratings,
+    item_ratings,
+]
 
 
 def measure_satisfaction(ctx: Ctx) -> Measure:
@@ -186,7 +236,8 @@ INDICATORS: list[Indicator] = [
         good=Good.RESIDENTS,
         title="居民满意度",
         explain="当年居民对本社区服务的评价中“满意”或“基本满意”的比例：便民服务工单的满意度评价"
-        "（规则 assess.satisfied 的分数线以上，默认 3 分“基本满意”）和居民对党员承诺的评议（基本合格线以上）。",
+        "（规则 assess.satisfied 的分数线以上，默认 3 分“基本满意”）、居民扫码对公开活动和服务的评价"
+        "（同一分数线）和居民对党员承诺的评议（基本合格线以上）；作废的评价不计。",
         measure=measure_satisfaction,
         unit="次",
     ),

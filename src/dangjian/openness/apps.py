@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class OpennessConfig(AppConfig):
+    name = "dangjian.openness"
+    verbose_name = "党务居务公开"
