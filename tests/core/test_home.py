@@ -26,7 +26,7 @@ def test_a_secretary_of_another_community_sees_nothing_of_community_a(client, ca
 def test_a_member_is_taken_to_their_own_record(client, cast):
     client.force_login(cast.member_user)
     response = client.get("/")
-    assert response.status_code == 302 and response.url == f"/members/{cast.member_a.pk}/"
+    assert response.status_code == 302 and response.url == "/m/"  # the member app (issue 19)
 
 
 def test_the_home_page_query_count_does_not_grow_with_members(

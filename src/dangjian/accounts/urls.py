@@ -1,5 +1,6 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from dangjian.memberapp.logout import LogoutView
 
 from . import views
 
@@ -7,7 +8,7 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.account, name="account"),
     path("login/", views.LoginView.as_view(), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("logout/", LogoutView.as_view(), name="logout"),
     path("otp/", views.otp_verify, name="otp"),
     path("otp/setup/", views.otp_setup, name="otp_setup"),
     path("password/", views.password_change, name="password_change"),

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponseBase
+from django.utils.functional import empty
 
 # Every powerful browser feature is off for this site and anything it might embed. Only features
 # Chromium knows are listed: an unknown name makes it log an error on every page.
@@ -41,7 +42,8 @@ PERMISSIONS_POLICY = ", ".join(
 
 
 class SecurityHeadersMiddleware:
-    """Adds Permissions-Policy, Cross-Origin-Resource-Policy and a version-less Server header.
+    """Adds Permissions-Policy, Cross-Origin-Resource-Policy and a version-less Server header,
+    and ``Cache-Control: private, no-store`` to a logged-in user's responses.
 
     Placed before WhiteNoise so static files carry them too. Headers a view set itself are kept.
     """
@@ -55,7 +57,24 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Cross-Origin-Resource-Policy", "same-origin")
         # The WSGI server adds "Server: WSGIServer/0.2 CPython/3.11.x" unless one is present.
         response.headers["Server"] = "dangjian"
+        # A logged-in user's pages hold other people's data (a secretary's lists): never kept in
+        # the browser's or a proxy's HTTP cache, e.g. on a shared phone. A view that chose its own
+        # Cache-Control keeps it (static files never get here with a user: WhiteNoise answers).
+        if "Cache-Control" not in response and _logged_in(request):
+            response.headers["Cache-Control"] = "private, no-store"
         return response
+
+
+def _logged_in(request: HttpRequest) -> bool:
+    """Whether the request comes from a logged-in user, without a query of its own: a user the
+    view never looked at counts as logged in when the request carries a session cookie."""
+    user = getattr(request, "user", None)
+    if user is None:
+        return False
+    wrapped = getattr(user, "_wrapped", user)
+    if wrapped is empty:
+        return settings.SESSION_COOKIE_NAME in request.COOKIES
+    return bool(wrapped.is_authenticated)
 
 
 class TrustedProxyMiddleware:

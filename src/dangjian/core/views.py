@@ -49,7 +49,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def home(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if not scope.is_staff_role and scope.member_id:
-        return redirect("members:detail", pk=scope.member_id)
+        return redirect("memberapp:home")
     if not scope.is_staff_role and hasattr(request.user, "unit_contact"):
         return redirect("cobuild:my_unit")
     # a grid cadre or a department's contact without a grant: straight to their own work
