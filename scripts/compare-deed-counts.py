@@ -39,7 +39,9 @@ def main(old_path: str, new_path: str) -> int:
     print(f"members whose count changed: {len(diff)} of {len(set(before) | set(after))}")
     for m, (b, a) in sorted(diff.items())[:50]:
         print(f"  member {m}: {b} entries → {a} deeds")
-    units_before = Counter(r[0] for r in old.execute("SELECT residentunit_id FROM cobuild_activity_units"))
+    units_before = Counter(
+        r[0] for r in old.execute("SELECT residentunit_id FROM cobuild_activity_units")
+    )
     units_after = Counter(r[0] for r in new.execute("SELECT residentunit_id FROM deeds_deed_units"))
     changed = {u for u in set(units_before) | set(units_after) if units_before[u] != units_after[u]}
     print(f"units whose activity count changed: {len(changed)} of {len(units_before)}")

@@ -1,5 +1,6 @@
 """``dangjian demo --no-serve`` builds the county of seed 002 with the seed's figures, once."""
 
+import re
 from collections import Counter
 from io import StringIO
 
@@ -29,6 +30,9 @@ from dangjian.orgs.models import (
 from dangjian.orgs.selectors import coverage_for
 from dangjian.orgs.selectors.warnings import WarningKind, warnings_in
 from dangjian.staff.models import Staff
+
+# the demo is built once: all of this module runs on one test worker (--dist loadgroup)
+pytestmark = pytest.mark.xdist_group("demo")
 
 
 @pytest.fixture(scope="module")
@@ -442,3 +446,79 @@ def test_the_capacity_books_show_both_met_and_unmet_rules(county):
     assert seconded_ending(user=admin, org=county, on=today).exists()
     departments, coverage = ledger_register(county)
     assert len(departments) == 16 and 0 < coverage.covered < coverage.demanded
+
+
+# ---- issue 19: nothing personal on any public page ------------------------------------------
+ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])\d{17}[\dXx](?![0-9A-Za-z])")
+MOBILE = re.compile(r"(?<!\d)1[3-9]\d{9}(?!\d)")
+LANDLINE = re.compile(r"(?<!\d)0\d{2,3}-?\d{7,8}(?!\d)")
+HOUSEHOLD_ADDRESS = re.compile(r"\d+号楼\d+单元\d+室")
+HREF = re.compile(r'href="([^"#]+)"')
+
+
+def _public_pages(client, start: str, prefixes: tuple[str, ...], limit: int = 60):
+    """Every HTML page reachable from ``start`` without logging in, staying under ``prefixes``
+    (the board's own pages): the board, its sections, items, the commitments board, the poster."""
+    seen, queue, pages = set(), [start], []
+    while queue and len(pages) < limit:
+        url = queue.pop(0)
+        if url in seen:
+            continue
+        seen.add(url)
+        r = client.get(url)
+        if r.status_code != 200 or "text/html" not in r.get("Content-Type", ""):
+            continue
+        text = r.content.decode()
+        pages.append((url, text))
+        for href in HREF.findall(text):
+            href = href.replace("&amp;", "&")
+            if href.startswith(prefixes) and href not in seen:
+                queue.append(href)
+    return pages
+
+
+def test_no_public_page_shows_personal_data(built, db, client):
+    """Every page a resident can open from a community's board (no login) is free of ID numbers,
+    phone numbers, household addresses, and the names of people who did not agree to be shown:
+    members (except a displayed commitment's author, and then only when the community chose
+    full names), residents who filed service requests."""
+    from django.urls import reverse
+
+    from dangjian.commitments.models import PUBLIC_STATES, Commitment
+    from dangjian.commitments.services_board import board_for
+    from dangjian.demo.grid_visits import MET
+    from dangjian.servicedesk.models import Request
+
+    names = set(Member.objects.values_list("name", flat=True))
+    names |= set(Request.objects.exclude(resident_name="").values_list("resident_name", flat=True))
+    # a request a grid visit raised names whom the cadre met by their role (老人, 户主): not a name
+    names = {n for n in names if len(n) >= 2} - set(MET)
+    scanned = 0
+    for community in Organisation.objects.filter(kind__in=COMMUNITY_KINDS, is_active=True):
+        board = board_for(community)
+        consented = set()
+        if board.show_full_names:
+            consented = set(
+                Commitment.objects.filter(
+                    org__path__startswith=community.path, state__in=PUBLIC_STATES
+                ).values_list("member__name", flat=True)
+            )
+        start = reverse("open:board", args=[board.slug])
+        prefixes = (start, reverse("commitments:board", args=[board.slug]))
+        pages = _public_pages(client, start, prefixes)
+        pages.append(
+            (
+                "servicedesk",
+                client.get(
+                    reverse("servicedesk:public_new", args=[community.code])
+                ).content.decode(),
+            )
+        )
+        assert len(pages) >= 3, f"{community.name}: the board and its pages should be reachable"
+        for url, text in pages:
+            scanned += 1
+            for pattern in (ID_NUMBER, MOBILE, LANDLINE, HOUSEHOLD_ADDRESS):
+                assert not pattern.search(text), (url, pattern.pattern, pattern.search(text)[0])
+            shown = [n for n in names - consented if n in text]
+            assert not shown, (url, shown[:5])
+    assert scanned >= 8 * 3

@@ -26,6 +26,8 @@ WORK_LINKS = (
     ("deeds:home", _("实事与服务")),
     ("volunteering:home", _("志愿服务")),
     ("cobuild:overview", _("共驻共建")),
+    ("notices:home", _("通知公告")),
+    ("openness:home", _("党务居务公开")),
 )
 
 #: The services menu (便民服务, SPEC §7): requests, households in difficulty, the charity shop,
@@ -79,6 +81,8 @@ GRID_LINKS = (
 
 #: A member's own pages, before 我的档案.
 MINE_LINKS = (
+    ("memberapp:home", _("手机首页")),
+    ("notices:mine", _("我的通知")),
     ("checkin:mine", _("到社区报到")),
     ("dues:mine", _("我的党费")),
     ("commitments:mine", _("我的承诺")),

@@ -153,6 +153,11 @@ def build_demo(*, log: Callable[[str], None] = lambda s: None) -> Demo:
         inspections_demo.build(demo, log=log)
         targets_demo.build(demo, log=log)
         awards_demo.build(demo, log=log)
+        from . import memberapp_demo, notices_demo, openness_demo
+
+        notices_demo.build(demo, log=log)
+        openness_demo.build(demo, log=log)
+        memberapp_demo.build(demo, log=log)
     return demo
 
 
