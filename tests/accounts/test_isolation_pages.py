@@ -21,9 +21,6 @@ from tests.api.endpoints import (
 from tests.api.isolation import ATTACKERS, leaked, markers_for, page_names, send, skip_if_unbuilt
 from tests.api.shared_world import _shared, shared_cast, shared_world  # noqa: F401 - fixtures
 
-# the shared world is built once: all of this module runs on one test worker (--dist loadgroup)
-pytestmark = pytest.mark.xdist_group("isolation_pages")
-
 
 def test_every_page_is_classified():
     classified = {e.name for e in OBJECT_PAGES} | {e.name for e in LIST_PAGES} | NO_DATA_PAGES

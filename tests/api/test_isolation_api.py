@@ -18,9 +18,6 @@ from .endpoints import LIST_API, OBJECT_API, body_text
 from .isolation import ATTACKERS, leaked, markers_for, send
 from .shared_world import _shared, shared_cast, shared_world  # noqa: F401 - fixtures
 
-# the shared world is built once: all of this module runs on one test worker (--dist loadgroup)
-pytestmark = pytest.mark.xdist_group("isolation_api")
-
 AUTH_MODES = ["session", "bearer"]
 
 
