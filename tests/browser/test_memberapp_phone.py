@@ -158,6 +158,10 @@ def test_the_member_app_opens_offline_queues_a_leave_and_forgets_everything_at_l
             sp.goto(f"{live_server.url}/meetings/{meeting.pk}/")
             leaves = sp.locator("#leave-list").inner_text()
             assert "张三" in leaves and "在医院复查" in leaves
+            # … and on the home page's 待办 until it is decided (issue 20)
+            sp.goto(f"{live_server.url}/")
+            home = sp.locator("main").inner_text()
+            assert "手机端测试支部会" in home and "1 人请假待批准" in home
         finally:
             sec.close()
 

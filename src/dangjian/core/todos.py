@@ -21,6 +21,7 @@ from django.utils.module_loading import import_string
 #: Providers in the order their items are shown (the most pressing kinds of work first).
 PROVIDERS: tuple[str, ...] = (
     "dangjian.meetings.todos.todos",
+    "dangjian.meetings.todos_leave.todos",
     "dangjian.development.todos.todos",
     "dangjian.dues.todos.todos",
     "dangjian.checkin.todos.todos",

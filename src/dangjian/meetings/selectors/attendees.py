@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from dangjian.core.access import subtree_q
 from dangjian.members.models import Member, State
@@ -85,3 +86,58 @@ def group_members_q(group: Organisation) -> Q:
     for p in paths:
         lives_there |= subtree_q("household__path", p)
     return in_branch & lives_there
+
+
+# ---- members away from home ------------------------------------------------------------------
+#: words in a care recipient's situation that mean they are in hospital or gravely ill
+IN_HOSPITAL_WORDS = ("住院", "病重", "卧床")
+
+
+def away_marks(meeting: Meeting) -> dict[int, str]:
+    """Why some of the members expected at ``meeting`` may not be able to come to ``meeting`` — a mobile member away
+    on the meeting's day, a member on the care list who is old and frail or in hospital — as
+    ``{member_id: "外出（流动党员活动证）"}``. Two queries whatever the number of members; an
+    app that is not installed adds nothing."""
+    from django.apps import apps
+
+    on = meeting.date
+    marks: dict[int, str] = {}
+    expected = expected_for(meeting).members
+    if expected is None:
+        return marks
+    member_ids = expected.order_by().values("pk")
+    if apps.is_installed("dangjian.care"):
+        from dangjian.care.models import Recipient
+
+        listed = (
+            Recipient.objects.filter(member_id__in=member_ids, since__lte=on)
+            .filter(Q(ended_on__isnull=True) | Q(ended_on__gt=on))
+            .filter(Q(elderly=True) | Q(weak=True) | _situation_q())
+            .values_list("member_id", "situation")
+        )
+        for member_id, situation in listed:
+            in_hospital = any(w in (situation or "") for w in IN_HOSPITAL_WORDS)
+            marks[member_id] = (
+                str(_("关爱对象（住院或病重）")) if in_hospital else str(_("关爱对象（年老体弱）"))
+            )
+    if apps.is_installed("dangjian.mobility"):
+        from dangjian.mobility.models import Outbound
+
+        away = (
+            Outbound.objects.filter(member_id__in=member_ids, left_on__lte=on)
+            .filter(Q(returned_on__isnull=True) | Q(returned_on__gt=on))
+            .values_list("member_id", "card_no", "card_valid_until")
+        )
+        for member_id, card_no, valid_until in away:
+            with_card = bool(card_no) and (valid_until is None or valid_until >= on)
+            marks[member_id] = (
+                str(_("外出（流动党员活动证）")) if with_card else str(_("外出（流动党员）"))
+            )
+    return marks
+
+
+def _situation_q() -> Q:
+    q = Q(pk__in=[])
+    for w in IN_HOSPITAL_WORDS:
+        q |= Q(situation__contains=w)
+    return q

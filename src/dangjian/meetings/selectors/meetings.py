@@ -269,6 +269,8 @@ class Line:
     attendee: str = ""
     leave: str = ""  # "approved" / "pending" when a request exists
     leave_reason: str = ""
+    #: why the member may be away (流动党员 with a card, 关爱对象): shown on the attendance form
+    away: str = ""
     error: str = ""
 
 

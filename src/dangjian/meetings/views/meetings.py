@@ -39,6 +39,7 @@ from ..forms_meetings import (
 from ..forms_rules import VoteForm
 from ..models import AttendanceStatus, LeaveRequest, LeaveState, MeetingFile, MeetingKind
 from ..selectors import meetings as sel
+from ..selectors.attendees import away_marks
 from ..selectors.votes import votes_of
 
 PAGE_SIZE = 50
@@ -225,6 +226,10 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     if not refusal and listed is None:
         refusal = _("这类会议不登记考勤。")
     by_seat, lines = listed if listed else (False, [])
+    # members away from home (mobile, on the care list) are marked, never preset silently
+    away = away_marks(meeting) if lines and not by_seat else {}
+    for line in lines:
+        line.away = away.get(line.id, "")
     errors: list[str] = []
     version = meeting.version
     if request.method == "POST" and not refusal:
@@ -269,6 +274,9 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
             "statuses": AttendanceStatus.choices,
             "excused": AttendanceStatus.EXCUSED,
             "absent": AttendanceStatus.ABSENT,
+            "n_pending": sum(1 for line in lines if line.leave == LeaveState.PENDING),
+            "n_away": len(away),
+            "decide_url": f"{reverse('meetings:detail', args=[meeting.pk])}#leave",
         },
     )
 
