@@ -1,5 +1,5 @@
 """Objects of community A for dues (see endpoints.py): 欧阳测试 ({member}) has a dues base and a
-payment with receipt 2026-0001 of 文化东路离退休党支部."""
+payment ({payment}) with receipt 2026-0001 of 文化东路离退休党支部."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ def build(cast, ids):
         base="3100",
         from_month=dt.date(2026, 1, 1),
     )
-    services.payment_record(
+    r = services.payment_record(
         acting_user=cast.comm_a_sec,
         member=m,
         first_month=dt.date(2026, 1, 1),
@@ -28,7 +28,7 @@ def build(cast, ids):
         paid_on=dt.date(2026, 2, 3),
         note="甲社区党费备注",
     )
-    return {}, (), ()
+    return {"payment": r.payment.pk}, (), ()
 
 
 PAY = {"member": "{member}", "first_month": "2026-03", "months": "1"}
@@ -52,6 +52,13 @@ OBJECT_PAGES = [
         {"from_month": "2026-05", "to_month": "2026-06", "reason": "渗透"},
         change=True,
     ),
+    Endpoint(
+        "dues:payment_void",
+        "/dues/payments/{payment}/void/",
+        "POST",
+        {"void_reason": "渗透作废"},
+        change=True,
+    ),
 ]
 
 LIST_PAGES = [
@@ -68,6 +75,13 @@ OBJECT_API = [
         "/api/v1/dues/payments",
         "POST",
         {"member_id": "{member}", "first_month": "2026-03-01", "months": 1},
+        change=True,
+    ),
+    Endpoint(
+        "POST /api/v1/dues/payments/{payment_id}/void",
+        "/api/v1/dues/payments/{payment}/void",
+        "POST",
+        {"reason": "渗透作废"},
         change=True,
     ),
 ]

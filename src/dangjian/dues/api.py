@@ -14,10 +14,12 @@ from ninja.responses import Status
 
 from dangjian.core.access import CHANGE, get_visible_or_404
 from dangjian.core.api_errors import ErrorOut, service_errors
+from dangjian.core.services import ConflictError
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organisation
 
 from . import selectors, services
+from .models import Payment
 
 router = Router(tags=["党费"])
 
@@ -31,6 +33,9 @@ class PaymentOut(Schema):
     amount_due: Decimal
     amount_paid: Decimal
     paid_on: dt.date
+    voided_at: dt.datetime | None = None
+    void_reason: str = ""
+    version: int
 
 
 class PaymentIn(Schema):
@@ -39,6 +44,11 @@ class PaymentIn(Schema):
     months: int = 1
     amount_paid: Decimal | None = None
     note: str = ""
+
+
+class VoidIn(Schema):
+    reason: str
+    version: int | None = None
 
 
 class SummaryOut(Schema):
@@ -85,6 +95,34 @@ def record_payment(request: HttpRequest, payload: PaymentIn):
     return Status(
         201, {"id": r.payment.pk, "receipt_no": r.payment.receipt_no, "warnings": r.warnings}
     )
+
+
+@router.post(
+    "/payments/{int:payment_id}/void",
+    response={200: PaymentOut, 400: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut},
+)
+def void_payment(request: HttpRequest, payment_id: int, payload: VoidIn):
+    """作废一笔登记错误的党费交纳（须写明原因）：记录保留并标为作废，不再计入任何统计，
+    所交月份恢复为未交，收据号不再使用。"""
+    try:
+        payment = get_visible_or_404(
+            Payment.objects.select_related("member__org"), request.auth, CHANGE, pk=payment_id
+        )
+    except Http404:
+        raise HttpError(404, _("未找到该交纳记录，或您无权作废。")) from None
+    try:
+        return services.payment_void(
+            acting_user=request.auth,
+            payment=payment,
+            reason=payload.reason,
+            expected_version=payload.version,
+        )
+    except ConflictError as exc:
+        return Status(409, {"detail": exc.messages[0]})
+    except ValidationError as exc:
+        return service_errors(exc)
+    except PermissionDenied as exc:
+        return Status(403, {"detail": str(exc)})
 
 
 @router.get("/members/{int:member_id}", response={200: SummaryOut, 404: ErrorOut})

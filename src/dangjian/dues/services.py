@@ -16,13 +16,37 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import audit, rules
 from dangjian.core.access import CHANGE, scope_for
-from dangjian.core.services import user_or_none
+from dangjian.core.models import AuditEntry
+from dangjian.core.services import ConflictError, user_or_none
 from dangjian.members.models import Member, State
 from dangjian.orgs.models import Organisation
 
 from . import rates
 from .models import ArrearsReason, DuesBase, Kind, PaidMonth, Payment
 from .months import add_months, month_of
+
+
+def parse_amount(raw: Any, *, field: str) -> Decimal:
+    """An amount in 元 as typed: a number greater than 0 with at most 2 decimals
+    (分); anything else is refused saying exactly what is wrong."""
+    text = str(raw).strip().replace(",", "").replace("，", "")
+    try:
+        amount = Decimal(text)
+    except (InvalidOperation, ValueError):
+        raise ValidationError(
+            {field: _("请填写数字金额（元），例如 35.50；您填的是“%(v)s”。") % {"v": text}}
+        ) from None
+    if not amount.is_finite():
+        raise ValidationError({field: _("请填写数字金额（元），例如 35.50。")})
+    if amount <= 0:
+        raise ValidationError({field: _("金额必须大于 0 元，您填的是 %(v)s") % {"v": text}})
+    if amount != amount.quantize(rates.FEN):
+        raise ValidationError(
+            {field: _("金额最多两位小数（精确到分），您填的是 %(v)s") % {"v": text}}
+        )
+    if amount >= Decimal("100000000"):  # the column's size (10 digits, 2 of them decimals)
+        raise ValidationError({field: _("金额过大，您填的是 %(v)s") % {"v": text}})
+    return amount.quantize(rates.FEN)
 
 
 def _check(member: Member, acting_user: Any) -> None:
@@ -48,12 +72,9 @@ def base_set(
         raise ValidationError({"kind": _("请选择交纳类别。")})
     amount = None
     if kind != Kind.FLAT:
-        try:
-            amount = Decimal(str(base).strip())
-        except (InvalidOperation, ValueError):
-            amount = Decimal(-1)
-        if amount < 0:
+        if base is None or not str(base).strip():
             raise ValidationError({"base": _("请填写月工资（税后）或养老金金额（元）。")})
+        amount = parse_amount(base, field="base")
     row, _created = DuesBase.objects.update_or_create(
         member=member,
         from_month=month_of(from_month),
@@ -76,6 +97,7 @@ class Recorded:
 
 def _next_receipt(org: Organisation, year: int) -> str:
     Organisation.objects.select_for_update().filter(pk=org.pk).first()  # one receipt at a time
+    # voided payments keep their numbers, so counting them all never hands a number out twice
     n = Payment.objects.filter(org=org, receipt_no__startswith=f"{year}-").count() + 1
     return f"{year}-{n:04d}"
 
@@ -138,10 +160,7 @@ def payment_record(
             )
         dues.append(rates.monthly_dues(b.kind, b.base, numbers))
     due = sum(dues, Decimal(0))
-    try:
-        paid = due if amount_paid in (None, "") else Decimal(str(amount_paid)).quantize(rates.FEN)
-    except InvalidOperation:
-        raise ValidationError({"amount_paid": _("请填写金额（元）。")}) from None
+    paid = due if amount_paid in (None, "") else parse_amount(amount_paid, field="amount_paid")
     warnings = []
     if paid < due:
         raise ValidationError(
@@ -201,3 +220,50 @@ def reason_record(
     )
     audit.record_create(row, acting_user=acting_user)
     return row
+
+
+@transaction.atomic
+def payment_void(
+    *, acting_user: Any, payment: Payment, reason: str, expected_version: int | None = None
+) -> Payment:
+    """Void a mistaken payment: it stays (with its receipt number, never reused) marked voided,
+    counts nowhere, and its months become unpaid again so they can be paid anew."""
+    current = (
+        Payment.objects.select_for_update().select_related("member__org", "org").get(pk=payment.pk)
+    )
+    _check(current.member, acting_user)
+    if current.voided_at is not None:
+        raise ValidationError(_("收据 %(r)s 这笔交纳已经作废。") % {"r": current.receipt_no})
+    if expected_version is not None and current.version != expected_version:
+        raise ConflictError(
+            _(
+                "该记录已被他人修改（您打开的是第 %(mine)d 版，现在是第 %(now)d 版）。请刷新页面，核对后再保存。"
+            )
+            % {"mine": expected_version, "now": current.version},
+            code="conflict",
+        )
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"void_reason": _("请写明作废原因（如：登记错了人、错了月份）。")})
+    if len(reason) > 200:
+        raise ValidationError(
+            {"void_reason": _("作废原因最多 200 字，您写了 %(n)d 字。") % {"n": len(reason)}}
+        )
+    before = audit.snapshot(current)
+    months = sorted(current.paid_months.values_list("month", flat=True))
+    current.voided_at = timezone.now()
+    current.voided_by = user_or_none(acting_user)
+    current.void_reason = reason
+    current.version += 1
+    current.save(update_fields=["voided_at", "voided_by", "void_reason", "version", "updated_at"])
+    PaidMonth.objects.filter(payment=current).delete()
+    changes = audit.diff(before, audit.snapshot(current))
+    changes["paid_months"] = {"before": [f"{m:%Y-%m}" for m in months], "after": []}
+    audit.record(
+        action=AuditEntry.Action.UPDATE,
+        obj=current,
+        acting_user=acting_user,
+        changes=changes,
+        field="void",
+    )
+    return current

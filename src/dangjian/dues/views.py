@@ -11,6 +11,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
@@ -20,13 +21,14 @@ from django.views.decorators.http import require_POST
 
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
-from dangjian.core.forms import org_options, parse_date
+from dangjian.core.forms import add_service_errors, org_options, parse_date
 from dangjian.core.models import AuditEntry
 from dangjian.core.xlsx import write_table
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organisation
 
 from . import selectors, services
+from .forms import BaseForm, PayForm, ReasonForm, VoidForm
 from .models import ArrearsReason, DuesBase, Kind, Payment
 from .months import month_of
 
@@ -97,36 +99,87 @@ def _back(request: HttpRequest, member: Member) -> HttpResponse:
     return redirect(nxt if nxt.startswith("/dues/") else reverse("dues:member", args=[member.pk]))
 
 
+def _refused(request: HttpRequest, form: Any) -> None:
+    """From the month's list (no fields typed): the refusal as a message, field by field."""
+    parts = []
+    for name, errs in form.errors.items():
+        label = form.fields[name].label if name in form.fields else None
+        parts += [f"{label}：{e}" if label else e for e in errs]
+    messages.error(request, "；".join(parts))
+
+
+def _service(form: Any, call: Any) -> Any:
+    """Run a service on a valid form; its refusal goes onto the form (beside the field)."""
+    if not form.is_valid():
+        return None
+    try:
+        return call(form.cleaned_data)
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc))
+    return None
+
+
+class _DryRun(Exception):  # noqa: N818 - not an error: undoes a trial payment
+    pass
+
+
+def _record(request: HttpRequest, member: Member, d: dict[str, Any]) -> services.Recorded:
+    return services.payment_record(
+        acting_user=request.user,
+        member=member,
+        first_month=d["first_month"],
+        months=d["months"],
+        amount_paid=d["amount_paid"] or None,
+        note=d["note"],
+    )
+
+
+def _trial(request: HttpRequest, member: Member, form: PayForm) -> Payment | None:
+    """The payment as it would be recorded (every check of the service run), written nothing."""
+    out = []
+
+    def run(d: dict[str, Any]) -> None:
+        with transaction.atomic():
+            out.append(_record(request, member, d).payment)
+            raise _DryRun
+
+    try:
+        _service(form, run)
+    except _DryRun:
+        pass
+    return out[0] if out else None
+
+
 @login_required
 @require_POST
 def pay(request: HttpRequest) -> HttpResponse:
+    """Record a payment. From the member's page a first post (``preview``) shows the months and
+    the amount to confirm; the month's list confirms in the browser (``data-confirm``)."""
     member = _member_to_change(request, request.POST.get("member"))
-    raw_months = request.POST.get("months", "1")
-    try:
-        r = services.payment_record(
-            acting_user=request.user,
-            member=member,
-            first_month=parse_date(request.POST.get("first_month", "") + "-01")
-            or month_of(timezone.localdate()),
-            months=int(raw_months) if raw_months.isdigit() else 0,
-            amount_paid=request.POST.get("amount_paid") or None,
-            note=request.POST.get("note", ""),
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
-    else:
-        messages.success(
-            request,
-            _("已登记 %(m)s 交纳党费 %(a)s 元（%(n)d 个月），收据号 %(r)s。")
-            % {
-                "m": member.name,
-                "a": r.payment.amount_paid,
-                "n": r.payment.months,
-                "r": r.payment.receipt_no,
-            },
-        )
-        for w in r.warnings:
-            messages.warning(request, w)
+    form = PayForm(request.POST)
+    if request.POST.get("preview"):
+        trial = _trial(request, member, form)
+        return _member_page(request, member, mine=False, pay_form=form, confirm=trial)
+    r = _service(form, lambda d: _record(request, member, d))
+    if r is None:
+        if request.POST.get("next"):
+            _refused(request, form)
+            return _back(request, member)
+        return _member_page(request, member, mine=False, pay_form=form)
+    messages.success(
+        request,
+        _("已登记 %(m)s 交纳党费 %(a)s 元（%(n)d 个月），收据号 %(r)s。")
+        % {
+            "m": member.name,
+            "a": r.payment.amount_paid,
+            "n": r.payment.months,
+            "r": r.payment.receipt_no,
+        },
+    )
+    for w in r.warnings:
+        messages.warning(request, w)
     return _back(request, member)
 
 
@@ -134,19 +187,20 @@ def pay(request: HttpRequest) -> HttpResponse:
 @require_POST
 def base_set(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_to_change(request, pk)
-    try:
-        services.base_set(
+    form = BaseForm(request.POST)
+    done = _service(
+        form,
+        lambda d: services.base_set(
             acting_user=request.user,
             member=member,
-            kind=request.POST.get("kind", ""),
-            base=request.POST.get("base", ""),
-            from_month=parse_date(request.POST.get("from_month", "") + "-01")
-            or month_of(timezone.localdate()),
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
-    else:
-        messages.success(request, _("已设置党费基数。"))
+            kind=d["kind"],
+            base=d["base"],
+            from_month=d["from_month"],
+        ),
+    )
+    if done is None:
+        return _member_page(request, member, mine=False, base_form=form)
+    messages.success(request, _("已设置党费基数。"))
     return _back(request, member)
 
 
@@ -154,24 +208,62 @@ def base_set(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def reason_add(request: HttpRequest, pk: int) -> HttpResponse:
     member = _member_to_change(request, pk)
-    try:
-        services.reason_record(
+    form = ReasonForm(request.POST)
+    done = _service(
+        form,
+        lambda d: services.reason_record(
             acting_user=request.user,
             member=member,
-            from_month=parse_date(request.POST.get("from_month", "") + "-01")
-            or month_of(timezone.localdate()),
-            to_month=parse_date(request.POST.get("to_month", "") + "-01")
-            or month_of(timezone.localdate()),
-            reason=request.POST.get("reason", ""),
-        )
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
-    else:
-        messages.success(request, _("已记录未交党费的理由。"))
+            from_month=d["from_month"],
+            to_month=d["to_month"],
+            reason=d["reason"],
+        ),
+    )
+    if done is None:
+        return _member_page(request, member, mine=False, reason_form=form)
+    messages.success(request, _("已记录未交党费的理由。"))
     return _back(request, member)
 
 
-def _member_page(request: HttpRequest, member: Member, *, mine: bool) -> HttpResponse:
+@login_required
+@require_POST
+def payment_void(request: HttpRequest, pk: int) -> HttpResponse:
+    payment = get_visible_or_404(
+        Payment.objects.select_related("member__org"), request.user, CHANGE, pk=pk
+    )
+    member = payment.member
+    form = VoidForm(request.POST, payment_pk=payment.pk)
+    done = _service(
+        form,
+        lambda d: services.payment_void(
+            acting_user=request.user,
+            payment=payment,
+            reason=d["void_reason"],
+            expected_version=d["version"],
+        ),
+    )
+    if done is None:
+        return _member_page(request, member, mine=False, void_form=form, void_pk=payment.pk)
+    messages.success(
+        request,
+        _("已作废收据 %(r)s（%(a)s 元），这 %(n)d 个月重新计为未交，可重新登记。")
+        % {"r": done.receipt_no, "a": done.amount_paid, "n": done.months},
+    )
+    return redirect("dues:member", member.pk)
+
+
+def _member_page(
+    request: HttpRequest,
+    member: Member,
+    *,
+    mine: bool,
+    pay_form: Any = None,
+    base_form: Any = None,
+    reason_form: Any = None,
+    void_form: Any = None,
+    void_pk: int = 0,
+    confirm: Payment | None = None,
+) -> HttpResponse:
     today = timezone.localdate()
     year = today.year
     row = next(
@@ -184,6 +276,19 @@ def _member_page(request: HttpRequest, member: Member, *, mine: bool) -> HttpRes
         ),
         None,
     )
+    this_month = month_of(today)
+    payments = list(
+        Payment.objects.filter(member=member)
+        .select_related("voided_by")
+        .order_by("-paid_on", "-pk")
+    )
+    for p in payments:
+        p.void_form = (
+            void_form
+            if p.pk == void_pk
+            else VoidForm(initial={"version": p.version}, payment_pk=p.pk)
+        )
+    latest = DuesBase.objects.filter(member=member).order_by("-from_month", "-pk").first()
     return render(
         request,
         "dues/member.html",
@@ -195,13 +300,24 @@ def _member_page(request: HttpRequest, member: Member, *, mine: bool) -> HttpRes
             if row
             else [],
             "bases": DuesBase.objects.filter(member=member).order_by("-from_month"),
-            "payments": Payment.objects.filter(member=member).order_by("-paid_on", "-pk"),
+            "payments": payments,
             "reasons": ArrearsReason.objects.filter(member=member),
             "streak": selectors.unpaid_streaks([member.pk], today=today)[member.pk],
             "can_change": not mine
             and scope_for(request.user).reaches_path(member.org.path, CHANGE),
-            "kinds": Kind.choices,
-            "this_month": month_of(today),
+            "pay_form": pay_form
+            or PayForm(initial={"member": member.pk, "first_month": this_month, "months": 1}),
+            "confirm": confirm,
+            "base_form": base_form
+            or BaseForm(
+                initial={
+                    "kind": latest.kind if latest else Kind.RETIRED,
+                    "base": latest.base if latest else "",
+                    "from_month": this_month,
+                }
+            ),
+            "reason_form": reason_form or ReasonForm(),
+            "this_month": this_month,
         },
     )
 
@@ -281,4 +397,5 @@ urlpatterns = [
     path("members/<int:pk>/", member_dues, name="member"),
     path("members/<int:pk>/base/", base_set, name="base_set"),
     path("members/<int:pk>/reasons/", reason_add, name="reason_add"),
+    path("payments/<int:pk>/void/", payment_void, name="payment_void"),
 ]
