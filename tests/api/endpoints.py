@@ -112,6 +112,7 @@ OBJECT_PAGES = [
 LIST_PAGES = [
     Listing("core:home", "/", owner_sees="文化东路社区党委"),
     Listing("core:audit", "/audit/", owner_sees="欧阳测试"),
+    Listing("core:audit", "/audit/?export=xlsx", owner_sees="欧阳测试"),
     Listing("orgs:list", "/orgs/", owner_sees="文化东路社区党委"),
     Listing("orgs:coverage", "/orgs/coverage/"),
     Listing("orgs:warnings", "/orgs/warnings/"),

@@ -80,19 +80,33 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def rules_table(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/rules.html", {"rows": rules.as_rows()})
+    """The rules in plain Chinese (see :mod:`.rules_view`); administrators also see each key."""
+    from .rules_view import rows as rule_rows
+
+    user = request.user
+    show_keys = bool(getattr(user, "is_superuser", False) or scope_for(user).everything)
+    context = {"rows": rule_rows(rules.as_rows()), "show_keys": show_keys}
+    return render(request, "core/rules.html", context)
 
 
 @login_required
 def audit_list(request: HttpRequest) -> HttpResponse:
-    """The audit trail the user may read: per object (?ct=&id=) or per user (?actor=)."""
-    qs = audit_visible(
+    """The audit trail the user may read: per object (?ct=&id=) or per user (?actor=), filtered
+    by who, kind of record, organisation, action, dates and a search (see :mod:`.audit_view`);
+    ``?export=xlsx`` gives the same entries as a ledger."""
+    from . import audit_view
+    from .audit_display import readable
+
+    visible = audit_visible(
         user=request.user,
         ct=request.GET.get("ct"),
         object_id=request.GET.get("id"),
         actor=request.GET.get("actor"),
         looked=request.GET.get("looked") == "1",
     )
+    qs, f = audit_view.apply(visible, request.user, request.GET)
+    if request.GET.get("export") == "xlsx":
+        return audit_view.export(qs, user=request.user, f=f)
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
     rows = list(page)
     # Headings come from the rows the user may read — never from looking the object or user up
@@ -110,11 +124,17 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         "core/audit.html",
         {
             "page": page,
-            "rows": rows,
+            "rows": readable(rows, user=request.user),
             "actor_name": actor_name,
             "object_name": object_name,
             "filtered": bool(request.GET.get("actor") or request.GET.get("id")),
             "looked": request.GET.get("looked") == "1",
+            "f": f,
+            # one object's history needs no choice of kind or organisation
+            "kinds": [] if request.GET.get("id") else audit_view.kind_options(),
+            "orgs": [] if request.GET.get("id") else audit_view.org_options(request.user),
+            "actions": audit_view.ACTIONS,
+            "export_query": audit_view.export_query(request.GET),
             "title": _("审计记录"),
         },
     )
