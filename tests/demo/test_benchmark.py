@@ -73,6 +73,9 @@ def test_it_runs_end_to_end_on_every_database_and_writes_a_valid_report(tmp_path
         assert part["pages"]["dashboard"]["n"] == 3 and "error" not in part["pages"]["dashboard"]
         street = part["pages"]["assessment_street"]
         assert "error" not in street and street["n"] == 5 and street["queries"] >= 1
+        for name in ("home_community", "nolife"):  # issue 20: a big community's two pages
+            assert "error" not in part["pages"][name], part["pages"][name]
+            assert part["pages"][name]["n"] == 3, part["pages"][name]
         assert isinstance(part["pages"]["member_list"]["p95_under_150ms"], bool)
         assert part["cadence"]["branches"] == 25 and part["cadence"]["meetings"] > 0
     text = buf.getvalue()

@@ -371,6 +371,37 @@ def _quiet_logs():
         logging.disable(logging.NOTSET)
 
 
+#: A community secretary made for the benchmark: the home page and the art. 9 list are theirs.
+BENCH_COMMUNITY_USER = "bench_community"
+
+
+def community_client(street: Any) -> tuple[Any, Client]:
+    """The street's biggest community and a logged-in client of its secretary (made here)."""
+    from django.contrib.auth import get_user_model
+
+    from dangjian.orgs.models import Organisation
+
+    User = get_user_model()
+    communities = list(
+        Organisation.objects.filter(
+            path__startswith=street.path, kind__in=COMMUNITY_KINDS, is_active=True
+        ).order_by("path")
+    )
+    community = max(
+        communities,
+        key=lambda c: Member.objects.filter(org__path__startswith=c.path).count(),
+        default=street,
+    )
+    user = User.objects.filter(username=BENCH_COMMUNITY_USER).first()
+    if user is None:
+        user = User.objects.create_user(BENCH_COMMUNITY_USER, password=None)
+    Grant.objects.filter(user=user).delete()
+    Grant.objects.create(user=user, org=community, role=Grant.Role.SECRETARY)
+    client = Client()
+    client.force_login(user)
+    return community, client
+
+
 def run_here(
     *,
     members: int,
@@ -409,6 +440,7 @@ def run_here(
     street_client.force_login(street_user)
     admin_client = Client()
     admin_client.force_login(admin)
+    community, comm_client = community_client(street)
     matches: list[int] = []
 
     def api_count(response: Any) -> None:
@@ -448,6 +480,10 @@ def run_here(
         ),
         # the street's dashboard: one grouped query per chart, whatever the number of children
         ("dashboard", street_client, [f"/dashboards/?org={street.pk}"] * n, None, None),
+        # a community secretary's home: every 待办 provider counts in the database
+        ("home_community", comm_client, ["/"] * n, None, None),
+        # the community's art. 9 list: selected, counted and paged in the database
+        ("nolife", comm_client, [f"/meetings/no-life/?org={community.pk}"] * n, None, None),
         # the street's five goods: one scorecard (about 45 queries) per community on the page —
         # heavy by design, so timed a few times only
         (
@@ -512,6 +548,10 @@ def run_here(
             "members_in_street": len(ids),
             "members_in_city": Member.objects.count(),
             "searches": list(SEARCHES),
+            "community": community.name,
+            "members_in_community": Member.objects.filter(
+                org__path__startswith=community.path
+            ).count(),
         },
         "cadence": cadence,
         "pages": pages,

@@ -16,7 +16,7 @@ from . import cadence as cad
 from .selectors.cadence import cadence_rollup
 from .selectors.lectures import missing_count as lecture_missing
 from .selectors.lost import lost_list
-from .selectors.nolife import no_life_list
+from .selectors.nolife import no_life_count
 from .selectors.talks import missing_count as talks_missing
 
 #: Talks still to hold are pressing in the last quarter of their period (year end).
@@ -39,11 +39,11 @@ def todos(*, user: Any, org: Any, today: dt.date) -> list[Todo]:
             WARNING,
         ),
     ]
-    # The art. 9 list reads every member of the subtree: asked for a community or a branch,
-    # not for a whole street or county (their secretaries open the list per community).
+    # The art. 9 list is counted in the database (a fixed number of queries): asked for a
+    # community or a branch, not for a whole street or county (their secretaries open the list
+    # per community).
     if org.kind in COMMUNITY_KINDS or org.kind in BRANCH_KINDS:
-        listed = no_life_list(user=user, org=org, today=today)
-        n = len(listed.rows)
+        n = no_life_count(user=user, org=org, today=today)
         out.append(
             Todo(
                 _("%(n)d 名党员长期未参加组织生活") % {"n": n},

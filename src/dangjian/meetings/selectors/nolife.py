@@ -7,7 +7,9 @@ exactly N months ago is not listed today, and is listed tomorrow. Pending or ref
 attendance (only the recorded ``Attendance`` counts, and attendance turns only approved leave into
 excused absence). A member who arrived in their organisation less than N months ago (joined the
 Party, or the latest event that moved them into it: registration, transfer in, internal move) is
-not listed: they have not been there long enough to miss N months.
+not listed: they have not been there long enough to miss N months. A member put on the register
+by a roster import has been there, as far as anybody knows, since the import (the event the
+import writes carries the day they joined the Party): imported today, they have 0 months.
 
 Meetings missed are those of the member's own organisation (not the committee's) and of the
 groups below it that cover their home (or cover nothing), held in the window, where the member
@@ -16,7 +18,9 @@ was absent or not recorded at all.
 Issue 4 (dues) will join "no dues paid for N months" into this list — the same article names
 both; the list then shows each member's reasons side by side.
 
-All reads are a fixed number of queries, however many members and meetings.
+All reads are a fixed number of queries, however many members and meetings; the list is
+selected, counted and paged in the database, and the details (meetings missed, unpaid months,
+cases) are read for the rows shown only (``no_life_page``, ``no_life_count``).
 """
 
 from __future__ import annotations
@@ -26,7 +30,20 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import F, Max
+from django.core.paginator import Page, Paginator
+from django.db.models import (
+    Case,
+    DateField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    When,
+)
+from django.db.models.functions import Coalesce, Greatest, TruncDate
 from django.http import Http404
 
 from dangjian.core import rules
@@ -48,6 +65,10 @@ from .mine import add_months
 RULE = "member.no_org_life"
 #: Events that put a member into an organisation (the start of their time there).
 MOVE_IN = (EventKind.REGISTERED, EventKind.TRANSFER_IN, EventKind.INTERNAL_MOVE)
+#: How a roster import notes the REGISTERED event it opens each timeline with
+#: (``roster.services``): that event is dated the day the member joined the Party, which says
+#: nothing about when they came into the organisation — their time there counts from the import.
+IMPORT_NOTE = "名册导入："
 
 
 @dataclass(frozen=True)
@@ -136,190 +157,263 @@ def _months_by_org(root: Organisation, orgs: list[Organisation]) -> dict[int, in
     return out
 
 
-def no_life_list(
+@dataclass
+class _Scope:
+    """What every read of the list shares: the subtree, N and the window's start per
+    organisation, and the members annotated with their arrival and last attendance."""
+
+    root: Organisation
+    orgs: list[Organisation]
+    by_id: dict[int, Organisation]
+    months: dict[int, int]
+    starts: dict[int, dt.date]
+    members: QuerySet
+
+
+def _scope(
     *, user: Any, org: Organisation | int, today: dt.date, member_id: int | None = None
-) -> NoLifeList:
-    """The members of ``org`` and the organisations below it without organisational life,
-    grouped by their organisation (a branch, or each branch of a community)."""
+) -> _Scope:
     root = org if isinstance(org, Organisation) else org_or_404(user=user, pk=org)
     if isinstance(org, Organisation) and not scope_for(user).reaches_path(root.path):
         raise Http404
     orgs = list(
         Organisation.objects.visible_to(user).filter(subtree_q("path", root.path)).order_by("path")
     )
-    by_id = {o.pk: o for o in orgs}
     months = _months_by_org(root, orgs)
     starts = {pk: add_months(today, -n) for pk, n in months.items()}
-    earliest = min(starts.values(), default=today)
-
-    members_qs = Member.objects.visible_to(user).filter(
+    members = Member.objects.visible_to(user).filter(
         subtree_q("org__path", root.path), state=State.ACTIVE
     )
     if member_id is not None:
-        members_qs = members_qs.filter(pk=member_id)
-    members = list(
-        members_qs.values_list("pk", "name", "org_id", "joined_on", "household__path").order_by(
-            "org__path", "name", "pk"
-        )
-    )
-    arrived = dict(
+        members = members.filter(pk=member_id)
+    arrived = (
         MemberEvent.objects.filter(
-            member__in=members_qs, kind__in=MOVE_IN, org_id=F("member__org_id")
+            member_id=OuterRef("pk"), kind__in=MOVE_IN, org_id=OuterRef("org_id")
         )
+        .order_by()
         .values("member_id")
         .annotate(d=Max("date"))
-        .values_list("member_id", "d")
+        .values("d")[:1]
     )
-    last = dict(
+    last = (
         Attendance.objects.filter(
-            member__in=members_qs,
+            member_id=OuterRef("pk"),
             status__in=COUNTS_AS_ATTENDED,
             meeting__cancelled=False,
             meeting__date__lte=today,
         )
+        .order_by()
         .values("member_id")
         .annotate(d=Max("meeting__date"))
-        .values_list("member_id", "d")
+        .values("d")[:1]
+    )
+    imported = MemberEvent.objects.filter(
+        member_id=OuterRef("pk"), kind=EventKind.REGISTERED, note__startswith=IMPORT_NOTE
+    )
+    joined = F("joined_on")
+    members = members.annotate(
+        nl_since=Greatest(
+            joined,
+            Coalesce(Subquery(arrived, output_field=DateField()), joined),
+            Case(
+                When(Exists(imported), then=TruncDate("created_at")),
+                default=joined,
+                output_field=DateField(),
+            ),
+            output_field=DateField(),
+        ),
+        nl_last=Subquery(last, output_field=DateField()),
+    )
+    return _Scope(
+        root=root,
+        orgs=orgs,
+        by_id={o.pk: o for o in orgs},
+        months=months,
+        starts=starts,
+        members=members,
     )
 
-    listed: list[Row] = []
-    for pk, name, org_id, joined_on, home in members:
-        start = starts[org_id]
-        since = max(d for d in (joined_on, arrived.get(pk)) if d is not None)
-        if since > start:
+
+def _no_life_q(starts: dict[int, dt.date]) -> Q:
+    """Members who have been in their organisation since the window's start at least and did
+    not attend since: one condition per distinct start (the organisations sharing N)."""
+    by_start: dict[dt.date, list[int]] = defaultdict(list)
+    for pk, start in starts.items():
+        by_start[start].append(pk)
+    q = Q(pk__in=[])
+    for start, org_ids in by_start.items():
+        q |= Q(org_id__in=org_ids, nl_since__lte=start) & (
+            Q(nl_last__isnull=True) | Q(nl_last__lt=start)
+        )
+    return q
+
+
+def _dues_candidates(sc: _Scope, today: dt.date) -> list[int]:
+    """Members whose unpaid streak reaches their N: prefiltered in the database (a dues base
+    set before the streak's first month and nothing paid since), then counted exactly by
+    ``dues.selectors.unpaid_streaks`` for those few."""
+    from dangjian.dues.models import DuesBase, PaidMonth
+    from dangjian.dues.months import add_months as add_dues_months
+    from dangjian.dues.months import month_of
+    from dangjian.dues.selectors import unpaid_streaks
+
+    if not sc.months:
+        return []
+    last_month = add_dues_months(month_of(today), -1)
+    first = add_dues_months(last_month, -(min(sc.months.values()) - 1))
+    ids = list(
+        sc.members.filter(
+            Exists(DuesBase.objects.filter(member_id=OuterRef("pk"), from_month__lte=first))
+        )
+        .exclude(
+            Exists(
+                PaidMonth.objects.filter(
+                    member_id=OuterRef("pk"), month__gte=first, month__lte=last_month
+                )
+            )
+        )
+        .values_list("pk", "org_id")
+    )
+    if not ids:
+        return []
+    streaks = unpaid_streaks([pk for pk, _o in ids], today=today)
+    return [pk for pk, org_id in ids if streaks.get(pk, 0) >= sc.months[org_id]]
+
+
+def _work_candidates(sc: _Scope) -> dict[int, dt.date | None]:
+    """Members who held a post the whole window and have no deed in it (art. 9's third
+    failing), with their last deed: two queries, over post holders only."""
+    from dangjian.commitments.models_posts import PostHolder
+    from dangjian.deeds.selectors import last_deed_on
+
+    held: dict[int, dt.date] = {}
+    org_of: dict[int, int] = {}
+    for mid, org_id, since in PostHolder.objects.filter(
+        member__in=sc.members.values("pk"), until__isnull=True
+    ).values_list("member_id", "member__org_id", "since"):
+        held[mid] = min(since, held.get(mid, since))
+        org_of[mid] = org_id
+    if not held:
+        return {}
+    deeds = last_deed_on(list(held))
+    out: dict[int, dt.date | None] = {}
+    for mid, since in held.items():
+        start = sc.starts.get(org_of[mid])
+        if start is None or since > start:
             continue
-        seen = last.get(pk)
-        if seen is not None and seen >= start:
+        done = deeds.get(mid)
+        if done is not None and done >= start:
             continue
+        out[mid] = done
+    return out
+
+
+def _listed(sc: _Scope, today: dt.date) -> tuple[QuerySet, dict[int, dt.date | None]]:
+    """The members on the list, ordered, as one queryset (to count and page in the database),
+    and the no-work members with their last deed."""
+    work = _work_candidates(sc)
+    extra = set(_dues_candidates(sc, today)) | set(work)
+    q = _no_life_q(sc.starts)
+    if extra:
+        q |= Q(pk__in=sorted(extra))
+    qs = sc.members.filter(q).order_by("org__path", "name", "pk")
+    return qs, work
+
+
+def _rows(
+    user: Any, sc: _Scope, qs: QuerySet, work: dict[int, dt.date | None], today: dt.date
+) -> list[Row]:
+    """The rows of the members of ``qs`` (a page, or the whole list for an export) with the
+    meetings missed, the unpaid months and the cases: a fixed number of queries."""
+    from dangjian.dues.selectors import unpaid_streaks
+
+    rows: list[Row] = []
+    for pk, name, org_id, home, since, seen in qs.values_list(
+        "pk", "name", "org_id", "household__path", "nl_since", "nl_last"
+    ):
+        start = sc.starts[org_id]
+        no_life = since <= start and (seen is None or seen < start)
         row = Row(
             member_id=pk,
             name=name,
-            org=by_id[org_id],
+            org=sc.by_id[org_id],
             since=since,
             last_attended=seen,
-            months=months[org_id],
+            months=sc.months[org_id],
             start=start,
             home=home or "",
+            no_life=no_life,
         )
-        listed.append(row)
-    if listed:
-        _add_missed(user, root, listed, by_id, earliest, today)
-    listed = _with_dues(listed, members, by_id, months, starts, last, today)
-    listed = _with_work(listed, members, by_id, months, starts, last)
-    if not listed:
-        return NoLifeList(root=root, today=today, sections=[], rule=rules.get(RULE))
-
+        if pk in work:
+            row.no_work = True
+            row.last_deed = work[pk]
+        rows.append(row)
+    if not rows:
+        return rows
+    streaks = unpaid_streaks([r.member_id for r in rows], today=today)
+    for r in rows:
+        r.unpaid_months = streaks.get(r.member_id, 0)
+    missing = [r for r in rows if r.no_life]
+    if missing:
+        earliest = min(r.start for r in missing)
+        _add_missed(user, sc.root, missing, sc.by_id, earliest, today)
     cases: dict[int, list[NoLifeCase]] = defaultdict(list)
     for case in (
         NoLifeCase.objects.visible_to(user)
-        .filter(member_id__in=[r.member_id for r in listed])
+        .filter(member_id__in=[r.member_id for r in rows])
         .select_related("handled_by")
         .order_by("-handled_on", "-id")
     ):
         cases[case.member_id].append(case)
-    sections: dict[int, Section] = {}
-    for r in listed:
+    for r in rows:
         r.cases = cases.get(r.member_id, [])
+    return rows
+
+
+def _sections(rows: list[Row]) -> list[Section]:
+    sections: dict[int, Section] = {}
+    for r in rows:
         sec = sections.get(r.org.pk)
         if sec is None:
             sec = sections[r.org.pk] = Section(org=r.org, months=r.months, start=r.start, rows=[])
         sec.rows.append(r)
-    return NoLifeList(
-        root=root, today=today, sections=list(sections.values()), rule=rules.get(RULE)
+    return list(sections.values())
+
+
+def no_life_list(
+    *, user: Any, org: Organisation | int, today: dt.date, member_id: int | None = None
+) -> NoLifeList:
+    """The members of ``org`` and the organisations below it without organisational life (or
+    listed for their dues or their work alone), grouped by their organisation (a branch, or
+    each branch of a community). Every row in full: for the export and one member's page; the
+    page of the list reads ``no_life_page``."""
+    sc = _scope(user=user, org=org, today=today, member_id=member_id)
+    qs, work = _listed(sc, today)
+    rows = _rows(user, sc, qs, work, today)
+    return NoLifeList(root=sc.root, today=today, sections=_sections(rows), rule=rules.get(RULE))
+
+
+def no_life_page(
+    *, user: Any, org: Organisation | int, today: dt.date, page: Any, per_page: int
+) -> tuple[NoLifeList, Page]:
+    """One page of the list: counted and sliced in the database, the details read for the
+    page's rows only — the same number of queries for 50 members or 50,000."""
+    sc = _scope(user=user, org=org, today=today)
+    qs, work = _listed(sc, today)
+    p = Paginator(qs.values_list("pk", flat=True), per_page).get_page(page)
+    rows = _rows(user, sc, qs.filter(pk__in=list(p.object_list)), work, today)
+    p.object_list = rows
+    return (
+        NoLifeList(root=sc.root, today=today, sections=_sections(rows), rule=rules.get(RULE)),
+        p,
     )
 
 
-def _with_dues(
-    listed: list[Row],
-    members: list[tuple],
-    by_id: dict[int, Organisation],
-    months: dict[int, int],
-    starts: dict[int, dt.date],
-    last: dict[int, dt.date],
-    today: dt.date,
-) -> list[Row]:
-    """Art. 9 names three failings, any one of which for six months without a good reason puts
-    a member on the list: no organisational life, no dues, no assigned work. Add the months of
-    unpaid dues to every row, and the members listed for their dues alone (3 queries)."""
-    from dangjian.dues.selectors import unpaid_streaks
-
-    streaks = unpaid_streaks([m[0] for m in members], today=today)
-    for r in listed:
-        r.unpaid_months = streaks.get(r.member_id, 0)
-    seen = {r.member_id for r in listed}
-    for pk, name, org_id, joined_on, home in members:
-        if pk in seen or streaks.get(pk, 0) < months[org_id]:
-            continue
-        listed.append(
-            Row(
-                member_id=pk,
-                name=name,
-                org=by_id[org_id],
-                since=joined_on,
-                last_attended=last.get(pk),
-                months=months[org_id],
-                start=starts[org_id],
-                home=home or "",
-                no_life=False,
-                unpaid_months=streaks[pk],
-            )
-        )
-    listed.sort(key=lambda r: (r.org.path, r.name, r.member_id))
-    return listed
-
-
-def _with_work(
-    listed: list[Row],
-    members: list[tuple],
-    by_id: dict[int, Organisation],
-    months: dict[int, int],
-    starts: dict[int, dt.date],
-    last: dict[int, dt.date],
-) -> list[Row]:
-    """The third failing of art. 9: not doing the work the Party assigned. A member has been
-    assigned work when they held a post (设岗定责 / 一人一职) for the whole window; they did none
-    of it when no deed of theirs (the one record of what members do) falls in the window. A
-    member without a post is not listed for this: nothing was assigned. Two queries."""
-    from dangjian.commitments.models_posts import PostHolder
-    from dangjian.deeds.selectors import last_deed_on
-
-    ids = [m[0] for m in members]
-    if not ids:
-        return listed
-    held: dict[int, dt.date] = {}
-    for mid, since in PostHolder.objects.filter(member_id__in=ids, until__isnull=True).values_list(
-        "member_id", "since"
-    ):
-        held[mid] = min(since, held.get(mid, since))
-    if not held:
-        return listed
-    deeds = last_deed_on(list(held))
-    rows = {r.member_id: r for r in listed}
-    for pk, name, org_id, joined_on, home in members:
-        since = held.get(pk)
-        if since is None or since > starts[org_id]:
-            continue
-        done = deeds.get(pk)
-        if done is not None and done >= starts[org_id]:
-            continue
-        row = rows.get(pk)
-        if row is None:
-            row = rows[pk] = Row(
-                member_id=pk,
-                name=name,
-                org=by_id[org_id],
-                since=joined_on,
-                last_attended=last.get(pk),
-                months=months[org_id],
-                start=starts[org_id],
-                home=home or "",
-                no_life=False,
-            )
-            listed.append(row)
-        row.no_work = True
-        row.last_deed = done
-    listed.sort(key=lambda r: (r.org.path, r.name, r.member_id))
-    return listed
+def no_life_count(*, user: Any, org: Organisation | int, today: dt.date) -> int:
+    """How many members the list holds (the home page's 待办), counted in the database."""
+    sc = _scope(user=user, org=org, today=today)
+    qs, _work = _listed(sc, today)
+    return qs.count()
 
 
 def _add_missed(

@@ -13,7 +13,6 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, path, reverse
@@ -59,8 +58,9 @@ def _detail_prefix() -> str | None:
 @login_required
 def no_life(request: HttpRequest) -> HttpResponse:
     org = _org(request)
-    result = sel.no_life_list(user=request.user, org=org, today=_today())
-    page = Paginator(result.rows, PER_PAGE).get_page(request.GET.get("page"))
+    result, page = sel.no_life_page(
+        user=request.user, org=org, today=_today(), page=request.GET.get("page"), per_page=PER_PAGE
+    )
     return render(
         request,
         "meetings/nolife/list.html",
