@@ -186,7 +186,12 @@ def test_the_members_pay_form_shows_months_and_amount_before_recording(cast, cli
     ],
 )
 def test_a_bad_base_is_shown_beside_the_field_and_kept(cast, client_for, typed, message):
-    m = make_member(org=cast.branch_a, name="基数测试人", joined_on=dt.date(2015, 1, 1))
+    m = make_member(
+        org=cast.branch_a,
+        name="基数测试人",
+        birth_date=dt.date(1960, 5, 1),
+        joined_on=dt.date(2015, 1, 1),
+    )
     r = client_for(cast.comm_a_sec).post(
         f"/dues/members/{m.pk}/base/",
         {"kind": "in_service", "base": typed, "from_month": "2026-07"},
@@ -199,7 +204,12 @@ def test_a_bad_base_is_shown_beside_the_field_and_kept(cast, client_for, typed, 
 
 
 def test_a_base_with_two_decimals_is_accepted(cast):
-    m = make_member(org=cast.branch_a, name="两位小数", joined_on=dt.date(2015, 1, 1))
+    m = make_member(
+        org=cast.branch_a,
+        name="两位小数",
+        birth_date=dt.date(1960, 5, 1),
+        joined_on=dt.date(2015, 1, 1),
+    )
     b = services.base_set(
         acting_user=cast.comm_a_sec,
         member=m,
