@@ -71,6 +71,10 @@ SECRET_KEY = _secret_from_file("secret_key", "DANGJIAN_SECRET_KEY")
 # Key for encrypting citizen ID numbers at rest; separate from SECRET_KEY so rotating
 # sessions does not make stored ID numbers unreadable.
 FIELD_KEY = _secret_from_file("field_key", "DANGJIAN_FIELD_KEY")
+# Older field keys still readable while `dangjian rotate-field-key` runs (also the file
+# DATA_DIR/field_keys_old), and the pinned blind-index key (or DATA_DIR/index_key): docs/keys.md.
+FIELD_KEYS_OLD = _list("DANGJIAN_FIELD_KEYS_OLD")
+INDEX_KEY = os.environ.get("DANGJIAN_INDEX_KEY", "").strip()
 
 # Production never shows Django's debug pages, whatever DANGJIAN_DEBUG says.
 DEBUG = _flag("DANGJIAN_DEBUG") and not PRODUCTION
