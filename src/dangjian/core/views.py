@@ -59,6 +59,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("admission:home")
     from dangjian.orgs.selectors import coverage_for, org_roots_for, org_summaries, warnings_in
 
+    from .town_overview import town_overview
+
     roots = org_roots_for(user=request.user)
     today = timezone.localdate()
     summaries = org_summaries(orgs=roots)
@@ -70,6 +72,10 @@ def home(request: HttpRequest) -> HttpResponse:
             "warnings": len(warnings_in(user=request.user, org=org)),
             # what is due, for the first few (a user holds a handful of grants at most)
             "todos": todos_for(user=request.user, org=org, today=today) if i < TODO_CARDS else None,
+            # a street's (town's, county's) figures per community below it, grouped queries
+            "overview": town_overview(user=request.user, org=org, today=today)
+            if i < TODO_CARDS
+            else None,
         }
         for i, org in enumerate(
             roots[:12]

@@ -102,17 +102,20 @@ def _org(request: HttpRequest, org_id: int, action: str = "view"):
 def no_life_list(request: HttpRequest, org_id: int, q: Query[PageIn]):
     """组织（含下级）中连续 N 个月没有参加组织生活的党员，每人未参加的会议和处理情况；每页 50 人。"""
     org = _org(request, org_id)
-    result = sel.no_life_list(user=request.auth, org=org, today=timezone.localdate())
-    rows = result.rows
     page = max(q.page, 1)
-    chunk = rows[(page - 1) * PER_PAGE : page * PER_PAGE]
+    result, p = sel.no_life_page(
+        user=request.auth, org=org, today=timezone.localdate(), page=page, per_page=PER_PAGE
+    )
+    # the page's paginator turns a page past the end into the last page; the API answers an
+    # empty page there (the same as before the list was paged in the database)
+    rows = result.rows if p.number == page else []
     return {
         "org_id": org.pk,
         "org_name": org.name,
         "today": result.today,
         "rule": result.rule.explain,
         "source": result.rule.source,
-        "count": len(rows),
+        "count": p.paginator.count,
         "page": page,
         "items": [
             {
@@ -126,7 +129,7 @@ def no_life_list(request: HttpRequest, org_id: int, q: Query[PageIn]):
                 "missed": [m.__dict__ for m in r.missed],
                 "cases": [_case_out(c) for c in r.cases],
             }
-            for r in chunk
+            for r in rows
         ],
     }
 

@@ -24,7 +24,7 @@ from django.db.models.functions import Cast, Substr
 from dangjian.core import rules
 from dangjian.core.access import get_visible_or_404, subtree_q
 from dangjian.members.models import State, Status
-from dangjian.orgs.models import COMMUNITY_KINDS, Organisation
+from dangjian.orgs.models import COMMUNITY_KINDS, UPPER_KINDS, Organisation
 
 from .. import cadence as cad
 from ..models import LeaderLink, Meeting
@@ -134,6 +134,8 @@ class OrgCadence:
     evaluation: cad.Evaluation
     full_members: int
     leaders: LeaderCheck | None = None
+    #: the community the organisation is in (the roll-up's root for what is in none of them)
+    community: Organisation | None = None
 
     @property
     def light(self) -> str:
@@ -218,6 +220,26 @@ def evaluations_under(
 
 
 @dataclass
+class Group:
+    """The rows of one community (on the page asked for) with the community's subtotals of
+    red/amber/green over all its organisations, whatever the filter and the page."""
+
+    org: Organisation  # the community, or the roll-up's root for what is in no community
+    totals: dict[str, int]
+    rows: list[OrgCadence] = field(default_factory=list)
+    own: bool = False  # a street's (town's, county's) own organisations, in no community
+    continued: bool = False  # the group began on an earlier page
+
+    @property
+    def count(self) -> int:
+        return sum(self.totals.values())
+
+    @property
+    def behind(self) -> int:
+        return self.totals.get(cad.RED, 0) + self.totals.get(cad.AMBER, 0)
+
+
+@dataclass
 class Rollup:
     root: Organisation
     year: int
@@ -225,10 +247,46 @@ class Rollup:
     rows: list[OrgCadence]  # the page asked for (all rows when no page was asked for)
     totals: dict[str, int] = field(default_factory=dict)
     page: Page | None = None
+    groups: list[Group] = field(default_factory=list)  # the rows by community (``grouped``)
 
     @property
     def count(self) -> int:
         return sum(self.totals.values())
+
+
+def _communities(root: Organisation, orgs: list[Organisation]) -> dict[int, Organisation]:
+    """Each organisation's community — the outermost community organisation on its path
+    among those read — or the root for an organisation in none (the street itself, a unit's
+    organisation directly under it). No query: the paths say it."""
+    by_id = {o.pk: o for o in orgs}
+    out: dict[int, Organisation] = {}
+    for org in orgs:
+        out[org.pk] = root
+        for pk in org.ancestor_ids():
+            above = by_id.get(pk)
+            if above is not None and above.kind in COMMUNITY_KINDS:
+                out[org.pk] = above
+                break
+    return out
+
+
+def _groups(
+    root: Organisation, rows: list[OrgCadence], totals: dict[int, dict[str, int]]
+) -> list[Group]:
+    """The rows (already in group order) cut into runs of one community each."""
+    out: list[Group] = []
+    for row in rows:
+        community = row.community or root
+        if not out or out[-1].org.pk != community.pk:
+            out.append(
+                Group(
+                    org=community,
+                    totals=totals[community.pk],
+                    own=community.pk == root.pk and root.kind in UPPER_KINDS,
+                )
+            )
+        out[-1].rows.append(row)
+    return out
 
 
 def _sort_key(sort: str):
@@ -250,10 +308,14 @@ def cadence_rollup(
     page: Any = None,
     light: str = "",
     sort: str = "light",
+    grouped: bool = False,
 ) -> Rollup:
     """Every organisation of the subtree that has cadence rules, with its light, and the totals
     of red/amber/green over all of them. ``page`` (a number) cuts the rows to one page of 50;
-    ``None`` gives every row (the export). ``light`` filters the rows, not the totals."""
+    ``None`` gives every row (the export). ``light`` filters the rows, not the totals.
+    ``grouped``: the rows in their communities (tree order), sorted within each, and
+    ``groups`` holding each community's rows of the page with its subtotals over all its
+    organisations — no more queries than without."""
     pk = root.pk if isinstance(root, Organisation) else root
     root = get_visible_or_404(Organisation.objects, user, pk=pk)
     orgs = list(
@@ -265,7 +327,7 @@ def cadence_rollup(
     buckets: dict[int, list[cad.Held]] = defaultdict(list)
     # the month as text ("2026-03", a native substring on both databases) rather than
     # TruncMonth, which SQLite computes in a Python callback per row
-    grouped = (
+    held = (
         _held(user, root_path=root.path, year=year, today=today)
         .annotate(month=Substr(Cast("date", CharField()), 1, 7))
         .values_list("org_id", "kind", "body__kind", "led", "month")
@@ -273,7 +335,7 @@ def cadence_rollup(
     )
     # tens of thousands of plain rows: read them straight from the cursor, without Django's
     # per-value converters (a third of the fetch time on SQLite; every value is already plain)
-    sql, params = grouped.query.sql_with_params()
+    sql, params = held.query.sql_with_params()
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         rows = cursor.fetchall()
@@ -288,6 +350,8 @@ def cadence_rollup(
     book = _book(root, orgs)
     out: list[OrgCadence] = []
     totals = dict.fromkeys(cad.LIGHTS, 0)
+    communities = _communities(root, orgs)
+    subtotals: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys(cad.LIGHTS, 0))
     for org in orgs:
         numbers = book.for_path(org.path)
         checks = cad.checks_for(org.kind)
@@ -303,21 +367,33 @@ def cadence_rollup(
             cells=False,
         )
         totals[evaluation.light] += 1
+        community = communities[org.pk]
+        subtotals[community.pk][evaluation.light] += 1
         out.append(
             OrgCadence(
                 org=org,
                 evaluation=evaluation,
                 full_members=org.full,
                 leaders=_leader_check(org, leader_counts, numbers),
+                community=community,
             )
         )
     if light in cad.LIGHTS:
         out = [r for r in out if r.light == light]
-    out.sort(key=_sort_key(sort if sort in SORTS else "light"))
+    key = _sort_key(sort if sort in SORTS else "light")
+    if grouped:
+        out.sort(key=lambda r: (r.community.path, key(r)))
+    else:
+        out.sort(key=key)
     result = Rollup(root=root, year=year, today=today, rows=out, totals=totals)
     if page is not None:
         result.page = Paginator(out, PAGE_SIZE).get_page(page)
         result.rows = list(result.page.object_list)
+    if grouped:
+        result.groups = _groups(root, result.rows, subtotals)
+        if result.groups and result.page is not None and result.page.start_index() > 1:
+            before = out[result.page.start_index() - 2]
+            result.groups[0].continued = before.community.pk == result.groups[0].org.pk
     return result
 
 

@@ -111,12 +111,29 @@ def _rollup(request: HttpRequest, *, paged: bool) -> sel.Rollup:
         page=request.GET.get("page") or 1 if paged else None,
         light=request.GET.get("light", ""),
         sort=request.GET.get("sort", "light"),
+        grouped=True,
     )
+
+
+def _group_rows(result: sel.Rollup, light: str) -> list[dict[str, Any]]:
+    """The page's communities, each folded or open: open when it is the only one, when a
+    state was picked (the rows asked for), or when it has organisations overdue."""
+    alone = len(result.groups) == 1
+    return [
+        {
+            "g": g,
+            "name": g.org.name,
+            "open": alone or light in cad.LIGHTS or g.totals.get(cad.RED, 0) > 0,
+            "rows": [{"r": r, "label": cad.light_label(r.light)} for r in g.rows],
+        }
+        for g in result.groups
+    ]
 
 
 @login_required
 def cadence_rollup(request: HttpRequest) -> HttpResponse:
     result = _rollup(request, paged=True)
+    light = request.GET.get("light", "")
     return render(
         request,
         "meetings/cadence/rollup.html",
@@ -125,6 +142,7 @@ def cadence_rollup(request: HttpRequest) -> HttpResponse:
             "org": result.root,
             "page": result.page,
             "rows": [{"r": r, "label": cad.light_label(r.light)} for r in result.rows],
+            "groups": _group_rows(result, light),
             "year": result.year,
             "years": _years(_today()),
             "light": request.GET.get("light", ""),
@@ -157,7 +175,7 @@ def cadence_rollup_export(request: HttpRequest) -> HttpResponse:
     }
     wb = Workbook(write_only=True)
     ws = wb.create_sheet(_("按期召开情况"))
-    for col, width in zip("ABCDEFG", (36, 16, 12, 10, 10, 10, 14), strict=True):
+    for col, width in zip("ABCDEFGH", (24, 36, 16, 12, 10, 10, 10, 14), strict=True):
         ws.column_dimensions[col].width = width
     head = f"{title}  {_('统计日期')}：{result.today.isoformat()}"
     ws.append([xlsx.cell(ws, head, font=Font(bold=True, size=14))])
@@ -169,6 +187,7 @@ def cadence_rollup_export(request: HttpRequest) -> HttpResponse:
         ]
     )
     heads = (
+        _("所属社区"),
         _("党组织"),
         _("组织类型"),
         _("状态"),
@@ -184,6 +203,7 @@ def cadence_rollup_export(request: HttpRequest) -> HttpResponse:
             xlsx.row(
                 ws,
                 [
+                    r.community.name if r.community else result.root.name,
                     r.org.name,
                     r.org.get_kind_display(),
                     state,
@@ -192,6 +212,21 @@ def cadence_rollup_export(request: HttpRequest) -> HttpResponse:
                     r.evaluation.done,
                     f"{r.leaders.linked}/{r.leaders.required}" if r.leaders else None,
                 ],
+            )
+        )
+    sums = wb.create_sheet(_("按社区小计"))
+    for col, width in zip("ABCDE", (36, 10, 10, 10, 10), strict=True):
+        sums.column_dimensions[col].width = width
+    sums.append(
+        xlsx.header_row(
+            sums, (_("所属社区"), _("组织数"), _("有逾期"), _("本期待开"), _("按时召开"))
+        )
+    )
+    for g in result.groups:
+        sums.append(
+            xlsx.row(
+                sums,
+                [g.org.name, g.count, g.totals[cad.RED], g.totals[cad.AMBER], g.totals[cad.GREEN]],
             )
         )
     fh = xlsx.save(wb)
