@@ -130,6 +130,7 @@ LIST_PAGES = [
 # Pages that show no one's data: logging in and out, one's own settings, the rules table.
 NO_DATA_PAGES = {
     "core:healthz",
+    "core:readyz",
     "core:rules",
     "accounts:login",
     "accounts:logout",

@@ -24,6 +24,7 @@ EXEMPT_PREFIXES = (
     "/accounts/otp/",
     "/static/",
     "/healthz",
+    "/readyz",
     "/i18n/",
 )
 API_PREFIX = "/api/"

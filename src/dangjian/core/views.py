@@ -4,12 +4,10 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db import connection
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
 from . import rules
 from .access import scope_for
@@ -19,30 +17,6 @@ from .todos import todos_for
 PAGE_SIZE = 50
 #: How many of a user's organisations get their 待办 items on the home page.
 TODO_CARDS = 3
-
-
-@require_GET
-def healthz(request: HttpRequest) -> JsonResponse:
-    """200 with the database's state when the database answers, 503 otherwise."""
-    try:
-        with connection.cursor() as cur:
-            cur.execute("SELECT 1")
-            cur.fetchone()
-        return JsonResponse(
-            {"status": "ok", "database": {"vendor": connection.vendor, "state": "ok"}}
-        )
-    except Exception as exc:  # the point of a health check is to report any failure
-        return JsonResponse(
-            {
-                "status": "error",
-                "database": {
-                    "vendor": connection.vendor,
-                    "state": "error",
-                    "error": str(exc)[:200],
-                },
-            },
-            status=503,
-        )
 
 
 @login_required
