@@ -14,7 +14,7 @@ from dangjian.assessment.indicators import all_indicators
 from dangjian.core import rules
 
 from ..conftest import login
-from .test_services_phone import MEASURE
+from .phone import assert_fits, misfits
 
 pytestmark = pytest.mark.browser
 
@@ -51,16 +51,15 @@ def test_a_street_secretary_drills_from_the_table_to_the_records_on_a_phone(
 ):
     phone.set_default_timeout(30_000)
     login(phone, live_server, "street_a_sec")
-    r = phone.goto(f"{live_server.url}/assessment/")
-    assert r is not None and r.status == 200
+    assert_fits(phone, f"{live_server.url}/assessment/")
     table = phone.locator("#assessment-table")
     assert "文化东路社区党委" in table.inner_text() and "团结路社区党总支" in table.inner_text()
-    assert phone.evaluate(MEASURE) == []
+    assert misfits(phone) == []
 
     phone.locator(f"#community-{cast.comm_a.pk} a.total").click()
     phone.wait_for_load_state()
     assert phone.locator("#total").inner_text() == "67.3"  # (15.9 + 11) of 40, on 100
-    assert phone.evaluate(MEASURE) == []
+    assert misfits(phone) == []
 
     figure = phone.locator('[id="line-inspect.leadership"] a.figure')
     shown = figure.inner_text()
@@ -73,11 +72,11 @@ def test_a_street_secretary_drills_from_the_table_to_the_records_on_a_phone(
     earned = sum(Decimal(a) for a, _b in points)
     out_of = sum(Decimal(b) for _a, b in points)
     assert f"{earned.normalize():f}/{out_of.normalize():f}" == shown
-    assert phone.evaluate(MEASURE) == []
+    assert misfits(phone) == []
 
     phone.locator("a", has_text="考核组现场打分").last.click()  # where these records are entered
     phone.wait_for_load_state()
     assert "东城街道党工委考核组" in phone.locator("#scores-table").inner_text()
     phone.locator("#scores-table summary").first.click()  # the void form opens in its row
     assert phone.locator(".void-form").first.is_visible()
-    assert phone.evaluate(MEASURE) == []
+    assert misfits(phone) == []

@@ -15,7 +15,7 @@ from dangjian.staff.models import Staff
 from dangjian.venues import services as venues
 
 from ..conftest import login
-from .test_services_phone import MEASURE
+from .phone import assert_fits
 
 pytestmark = pytest.mark.browser
 
@@ -70,7 +70,4 @@ def test_every_capacity_list_fits_a_phone(
 ):
     phone.set_default_timeout(30_000)
     login(phone, live_server, user)
-    r = phone.goto(live_server.url + path.format(a=cast.comm_a.pk, s=cast.street_a.pk))
-    assert r is not None and r.status == 200
-    assert row in phone.locator("main").inner_text()
-    assert phone.evaluate(MEASURE) == []
+    assert_fits(phone, live_server.url + path.format(a=cast.comm_a.pk, s=cast.street_a.pk), row=row)

@@ -14,8 +14,8 @@ from playwright.sync_api import expect
 from tests.dashboards.conftest import fill_community
 
 from ..conftest import login
+from .phone import MEASURE
 from .test_csp import RECORD_VIOLATIONS
-from .test_services_phone import MEASURE
 
 pytestmark = pytest.mark.browser
 

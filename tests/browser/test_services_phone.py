@@ -23,37 +23,9 @@ from tests.factories import make_member, make_place
 from tests.meetings.factories import make_unit
 
 from ..conftest import login
+from .phone import assert_fits
 
 pytestmark = pytest.mark.browser
-
-WIDTH = 390
-
-#: what the page lays out wider than the phone, as [[what, how wide]]: the document itself,
-#: visible table columns narrower than two characters, buttons and links out of reach
-MEASURE = """() => {
-  const W = window.innerWidth, bad = [];
-  const sw = document.documentElement.scrollWidth;
-  if (sw > W) bad.push(["document", sw]);
-  const shown = (el) => el.offsetParent !== null && el.getClientRects().length > 0;
-  for (const t of document.querySelectorAll("main table, table")) {
-    if (!shown(t)) continue;
-    for (const row of t.querySelectorAll("tr")) {
-      for (const cell of row.children) {
-        if (!shown(cell) || cell.colSpan > 1) continue;
-        const s = getComputedStyle(cell);
-        const inner = cell.clientWidth - parseFloat(s.paddingLeft) - parseFloat(s.paddingRight);
-        if (inner < 2 * parseFloat(s.fontSize) - 0.5)
-          bad.push([`${t.id || "table"} column "${cell.innerText.slice(0, 12)}" (${s.fontSize})`, inner]);
-      }
-    }
-  }
-  for (const b of document.querySelectorAll("button, a.btn, input[type=submit]")) {
-    if (!shown(b)) continue;
-    const r = b.getBoundingClientRect();
-    if (r.left < -1 || r.right > W + 1) bad.push([`button "${b.innerText.trim()}"`, r.right]);
-  }
-  return bad;
-}"""
 
 
 @pytest.fixture
@@ -176,10 +148,7 @@ PAGES = [
 def test_every_services_list_fits_a_phone(cast, live_server, phone, services_world, path, row):
     phone.set_default_timeout(30_000)  # a loaded machine; each page is well under a second
     login(phone, live_server, "comm_a_sec")
-    r = phone.goto(live_server.url + path.format(c=services_world))
-    assert r is not None and r.status == 200
-    assert row in phone.locator("main").inner_text()
-    assert phone.evaluate(MEASURE) == []
+    assert_fits(phone, live_server.url + path.format(c=services_world), row=row)
 
 
 def test_a_member_s_own_lists_fit_a_phone(cast, live_server, phone, services_world):
@@ -190,7 +159,4 @@ def test_a_member_s_own_lists_fit_a_phone(cast, live_server, phone, services_wor
         ("/deeds/", "为独居老人清理楼道杂物"),
         ("/training/", "家政服务员（养老护理方向）"),
     ):
-        r = phone.goto(live_server.url + path)
-        assert r is not None and r.status == 200, path
-        assert row in phone.locator("main").inner_text(), path
-        assert phone.evaluate(MEASURE) == [], path
+        assert_fits(phone, live_server.url + path, row=row)
