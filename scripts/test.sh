@@ -17,13 +17,13 @@ $BIN/dangjian makemigrations --check --dry-run >/dev/null || { echo "missing mig
 if [ "${CI:-}" = "true" ]; then export DANGJIAN_REQUIRE_BROWSER=1; fi
 
 echo "== pytest on SQLite"
-$BIN/pytest -q -p no:cacheprovider -n "${DANGJIAN_TEST_WORKERS:-2}" --dist loadgroup "$@"
+$BIN/pytest -q -p no:cacheprovider -n "${DANGJIAN_TEST_WORKERS:-2}" --dist loadgroup --durations=25 "$@"
 
 if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   echo "== pytest on PostgreSQL"
   source scripts/pg-throwaway.sh
   trap pg_stop EXIT
-  DANGJIAN_DATABASE_URL="$PG_URL" $BIN/pytest -q -p no:cacheprovider -n "${DANGJIAN_TEST_WORKERS:-2}" --dist loadgroup "$@"
+  DANGJIAN_DATABASE_URL="$PG_URL" $BIN/pytest -q -p no:cacheprovider -n "${DANGJIAN_TEST_WORKERS:-2}" --dist loadgroup --durations=25 "$@"
 elif [ "${CI:-}" = "true" ]; then
   echo "PostgreSQL is required in CI but its server binaries are missing" >&2; exit 1
 else

@@ -174,6 +174,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "dangjian.core.context.navigation",
+                "dangjian.core.crumbs.breadcrumbs",
             ]
         },
     }

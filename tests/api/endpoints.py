@@ -131,6 +131,7 @@ LIST_PAGES = [
 NO_DATA_PAGES = {
     "core:healthz",
     "core:readyz",
+    "roster:template",
     "core:rules",
     "accounts:login",
     "accounts:logout",

@@ -259,3 +259,17 @@ def test_the_api_refuses_an_amount_with_three_decimals(cast):
     assert r.status_code == 400
     assert r.json()["errors"]["amount_paid"] == ["金额最多两位小数（精确到分），您填的是 40.005"]
     assert not Payment.objects.exists()
+
+
+def test_a_note_too_long_is_refused_in_the_projects_words_with_both_counts(cast, client_for):
+    m = _member(cast)
+    note = "补" * 230
+    body = _text(
+        client_for(cast.comm_a_sec).post(
+            "/dues/pay/",
+            {"member": m.pk, "first_month": "2026-05", "months": "1", "note": note},
+        )
+    )
+    assert 'id="pay_note-error">不能超过 200 个字（现在 230 个字）。<' in body
+    assert f'value="{note}"' in body
+    assert not Payment.objects.exists()

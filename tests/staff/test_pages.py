@@ -144,7 +144,7 @@ def test_a_worker_leaves_with_confirmation_and_stays_in_the_history(cast, client
         f"/staff/{s.pk}/leave/",
         {"left_on": (TODAY - dt.timedelta(days=11)).isoformat(), "version": s.version},
     )
-    assert bad.status_code == 302 and Staff.objects.get(pk=s.pk).left_on is None
+    assert bad.status_code == 400 and Staff.objects.get(pk=s.pk).left_on is None
     c.post(f"/staff/{s.pk}/leave/", {"left_on": TODAY.isoformat(), "version": s.version})
     s.refresh_from_db()
     assert s.left_on == TODAY

@@ -12,6 +12,7 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangjian.core.forms import REQUIRED, SharedMessages
 from dangjian.orgs.models import Organisation
 
 from .models import Grant
@@ -22,7 +23,7 @@ def lockout_minutes() -> int:
     return round(float(settings.AXES_COOLOFF_TIME) * 60)
 
 
-class LoginForm(auth_forms.AuthenticationForm):
+class LoginForm(SharedMessages, auth_forms.AuthenticationForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         # The numbers come from the throttling settings, so the warning never disagrees with them.
@@ -35,7 +36,7 @@ class LoginForm(auth_forms.AuthenticationForm):
         }
 
 
-class OtpForm(forms.Form):
+class OtpForm(SharedMessages, forms.Form):
     token = forms.CharField(
         label=gettext_lazy("6 位动态口令"),
         max_length=12,
@@ -53,7 +54,7 @@ class OtpForm(forms.Form):
         return token
 
 
-class PasswordChangeForm(auth_forms.PasswordChangeForm):
+class PasswordChangeForm(SharedMessages, auth_forms.PasswordChangeForm):
     """Django's form with our wording; the strength checks are Django's validators (translated)."""
 
     error_messages = {
@@ -70,18 +71,15 @@ class PasswordChangeForm(auth_forms.PasswordChangeForm):
         )
         self.fields["new_password2"].label = _("再次输入新密码")
         for f in self.fields.values():
-            f.error_messages["required"] = _("此项必须填写。")
+            f.error_messages["required"] = REQUIRED
 
 
-class TokenForm(forms.Form):
+class TokenForm(SharedMessages, forms.Form):
     name = forms.CharField(
         label=gettext_lazy("用途"),
         max_length=50,
         help_text=gettext_lazy("写明给哪个系统使用，例如“区组织部统计系统”。"),
-        error_messages={
-            "required": gettext_lazy("请填写令牌用途。"),
-            "max_length": gettext_lazy("用途最多 50 个字。"),
-        },
+        error_messages={"required": gettext_lazy("请填写令牌用途。")},
     )
 
 
@@ -93,7 +91,7 @@ class OrgChoiceField(forms.ModelChoiceField):
     base_depth = 0
 
 
-class GrantForm(forms.Form):
+class GrantForm(SharedMessages, forms.Form):
     username = forms.CharField(
         label=gettext_lazy("用户名"),
         max_length=150,

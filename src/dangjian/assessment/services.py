@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core import audit
+from dangjian.core.forms import too_long
 from dangjian.core.models import AuditEntry
 from dangjian.core.services import ConflictError, user_or_none
 from dangjian.orgs.models import Organisation
@@ -81,10 +82,10 @@ def inspector_score_add(
     if not inspector:
         errors["inspector"] = _("请填写打分人或考核组。")
     elif len(inspector) > 50:
-        errors["inspector"] = _("打分人/考核组最多 50 个字。")
+        errors["inspector"] = too_long(inspector, 50)
     note = (note or "").strip()
     if len(note) > 300:
-        errors["note"] = _("说明最多 300 个字。")
+        errors["note"] = too_long(note, 300)
     if scored_on is None:
         errors["scored_on"] = _("请填写打分日期。")
     elif scored_on > today:
@@ -140,7 +141,7 @@ def inspector_score_void(
     if not reason:
         raise ValidationError({"reason": _("请填写作废理由。")})
     if len(reason) > 200:
-        raise ValidationError({"reason": _("作废理由最多 200 个字。")})
+        raise ValidationError({"reason": too_long(reason, 200, _("作废理由"))})
     before = audit.snapshot(current)
     current.voided_at = timezone.now()
     current.void_reason = reason

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from dangjian.core import rules
 from dangjian.core.access import scope_for
 from dangjian.core.forms import add_service_errors
+from dangjian.core.formviews import bound_form, rerender_on_error
 from dangjian.orgs.models import UPPER_KINDS, Organisation
 
 from . import exports, scoring, selectors, services
@@ -190,7 +191,9 @@ def records_export(request: HttpRequest, pk: int, year: int, key: str) -> FileRe
 
 
 # ---- inspectors' on-site scores ----------------------------------------------------------
-def _scores(request: HttpRequest, community: Organisation, year: int) -> list[InspectorScore]:
+def _scores(
+    request: HttpRequest, community: Organisation, year: int, row: int = 0, void_form: Any = None
+) -> list[InspectorScore]:
     order = {g: i for i, g in enumerate(Good.ORDER)}
     rows = list(
         InspectorScore.objects.visible_to(request.user)
@@ -200,21 +203,29 @@ def _scores(request: HttpRequest, community: Organisation, year: int) -> list[In
     )
     rows.sort(key=lambda r: order.get(r.good, 9))
     for r in rows:
-        r.void_form = VoidForm(initial={"version": r.version}, auto_id=f"id_void{r.pk}_%s")
+        r.void_form = (
+            void_form
+            if void_form is not None and r.pk == row
+            else VoidForm(initial={"version": r.version}, auto_id=f"id_void{r.pk}_%s")
+        )
     return rows
 
 
 @login_required
-def inspector_scores(request: HttpRequest, pk: int, year: int) -> HttpResponse:
+def inspector_scores(
+    request: HttpRequest, pk: int, year: int, row: int = 0, bound: dict | None = None
+) -> HttpResponse:
     community = selectors.community_or_404(user=request.user, pk=pk)
     year = rows_.year_or_404(year)
     decide = selectors.may_decide(user=request.user, community=community)
-    if request.method == "POST" and not decide:
+    posted = request.method == "POST" and bound is None  # not a void form shown again
+    if posted and not decide:
         raise Http404
     form = InspectorScoreForm(
-        request.POST or None, initial={"scored_on": timezone.localdate(), "good": Good.ORDER[0]}
+        request.POST if posted else None,
+        initial={"scored_on": timezone.localdate(), "good": Good.ORDER[0]},
     )
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         data = form.cleaned_data
         try:
             services.inspector_score_add(
@@ -247,7 +258,7 @@ def inspector_scores(request: HttpRequest, pk: int, year: int) -> HttpResponse:
             "year": year,
             "may_decide": decide,
             "form": form if decide else None,
-            "scores": _scores(request, community, year),
+            "scores": _scores(request, community, year, row, bound_form(bound, "void_form")),
             "weights": weights,
             "adopted": any(w > 0 for _g, _l, w, _k in weights),
             "weight_rule": rules.get("assess.weights"),
@@ -269,10 +280,10 @@ def inspector_score_void(request: HttpRequest, pk: int, year: int, sid: int) -> 
     except InspectorScore.DoesNotExist:
         raise Http404 from None
     back = reverse("assessment:inspector_scores", args=[community.pk, year])
-    form = VoidForm(request.POST)
+    form = VoidForm(request.POST, auto_id=f"id_void{score.pk}_%s")
+    again = {"name": "void_form", "pk": community.pk, "year": year, "row": score.pk}
     if not form.is_valid():
-        messages.error(request, "；".join(m for errs in form.errors.values() for m in errs))
-        return redirect(back)
+        return rerender_on_error(inspector_scores, request, form, **again)
     try:
         services.inspector_score_void(
             acting_user=request.user,
@@ -281,8 +292,7 @@ def inspector_score_void(request: HttpRequest, pk: int, year: int, sid: int) -> 
             version=form.cleaned_data["version"],
         )
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-        return redirect(back)
+        return rerender_on_error(inspector_scores, request, form, exc, **again)
     except PermissionDenied:
         raise Http404 from None
     messages.success(request, _("已作废该打分，作废理由已记录。"))

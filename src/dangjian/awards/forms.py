@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import StyledForm
+from dangjian.members.fields import MemberChoiceField
 
 from .models import Outcome
 
@@ -45,7 +46,7 @@ class RoundForm(StyledForm):
 
 
 class NominateForm(StyledForm):
-    member = forms.ModelChoiceField(
+    member = MemberChoiceField(
         label=_("被推荐的党员"), queryset=None, required=False, empty_label=_("（不是党员）")
     )
     staff = forms.ModelChoiceField(

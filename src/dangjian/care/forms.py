@@ -9,18 +9,20 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangjian.core.forms import REQUIRED as SHARED_REQUIRED
 from dangjian.core.forms import StyledForm, date_field
+from dangjian.members.fields import MemberChoiceField
 
 from . import selectors
 from .models import Holiday, VisitKind
 
-REQUIRED = {"required": gettext_lazy("此项必须填写。")}
+REQUIRED = {"required": SHARED_REQUIRED}
 CHOICE = {
     "required": gettext_lazy("此项必须选择。"),
     "invalid_choice": gettext_lazy("请从列表中选择。"),
 }
 MONEY = {
-    "required": gettext_lazy("此项必须填写。"),
+    "required": SHARED_REQUIRED,
     "invalid": gettext_lazy("请填写金额（元），如 500 或 500.00。"),
     "max_decimal_places": gettext_lazy("金额最多到分（两位小数）。"),
     "max_digits": gettext_lazy("金额太大。"),
@@ -46,7 +48,7 @@ def money_field(label: str, *, required: bool = False, **kw: Any) -> forms.Decim
     )
 
 
-class MemberChoice(forms.ModelChoiceField):
+class MemberChoice(MemberChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name}（{obj.org.name}）"
 

@@ -3,8 +3,6 @@ adjusting a member's amount with a reason, confirming payment, the 发放表."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -16,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian.core.access import CHANGE, scope_for
 from dangjian.core.forms import add_service_errors, org_options
+from dangjian.core.formviews import bound_form, rerender_on_error
 from dangjian.orgs.selectors.communities import community_for
 
 from . import exports, selectors, services, weighting
@@ -87,8 +86,9 @@ def _round(request: HttpRequest, pk: int, action: str = "view"):
 
 
 @login_required
-def detail(request: HttpRequest, pk: int, grant_form: Any = None, grant_id: int = 0):
+def detail(request: HttpRequest, pk: int, grant_id: int = 0, bound: dict | None = None):
     rnd = _round(request, pk)
+    grant_form = bound_form(bound, "grant_form")
     can_change = rnd.state == AidState.DRAFT and scope_for(request.user).reaches_path(
         rnd.org.path, CHANGE
     )
@@ -101,9 +101,12 @@ def detail(request: HttpRequest, pk: int, grant_form: Any = None, grant_id: int 
             "grants": grants,
             "total": sum((g.amount for g in grants), start=0),
             "can_change": can_change,
-            "pay_form": PayForm(initial={"paid_on": selectors.today(), "version": rnd.version})
-            if can_change
-            else None,
+            "pay_form": bound_form(bound, "pay_form")
+            or (
+                PayForm(initial={"paid_on": selectors.today(), "version": rnd.version})
+                if can_change
+                else None
+            ),
             "grant_form": grant_form,
             "grant_id": grant_id,
         },
@@ -123,21 +126,21 @@ def grant(request: HttpRequest, pk: int) -> HttpResponse:
     if g is None:
         raise Http404
     form = GrantForm(request.POST)
-    if form.is_valid():
-        try:
-            services.aid_grant_adjust(
-                g,
-                acting_user=request.user,
-                amount=form.cleaned_data["amount"],
-                reason=form.cleaned_data["reason"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("已调整 %(n)s 的金额。") % {"n": g.recipient.member.name})
-            return redirect("care:aid_detail", pk=g.round_id)
-    return detail(request, g.round_id, grant_form=form, grant_id=g.pk)
+    again = {"name": "grant_form", "pk": g.round_id, "grant_id": g.pk}
+    if not form.is_valid():
+        return rerender_on_error(detail, request, form, **again)
+    try:
+        services.aid_grant_adjust(
+            g,
+            acting_user=request.user,
+            amount=form.cleaned_data["amount"],
+            reason=form.cleaned_data["reason"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except ValidationError as exc:
+        return rerender_on_error(detail, request, form, exc, **again)
+    messages.success(request, _("已调整 %(n)s 的金额。") % {"n": g.recipient.member.name})
+    return redirect("care:aid_detail", pk=g.round_id)
 
 
 @login_required
@@ -145,20 +148,18 @@ def grant(request: HttpRequest, pk: int) -> HttpResponse:
 def pay(request: HttpRequest, pk: int) -> HttpResponse:
     rnd = _round(request, pk, CHANGE)
     form = PayForm(request.POST)
-    if form.is_valid():
-        try:
-            services.aid_round_pay(
-                rnd,
-                acting_user=request.user,
-                paid_on=form.cleaned_data["paid_on"],
-                expected_version=form.cleaned_data["version"],
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("已确认发放。"))
-    else:
-        messages.error(request, " ".join(m for v in form.errors.values() for m in v))
+    if not form.is_valid():
+        return rerender_on_error(detail, request, form, name="pay_form", pk=rnd.pk)
+    try:
+        services.aid_round_pay(
+            rnd,
+            acting_user=request.user,
+            paid_on=form.cleaned_data["paid_on"],
+            expected_version=form.cleaned_data["version"],
+        )
+    except ValidationError as exc:
+        return rerender_on_error(detail, request, form, exc, name="pay_form", pk=rnd.pk)
+    messages.success(request, _("已确认发放。"))
     return redirect("care:aid_detail", pk=rnd.pk)
 
 

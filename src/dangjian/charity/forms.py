@@ -10,6 +10,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import StyledForm, date_field
+from dangjian.members.fields import MemberChoiceField
 
 from .models import DonorKind
 
@@ -43,7 +44,7 @@ class GoodsInForm(StyledForm):
     donor_unit = forms.ModelChoiceField(
         label=_("捐赠单位"), queryset=None, required=False, empty_label=_("（选择驻区单位）")
     )
-    donor_member = forms.ModelChoiceField(
+    donor_member = MemberChoiceField(
         label=_("捐赠党员"), queryset=None, required=False, empty_label=_("（选择党员）")
     )
     donor_name = forms.CharField(
@@ -78,7 +79,7 @@ class GoodsOutForm(StyledForm):
         },
     )
     date = date_field(_("日期"))
-    handed_by_member = forms.ModelChoiceField(
+    handed_by_member = MemberChoiceField(
         label=_("发放志愿者（党员）"),
         queryset=None,
         required=False,

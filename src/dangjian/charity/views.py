@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, get_visible_or_404, scope_for, subtree_q
 from dangjian.core.forms import add_service_errors, parse_date
+from dangjian.core.formviews import bound_form, rerender_on_error
 from dangjian.core.models import AuditEntry
 from dangjian.core.xlsx import write_table
 from dangjian.members.models import Member, State
@@ -81,7 +82,7 @@ def _members(community: Organisation) -> Any:
 
 
 @login_required
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: HttpRequest, bound: dict | None = None) -> HttpResponse:
     """The shop: every item with its stock, and the way to take goods in and hand them out."""
     if not scope_for(request.user).is_staff_role:
         if request.GET.get("org"):
@@ -99,7 +100,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "community": community,
             "items": items,
             "can_change": can_change,
-            "item_form": ItemForm() if can_change else None,
+            "item_form": bound_form(bound, "item_form") or (ItemForm() if can_change else None),
             "year": timezone.localdate().year,
         },
     )
@@ -110,20 +111,18 @@ def home(request: HttpRequest) -> HttpResponse:
 def item_create(request: HttpRequest) -> HttpResponse:
     community = _community(request, CHANGE)
     form = ItemForm(request.POST)
-    if form.is_valid():
-        try:
-            item = services.item_create(
-                acting_user=request.user,
-                community=community,
-                name=form.cleaned_data["name"],
-                unit=form.cleaned_data["unit"],
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
-        else:
-            messages.success(request, _("已添加物品“%(n)s”，请登记入库。") % {"n": item.name})
-    else:
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+    if not form.is_valid():  # the page again: its ?org= is the action's own
+        return rerender_on_error(home, request, form, name="item_form")
+    try:
+        item = services.item_create(
+            acting_user=request.user,
+            community=community,
+            name=form.cleaned_data["name"],
+            unit=form.cleaned_data["unit"],
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        return rerender_on_error(home, request, form, exc, name="item_form")
+    messages.success(request, _("已添加物品“%(n)s”，请登记入库。") % {"n": item.name})
     return redirect(f"{reverse('charity:home')}?org={community.pk}")
 
 
@@ -284,7 +283,7 @@ def _movement(request: HttpRequest, pk: int, action: str = "view") -> Movement:
 
 
 @login_required
-def movement_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def movement_detail(request: HttpRequest, pk: int, bound: dict | None = None) -> HttpResponse:
     m = _movement(request, pk)
     can_void = (
         _can_change(request, m.item.community)
@@ -294,7 +293,7 @@ def movement_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "charity/movement.html",
-        {"m": m, "form": VoidForm() if can_void else None},
+        {"m": m, "form": bound_form(bound) or (VoidForm() if can_void else None)},
     )
 
 
@@ -304,15 +303,13 @@ def movement_void(request: HttpRequest, pk: int) -> HttpResponse:
     m = _movement(request, pk, CHANGE)
     form = VoidForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("请写明冲销的原因。"))
-        return redirect("charity:movement", pk=m.pk)
+        return rerender_on_error(movement_detail, request, form, pk=m.pk)
     try:
         rev = services.movement_void(
             acting_user=request.user, movement=m, reason=form.cleaned_data["reason"]
         )
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
-        return redirect("charity:movement", pk=m.pk)
+        return rerender_on_error(movement_detail, request, form, exc, pk=m.pk)
     messages.success(request, _("已冲销，库存已相应调整。"))
     return redirect("charity:movement", pk=rev.pk)
 

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, scope_for
+from dangjian.core.forms import too_long
 from dangjian.core.services import ConflictError, audited_update
 from dangjian.deeds.models import Deed
 from dangjian.deeds.services import deed_record
@@ -43,7 +44,9 @@ def _employer_onto_member(
     if unit is not None:
         member_update(member, data={"employer_unit": unit}, acting_user=acting_user)
     elif (employer or "").strip():
-        member_update(member, data={"work_unit": employer.strip()[:100]}, acting_user=acting_user)
+        if long := too_long(employer.strip(), Member._meta.get_field("work_unit").max_length):
+            raise ValidationError({"employer": long})
+        member_update(member, data={"work_unit": employer.strip()}, acting_user=acting_user)
     else:
         raise ValidationError({"employer": _("请填写工作单位。")})
 
@@ -153,7 +156,9 @@ def pairing_add(
     on it — named in ``household_note``."""
     c = _checkin_for(c, acting_user)
     place = _household_of(c, household)
-    note = "" if place is not None else (household_note or "").strip()[:100]
+    note = "" if place is not None else (household_note or "").strip()
+    if long := too_long(note, Pairing._meta.get_field("household_note").max_length):
+        raise ValidationError({"household": long})
     if place is None and not note:
         raise ValidationError({"household": _("请选择结对帮扶的住户。")})
     if since is None or since > timezone.localdate():
@@ -178,10 +183,12 @@ def check_out(c: CheckIn, *, acting_user: Any, on: dt.date | None, reason: str) 
         errors["on"] = _("解除日期不能早于报到日期（%(d)s）。") % {"d": c.checked_in_on.isoformat()}
     if not (reason or "").strip():
         errors["reason"] = _("请写明解除原因，如工作变动、搬离本社区。")
+    elif long := too_long(reason.strip(), CheckIn._meta.get_field("end_reason").max_length):
+        errors["reason"] = long
     if errors:
         raise ValidationError(errors)
     c = audited_update(
-        c, data={"ended_on": on, "end_reason": reason.strip()[:100]}, acting_user=acting_user
+        c, data={"ended_on": on, "end_reason": reason.strip()}, acting_user=acting_user
     )
     member_record_event(
         member=c.member,
@@ -189,7 +196,7 @@ def check_out(c: CheckIn, *, acting_user: Any, on: dt.date | None, reason: str) 
         date=on,
         acting_user=acting_user,
         from_org_name=c.community.name,
-        note=reason.strip()[:300],
+        note=reason.strip(),
     )
     return c
 

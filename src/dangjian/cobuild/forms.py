@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import StyledForm, date_field
 from dangjian.deeds.models import Deed
+from dangjian.members.fields import MemberMultipleChoiceField
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organisation, ResidentUnit
 
@@ -49,7 +50,7 @@ class ActivityForm(StyledForm):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    members = forms.ModelMultipleChoiceField(
+    members = MemberMultipleChoiceField(
         label=_("参加党员"),
         queryset=Member.objects.none(),
         required=False,

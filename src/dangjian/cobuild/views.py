@@ -22,6 +22,7 @@ from dangjian.core import audit
 from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
 from dangjian.core.files import private_file
 from dangjian.core.forms import add_service_errors, parse_date
+from dangjian.core.formviews import bound_form, rerender_on_error
 from dangjian.core.models import AuditEntry
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation, ResidentUnit
 from dangjian.orgs.selectors.communities import community_for
@@ -125,7 +126,7 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def unit_detail(request: HttpRequest, pk: int, bound: dict | None = None) -> HttpResponse:
     unit = get_visible_or_404(
         ResidentUnit.objects.select_related("community", "party_org"), request.user, pk=pk
     )
@@ -143,7 +144,7 @@ def unit_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "agreements": unit.agreements.prefetch_related("pledges").order_by("-starts_on"),
             "resources": unit.resources.all(),
             "can_change": _can_change(request, unit.community),
-            "agreement_form": AgreementForm(),
+            "agreement_form": bound_form(bound, "agreement_form") or AgreementForm(),
         },
     )
 
@@ -178,6 +179,7 @@ def agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
         ResidentUnit.objects.select_related("community"), request.user, CHANGE, pk=pk
     )
     form = AgreementForm(request.POST)
+    again = {"name": "agreement_form", "pk": unit.pk}
     if form.is_valid():
         d = form.cleaned_data
         try:
@@ -192,12 +194,10 @@ def agreement_create(request: HttpRequest, pk: int) -> HttpResponse:
                 community_pledges=d["community_pledges"].splitlines(),
             )
         except (ValidationError, PermissionDenied) as exc:
-            _say(request, exc)
-        else:
-            messages.success(request, _("已登记共建协议。"))
-    else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-    return redirect("cobuild:unit", pk=unit.pk)
+            return rerender_on_error(unit_detail, request, form, exc, **again)
+        messages.success(request, _("已登记共建协议。"))
+        return redirect("cobuild:unit", pk=unit.pk)
+    return rerender_on_error(unit_detail, request, form, **again)
 
 
 @login_required
@@ -437,8 +437,12 @@ def briefing(request: HttpRequest) -> FileResponse:
 
 
 @login_required
-def resources(request: HttpRequest) -> HttpResponse:
-    community = _community(request)
+def resources(
+    request: HttpRequest, org: str | None = None, row: int = 0, bound: dict | None = None
+) -> HttpResponse:
+    """The shared resources of a community, each with its booking form; a booking typed wrong
+    comes back on its resource's row (``row``, ``bound``) with the community ``org``."""
+    community = _community(request, org)
     rows = (
         Resource.objects.visible_to(request.user)
         .filter(community=community)
@@ -454,7 +458,8 @@ def resources(request: HttpRequest) -> HttpResponse:
             "units": selectors.units_visible(user=request.user, community=community),
             "can_change": _can_change(request, community),
             "resource_form": ResourceForm(),
-            "booking_form": BookingForm(),
+            "booking_form": bound_form(bound, "booking_form"),
+            "row": row,
             "now": timezone.now(),
         },
     )
@@ -488,6 +493,7 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
         Resource.objects.select_related("community"), request.user, CHANGE, pk=pk
     )
     form = BookingForm(request.POST)
+    again = {"name": "booking_form", "org": str(resource.community_id), "row": resource.pk}
     if form.is_valid():
         d = form.cleaned_data
         tz = timezone.get_current_timezone()
@@ -500,12 +506,10 @@ def booking_create(request: HttpRequest, pk: int) -> HttpResponse:
                 purpose=d["purpose"],
             )
         except (ValidationError, PermissionDenied) as exc:
-            _say(request, exc)
-        else:
-            messages.success(request, _("已预约：%(r)s。") % {"r": resource.name})
-    else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-    return redirect(f"{reverse('cobuild:resources')}?org={resource.community_id}")
+            return rerender_on_error(resources, request, form, exc, **again)
+        messages.success(request, _("已预约：%(r)s。") % {"r": resource.name})
+        return redirect(f"{reverse('cobuild:resources')}?org={resource.community_id}")
+    return rerender_on_error(resources, request, form, **again)
 
 
 @login_required

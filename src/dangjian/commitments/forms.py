@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import StyledForm, date_field
+from dangjian.members.labels import member_choices
 
 from .models import Kind
 
@@ -38,7 +39,8 @@ class DraftForOtherForm(CommitmentForm):
         self.fields = {
             "member": forms.ChoiceField(
                 label=_("党员"),
-                choices=[("", "——")] + [(m.pk, f"{m.name}（{m.org.name}）") for m in members],
+                choices=[("", "——")]
+                + member_choices(members, lambda m: f"{m.name}（{m.org.name}）"),
             ),
             **self.fields,
         }

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
 from dangjian.core.forms import add_service_errors, org_options
+from dangjian.core.formviews import bound_form, rerender_on_error
 from dangjian.core.models import AuditEntry
 from dangjian.core.xlsx import write_table
 from dangjian.members.models import Member
@@ -243,7 +244,7 @@ def _version(request: HttpRequest) -> int | None:
 
 
 @login_required
-def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def commitment_detail(request: HttpRequest, pk: int, bound: dict | None = None) -> HttpResponse:
     c = selectors.commitment_for(user=request.user, pk=pk)
     today = timezone.localdate()
     actions = selectors.actions_for(c, request.user)
@@ -287,7 +288,8 @@ def commitment_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "can_rate": can_rate,
             "result": result,
             "show_ratings": not is_owner or c.state == State.EVALUATED,
-            "evidence_form": EvidenceForm(initial={"date": today}),
+            "evidence_form": bound_form(bound, "evidence_form")
+            or EvidenceForm(initial={"date": today}),
             "rating_form": RatingForm(),
         },
     )
@@ -328,15 +330,15 @@ def commitment_step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 def commitment_evidence(request: HttpRequest, pk: int) -> HttpResponse:
     c = _acting_or_404(request, pk)
     form = EvidenceForm(request.POST)
-    if form.is_valid():
-        try:
-            services_evidence.evidence_record(c, acting_user=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
-        else:
-            messages.success(request, _("已记录践诺情况。"))
-    else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    if not form.is_valid():
+        return rerender_on_error(commitment_detail, request, form, name="evidence_form", pk=c.pk)
+    try:
+        services_evidence.evidence_record(c, acting_user=request.user, **form.cleaned_data)
+    except (ValidationError, PermissionDenied) as exc:
+        return rerender_on_error(
+            commitment_detail, request, form, exc, name="evidence_form", pk=c.pk
+        )
+    messages.success(request, _("已记录践诺情况。"))
     return redirect("commitments:detail", pk=c.pk)
 
 

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian.core import qr
 from dangjian.core.access import CHANGE, get_visible_or_404, scope_for, subtree_q
+from dangjian.core.formviews import bound_form, rerender_on_error
 from dangjian.core.names import public_name
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation
 
@@ -193,11 +194,25 @@ def board_new_address(request: HttpRequest, org: int) -> HttpResponse:
 
 
 @login_required
-def board_bursts(request: HttpRequest, org: int) -> HttpResponse:
-    """居民评价核查: residents' ratings that came in bursts, to void those that are stuffing."""
+def board_bursts(
+    request: HttpRequest,
+    org: int,
+    year: int | None = None,
+    ids: tuple[int, ...] = (),
+    bound: dict | None = None,
+) -> HttpResponse:
+    """居民评价核查: residents' ratings that came in bursts, to void those that are stuffing. A
+    void form typed wrong (``bound``) comes back on the burst of its ratings (``ids``)."""
     community = _community(request, org)
-    year = _year(request)
+    year = year or _year(request)
     bursts = selectors.resident_bursts(community=community, year=year)
+    bad = bound_form(bound)
+    for b in (*bursts["commitment"], *bursts["address"]):
+        b.bad_form = None
+        if bad is not None and set(b.open_ids) == set(ids):
+            b.bad_form, bad = bad, None
+    if bad is not None:  # its burst is gone (voided meanwhile): say it above the page
+        messages.error(request, "；".join(e for errs in bad.errors.values() for e in errs))
     return render(
         request,
         "commitments/board_bursts.html",
@@ -219,24 +234,21 @@ def board_void(request: HttpRequest, org: int) -> HttpResponse:
     community = _community(request, org)
     form = VoidForm(request.POST)
     ids = [int(x) for x in request.POST.getlist("rating") if x.isdigit()]
-    if not form.is_valid():
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-    else:
-        try:
-            rows = services_board.ratings_void(
-                community=community,
-                ids=ids,
-                reason=form.cleaned_data["reason"],
-                acting_user=request.user,
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
-        else:
-            messages.success(
-                request, _("已作废 %(n)d 条居民评价，不再计入得分。") % {"n": len(rows)}
-            )
-    url = reverse("commitments:board_bursts", args=[community.pk])
     year = request.POST.get("year", "")
+    again = {"org": community.pk, "year": int(year) if year.isdigit() else None, "ids": ids}
+    if not form.is_valid():
+        return rerender_on_error(board_bursts, request, form, **again)
+    try:
+        rows = services_board.ratings_void(
+            community=community,
+            ids=ids,
+            reason=form.cleaned_data["reason"],
+            acting_user=request.user,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        return rerender_on_error(board_bursts, request, form, exc, **again)
+    messages.success(request, _("已作废 %(n)d 条居民评价，不再计入得分。") % {"n": len(rows)})
+    url = reverse("commitments:board_bursts", args=[community.pk])
     return redirect(f"{url}?year={year}" if year.isdigit() else url)
 
 

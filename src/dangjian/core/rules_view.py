@@ -238,6 +238,7 @@ LABELS: dict[str, dict[str, tuple[str, str]]] = {
     "assess.satisfied": {"request_min": ("工单评价不低于", "分")},
     "inspection.followup": {"default_days": ("整改期限", "天")},
     "notices.publish_ahead": {"max_days": ("最多提前", "天")},
+    "form.far_future_days": {"days": ("超过", "天须确认")},
 }
 LABELS["staff.other_town"] = LABELS["staff.county_seat"]
 LABELS["training.town"] = LABELS["training.county"]

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import StyledForm, date_field
+from dangjian.members.fields import MemberMultipleChoiceField
 
 
 class DeedForm(StyledForm):
@@ -29,7 +30,7 @@ class DeedForm(StyledForm):
         help_text=_("不计时长的可以不填。"),
         widget=forms.TextInput(attrs={"inputmode": "decimal"}),
     )
-    members = forms.ModelMultipleChoiceField(
+    members = MemberMultipleChoiceField(
         label=_("参加的党员（打勾）"),
         queryset=None,
         required=False,
@@ -51,7 +52,6 @@ class DeedForm(StyledForm):
         super().__init__(*args, **kwargs)
         self.fields["household"].queryset = households
         self.fields["members"].queryset = members
-        self.fields["members"].label_from_instance = lambda m: f"{m.name}（{m.birth_date.year}）"
         self.fields["units"].queryset = units
         self.fields["team"].queryset = teams
         if members is None:

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, get_visible_or_404, scope_for, subtree_q
 from dangjian.core.forms import DATE_FORMATS, add_service_errors
+from dangjian.core.formviews import bound_form, rerender_on_error
 from dangjian.core.models import AuditEntry
 from dangjian.core.xlsx import write_table
 from dangjian.funds.selectors import spending_for
@@ -220,15 +221,15 @@ def _deed(request: HttpRequest, pk: int, action: str = "view") -> Deed:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: HttpRequest, pk: int, bound: dict | None = None) -> HttpResponse:
     deed = _deed(request, pk)
     participants = deed.participants.select_related("member__org").order_by("member__name")
     ids = [p.member_id for p in participants]
     can_change = services.may_record(
         acting_user=request.user, community=deed.community, member_ids=ids
     )
-    form = None
-    if can_change:
+    form = bound_form(bound)
+    if can_change and form is None:
         form = DeedEditForm(
             initial={
                 "version": deed.version,
@@ -267,17 +268,15 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST,
         households=Place.objects.filter(community=deed.community, kind=PlaceKind.HOUSEHOLD),
     )
-    if form.is_valid():
-        data = dict(form.cleaned_data)
-        version = data.pop("version")
-        try:
-            services.deed_update(deed, acting_user=request.user, version=version, data=data)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
-        else:
-            messages.success(request, _("已保存修改。"))
-    else:
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+    if not form.is_valid():
+        return rerender_on_error(detail, request, form, pk=deed.pk)
+    data = dict(form.cleaned_data)
+    version = data.pop("version")
+    try:
+        services.deed_update(deed, acting_user=request.user, version=version, data=data)
+    except (ValidationError, PermissionDenied) as exc:
+        return rerender_on_error(detail, request, form, exc, pk=deed.pk)
+    messages.success(request, _("已保存修改。"))
     return redirect("deeds:detail", pk=deed.pk)
 
 

@@ -9,13 +9,15 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangjian.core.forms import REQUIRED as SHARED_REQUIRED
 from dangjian.core.forms import StyledForm, date_field
+from dangjian.members.fields import MemberChoiceField
 from dangjian.members.models import Education, Gender
 
 from . import selectors
 from .models import Candidate, Step
 
-REQUIRED = {"required": gettext_lazy("此项必须填写。")}
+REQUIRED = {"required": SHARED_REQUIRED}
 
 
 class CandidateCreateForm(StyledForm):
@@ -97,13 +99,13 @@ class StepForm(StyledForm):
     )
     date = date_field(gettext_lazy("日期"), required=False)
     talked_by = forms.CharField(label=gettext_lazy("谈话人"), max_length=50, required=False)
-    introducer_1 = forms.ModelChoiceField(
+    introducer_1 = MemberChoiceField(
         label=gettext_lazy("第一位入党介绍人"), queryset=None, required=False
     )
     introducer_1_name = forms.CharField(
         label=gettext_lazy("或填写姓名（不在名单中时）"), max_length=50, required=False
     )
-    introducer_2 = forms.ModelChoiceField(
+    introducer_2 = MemberChoiceField(
         label=gettext_lazy("第二位入党介绍人"), queryset=None, required=False
     )
     introducer_2_name = forms.CharField(

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core import audit, crypto
+from dangjian.core.forms import too_long
 from dangjian.core.models import AuditEntry
 from dangjian.core.search import search_key
 from dangjian.core.services import ConflictError, user_or_none
@@ -420,6 +421,20 @@ def _step_checks(
     return f, changes, detail
 
 
+def _event_detail(detail: str, note: str) -> str:
+    """The event's text: the step's own detail (a reason typed, who approved) and the note
+    typed. Refused when longer than the column allows, never cut (``core.forms.too_long``)."""
+    limit = StageEvent._meta.get_field("detail").max_length
+    typed = (note or "").strip()
+    text = " ".join(x for x in (detail, typed) if x)
+    if len(text) <= limit:
+        return text
+    if typed and len(detail) < limit:
+        room = limit - len(detail) - (1 if detail else 0)
+        raise ValidationError({"note": too_long(typed, room)})
+    raise ValidationError({"reason": too_long(detail, limit)})
+
+
 @transaction.atomic
 def candidate_record(
     *,
@@ -455,6 +470,7 @@ def candidate_record(
     step_findings, changes, detail = _step_checks(c, step, date, r, {**details, "meeting": meeting})
     findings += step_findings
     _refuse(findings)
+    detail = _event_detail(detail, note)
 
     before = audit.snapshot(c)
     for key, value in changes.items():
@@ -479,7 +495,7 @@ def candidate_record(
         date=date,
         stage=c.stage,
         meeting=meeting,
-        detail=" ".join(x for x in (detail, note.strip()) if x)[:300],
+        detail=detail,
         findings=[f.as_dict() for f in kept],
         recorded_by=user_or_none(acting_user),
     )

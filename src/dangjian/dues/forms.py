@@ -12,12 +12,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from dangjian.core.forms import StyledForm, parse_date
+from dangjian.core.forms import REQUIRED, TOO_LONG, StyledForm, parse_date
 
 from .models import Kind
-
-REQUIRED = _("此项必须填写。")
-TOO_LONG = _("最多 %(limit_value)d 字，您写了 %(show_value)d 字。")
 
 
 class MonthInput(forms.TextInput):

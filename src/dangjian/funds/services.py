@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, scope_for
+from dangjian.core.forms import length_errors
 from dangjian.core.models import AuditEntry
 from dangjian.core.services import audited_update, user_or_none
 from dangjian.orgs.models import Organisation
@@ -364,19 +365,23 @@ def asset_create(
         errors["acquired_on"] = _("请填写购置日期。")
     elif acquired_on > today:
         errors["acquired_on"] = _("购置日期不能晚于今天。")
+    texts = {
+        "code": (code or "").strip(),
+        "spec": (spec or "").strip(),
+        "venue": (venue or "").strip(),
+        "custodian": (custodian or "").strip(),
+        "note": (note or "").strip(),
+    }
+    errors = {**length_errors(Asset, name=name, **texts), **errors}  # never cut what was typed
     if errors:
         raise ValidationError(errors)
     asset = Asset(
         org=org,
-        name=name[:100],
+        name=name,
         value=val.quantize(Decimal("0.01")),
         acquired_on=acquired_on,
         quantity=qty,
-        code=(code or "").strip()[:30],
-        spec=(spec or "").strip()[:100],
-        venue=(venue or "").strip()[:100],
-        custodian=(custodian or "").strip()[:30],
-        note=(note or "").strip()[:200],
+        **texts,
     )
     asset.save()
     audit.record_create(asset, acting_user=acting_user)
@@ -409,11 +414,13 @@ def asset_dispose(
         errors["disposed_on"] = _("处置日期不能早于购置日期。")
     if not reason:
         errors["reason"] = _("请写明处置原因（如：报废、调拨、丢失）。")
+    elif long := length_errors(Asset, disposal_reason=reason):
+        errors["reason"] = long["disposal_reason"]
     if errors:
         raise ValidationError(errors)
     return audited_update(
         asset,
-        data={"disposed_on": disposed_on, "disposal_reason": reason[:200]},
+        data={"disposed_on": disposed_on, "disposal_reason": reason},
         acting_user=acting_user,
         expected_version=expected_version,
     )

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import StyledForm, date_field
+from dangjian.members.fields import MemberChoiceField
 
 from .models import DutyRole
 
@@ -26,7 +27,7 @@ class DutyForm(StyledForm):
         required=False,
         help_text=_("包片干部必填：有了账号，他才能看到并走访本片区的住户。社情联络员可不填。"),
     )
-    member = forms.ModelChoiceField(
+    member = MemberChoiceField(
         label=_("是本社区党员（可选）"),
         queryset=None,
         required=False,

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import StyledForm, date_field
+from dangjian.members.fields import MemberMultipleChoiceField
 
 from .models import Kind
 
@@ -52,7 +53,7 @@ class PairForm(StyledForm):
 class HelpForm(StyledForm):
     date = date_field(_("日期"))
     title = forms.CharField(label=_("帮扶了什么"), max_length=300)
-    members = forms.ModelMultipleChoiceField(
+    members = MemberMultipleChoiceField(
         label=_("参加帮扶的党员（打勾）"),
         queryset=None,
         widget=forms.CheckboxSelectMultiple,

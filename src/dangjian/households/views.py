@@ -24,6 +24,7 @@ from dangjian.checkin.models import Pairing
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
 from dangjian.core.forms import DATE_FORMATS, add_service_errors
+from dangjian.core.formviews import rerender_on_error
 from dangjian.core.models import AuditEntry
 from dangjian.core.rules import value
 from dangjian.core.xlsx import write_table
@@ -260,6 +261,10 @@ def _detail(request: HttpRequest, place: Place, *, revealed: bool = False, **for
                 initial={"date": today, "members": paired_ids},
             ),
             "end_form_today": today,
+            # a per-row form (end a difficulty, end a pairing) come back as typed, on its row
+            "end_form": forms.get("end_form"),
+            "pairing_end_form": forms.get("pairing_end_form"),
+            "row": forms.get("row", 0),
             "min_paired": value("households.pairing", "min_members", org=place.community),
             "active_paired": len(paired_ids),
         },
@@ -270,8 +275,8 @@ def _detail(request: HttpRequest, place: Place, *, revealed: bool = False, **for
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
-    return _detail(request, _household(request, pk))
+def detail(request: HttpRequest, pk: int, row: int = 0, bound: dict | None = None) -> HttpResponse:
+    return _detail(request, _household(request, pk), row=row, **(bound or {}))
 
 
 @login_required
@@ -339,7 +344,7 @@ def add(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已登记。"))
             return redirect("households:detail", pk=place.pk)
-    return _detail(request, place, add_form=form)
+    return rerender_on_error(detail, request, form, name="add_form", pk=place.pk)
 
 
 @login_required
@@ -350,20 +355,19 @@ def end(request: HttpRequest, pk: int) -> HttpResponse:
         Difficulty.objects.select_related("household__community"), request.user, pk=pk
     )
     form = EndForm(request.POST)
-    if form.is_valid():
-        try:
-            services.difficulty_end(
-                d,
-                acting_user=request.user,
-                until=form.cleaned_data["until"],
-                version=form.cleaned_data["version"],
-            )
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, _("已结束这条登记，它仍保留在这户的记录中。"))
-    else:
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
+    again = {"name": "end_form", "pk": d.household_id, "row": d.pk}
+    if not form.is_valid():
+        return rerender_on_error(detail, request, form, **again)
+    try:
+        services.difficulty_end(
+            d,
+            acting_user=request.user,
+            until=form.cleaned_data["until"],
+            version=form.cleaned_data["version"],
+        )
+    except ValidationError as exc:
+        return rerender_on_error(detail, request, form, exc, **again)
+    messages.success(request, _("已结束这条登记，它仍保留在这户的记录中。"))
     return redirect("households:detail", pk=d.household_id)
 
 
@@ -385,7 +389,7 @@ def pair(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已结对。这户会计入该党员的报到年度。"))
             return redirect("households:detail", pk=place.pk)
-    return _detail(request, place, pair_form=form)
+    return rerender_on_error(detail, request, form, name="pair_form", pk=place.pk)
 
 
 @login_required
@@ -416,7 +420,7 @@ def help_given(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已记录帮扶。这件事计入参加党员的报到年度和实事记录。"))
             return redirect("households:detail", pk=place.pk)
-    return _detail(request, place, help_form=form)
+    return rerender_on_error(detail, request, form, name="help_form", pk=place.pk)
 
 
 @login_required
@@ -429,9 +433,9 @@ def pairing_end(request: HttpRequest, pk: int, pairing: int) -> HttpResponse:
     if p is None:
         raise Http404
     form = PairingEndForm(request.POST)
+    again = {"name": "pairing_end_form", "pk": place.pk, "row": p.pk}
     if not form.is_valid():
-        messages.error(request, "；".join(str(e) for errs in form.errors.values() for e in errs))
-        return redirect("households:detail", pk=place.pk)
+        return rerender_on_error(detail, request, form, **again)
     try:
         services.household_unpair(
             acting_user=request.user,
@@ -442,9 +446,8 @@ def pairing_end(request: HttpRequest, pk: int, pairing: int) -> HttpResponse:
     except PermissionDenied:
         raise Http404 from None
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, _("已结束结对，这次结对仍保留在这户的帮扶历史中。"))
+        return rerender_on_error(detail, request, form, exc, **again)
+    messages.success(request, _("已结束结对，这次结对仍保留在这户的帮扶历史中。"))
     return redirect("households:detail", pk=place.pk)
 
 

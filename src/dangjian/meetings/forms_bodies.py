@@ -9,12 +9,13 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from dangjian.core.forms import REQUIRED as SHARED_REQUIRED
 from dangjian.core.forms import StyledForm, date_field
 from dangjian.members.models import Category
 
 from .models import BodyKind
 
-REQUIRED = {"required": gettext_lazy("此项必须填写。")}
+REQUIRED = {"required": SHARED_REQUIRED}
 BAD_CHOICE = {"invalid_choice": gettext_lazy("请从列表中选择。"), **REQUIRED}
 
 
@@ -161,6 +162,8 @@ class StudyGroupForm(StyledForm):
 
 
 class StudySessionForm(StyledForm):
+    far_future_fields = ("date",)
+
     date = date_field(gettext_lazy("日期"))
     topic = forms.CharField(label=gettext_lazy("学习内容"), max_length=200, error_messages=REQUIRED)
     place = forms.CharField(label=gettext_lazy("地点"), max_length=100, required=False)

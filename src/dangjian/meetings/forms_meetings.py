@@ -13,16 +13,18 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from dangjian.core.forms import StyledForm, date_field
+from dangjian.core.forms import REQUIRED as _REQUIRED
+from dangjian.core.forms import TOO_LONG, SharedMessages, StyledForm, date_field
+from dangjian.members.fields import MemberChoiceField
 from dangjian.orgs.models import Organisation
 
-from .models import AttendanceStatus, Meeting, MeetingKind
+from .models import Attendance, AttendanceStatus, Meeting, MeetingKind
 from .selectors import meetings as sel
 
-REQUIRED = {"required": gettext_lazy("此项必须填写。")}
+REQUIRED = {"required": _REQUIRED}
 
 
-class MeetingFilterForm(forms.Form):
+class MeetingFilterForm(SharedMessages, forms.Form):
     """The list's filters, from the query string. Bad values are ignored, not errors."""
 
     q = forms.CharField(required=False, max_length=50)
@@ -61,6 +63,8 @@ class MeetingFilterForm(forms.Form):
 class MeetingForm(StyledForm):
     """A meeting of ``org``: create (``meeting=None``) or edit (with the version it was read at)."""
 
+    far_future_fields = ("date",)
+
     kind = forms.ChoiceField(label=gettext_lazy("会议类型"), error_messages=REQUIRED)
     body = forms.ModelChoiceField(
         label=gettext_lazy("议事协调机构"),
@@ -84,7 +88,7 @@ class MeetingForm(StyledForm):
     topic = forms.CharField(label=gettext_lazy("主题"), max_length=200, error_messages=REQUIRED)
     place = forms.CharField(label=gettext_lazy("地点"), max_length=100, required=False)
     host = forms.CharField(label=gettext_lazy("主持人"), max_length=50, required=False)
-    lecturer = forms.ModelChoiceField(
+    lecturer = MemberChoiceField(
         label=gettext_lazy("讲课人"),
         queryset=None,
         required=False,
@@ -117,8 +121,7 @@ class MeetingForm(StyledForm):
     def __init__(
         self, data: Any = None, *, org: Organisation, meeting: Meeting | None = None, **kw: Any
     ) -> None:
-        if meeting is not None and data is None:
-            kw.setdefault("initial", {})
+        if meeting is not None:  # also when posted: a date not changed is not asked about again
             kw["initial"] = {
                 **{f: getattr(meeting, f) for f in ("kind", "date", "start_time", "topic")},
                 **{
@@ -267,6 +270,13 @@ class LedgerForm(StyledForm):
 
 
 STATUS_CHOICES = AttendanceStatus.choices
+#: The lengths of an attendance line's texts (the columns of :class:`~.models.Attendance`).
+REASON_MAX = Attendance._meta.get_field("reason").max_length
+ATTENDEE_MAX = Attendance._meta.get_field("attendee").max_length
+
+
+def _too_long(name: str, limit: int, text: str) -> str:
+    return f"{name}：" + TOO_LONG % {"limit_value": limit, "show_value": len(text)}
 
 
 def read_tick_list(post: Any, lines: list[sel.Line], *, by_seat: bool) -> tuple[list[Any], bool]:
@@ -281,11 +291,18 @@ def read_tick_list(post: Any, lines: list[sel.Line], *, by_seat: bool) -> tuple[
         if status not in AttendanceStatus.values:
             status = AttendanceStatus.PRESENT
         line.status = status
-        line.reason = (post.get(f"r_{line.id}", "") or "").strip()[:200]
-        line.attendee = (post.get(f"a_{line.id}", "") or "").strip()[:50]
-        line.error = ""
+        # Never cut what was typed: a too-long text is refused with both counts, kept on screen.
+        line.reason = (post.get(f"r_{line.id}", "") or "").strip()
+        line.attendee = (post.get(f"a_{line.id}", "") or "").strip()
+        line.error = line.attendee_error = ""
         if status == AttendanceStatus.EXCUSED and not line.reason:
             line.error = _("请填写 %(name)s 的请假原因。") % {"name": line.name}
+            ok = False
+        elif status != AttendanceStatus.PRESENT and len(line.reason) > REASON_MAX:
+            line.error = _too_long(line.name, REASON_MAX, line.reason)
+            ok = False
+        if by_seat and len(line.attendee) > ATTENDEE_MAX:
+            line.attendee_error = _too_long(line.name, ATTENDEE_MAX, line.attendee)
             ok = False
         key = {"seat_id": line.id} if by_seat else {"member_id": line.id}
         marks.append(Mark(status=status, reason=line.reason, attendee=line.attendee, **key))

@@ -8,11 +8,12 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy
 
+from dangjian.core.forms import REQUIRED as SHARED_REQUIRED
 from dangjian.core.forms import StyledForm, date_field
 
 from .models_lost import LostDecisionKind
 
-REQUIRED = {"required": gettext_lazy("此项必须填写。")}
+REQUIRED = {"required": SHARED_REQUIRED}
 
 
 class TalkForm(StyledForm):

@@ -14,8 +14,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core import audit
+from dangjian.core.forms import too_long
 from dangjian.core.services import audited_create, audited_update, user_or_none
-from dangjian.members.models import EventKind, Member
+from dangjian.members.models import EventKind, Member, MemberEvent
 from dangjian.members.services import check_changeable_active, member_record_event
 
 from .models_lost import LostContact, LostContactDecision, LostDecisionKind
@@ -185,7 +186,16 @@ def lost_contact_decide(
             raise ValidationError({"decided_on": _("决定日期不能早于恢复联系日期。")})
         event_note = _("恢复联系后本人要求恢复党籍，经审查恢复党籍。")
     event_note = f"{event_note}（{decided_by}决定）"
+    # the member's record carries the fixed wording, who decided and what was typed: what was
+    # typed is refused when it does not fit, never cut (core.forms.too_long)
+    limit = MemberEvent._meta.get_field("note").max_length
+    if len(event_note) > limit:
+        room = limit - (len(event_note) - len(decided_by))
+        raise ValidationError({"decided_by": too_long(decided_by, room)})
     if note.strip():
+        room = limit - len(event_note) - 1
+        if len(note.strip()) > room:
+            raise ValidationError({"note": too_long(note.strip(), room)})
         event_note = f"{event_note} {note.strip()}"
     try:
         event = member_record_event(
@@ -193,7 +203,7 @@ def lost_contact_decide(
             kind=EVENT_OF[kind],
             date=decided_on,
             acting_user=acting_user,
-            note=event_note[:300],
+            note=event_note,
         )
     except ValidationError as exc:
         if hasattr(exc, "error_dict") and "date" in exc.error_dict:

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from dangjian.core import rules
+from dangjian.core.forms import too_long
 from dangjian.core.services import audited_create, audited_update, user_or_none
 
 from .models import Meeting, MeetingKind
@@ -112,11 +113,13 @@ def vote_void(
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": _("请填写撤销原因，例如票数录入错误。")})
+    if long := too_long(reason, 200):
+        raise ValidationError({"reason": long})
     return audited_update(
         vote,
         data={
             "voided_at": timezone.now(),
-            "void_reason": reason[:200],
+            "void_reason": reason,
             "voided_by": user_or_none(acting_user),
         },
         acting_user=acting_user,

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from dangjian.core import idcard, rules
-from dangjian.core.forms import StyledForm
+from dangjian.core.forms import SharedMessages, StyledForm
 from dangjian.core.forms import date_field as core_date_field
 from dangjian.orgs.models import Organisation, Place, PlaceKind, ResidentUnit
 
@@ -93,7 +93,7 @@ def households_for(user: Any) -> Any:
     )
 
 
-class MemberFilterForm(forms.Form):
+class MemberFilterForm(SharedMessages, forms.Form):
     """The list's filters, from the query string. Unknown values are ignored, not errors."""
 
     q = forms.CharField(required=False, max_length=50)

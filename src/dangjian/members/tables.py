@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from .labels import duplicate_hints
 from .models import Category, Education, Gender, Member, MemberEvent, Mode, State, Status
 
 
@@ -34,12 +35,15 @@ class Labels:
 
 
 def member_rows(members: Iterable[Member]) -> list[dict[str, Any]]:
-    """Rows of the current register (members with ``org`` and ``categories`` loaded)."""
+    """Rows of the current register (members with ``org`` and ``categories`` loaded). A name
+    that occurs twice on the page carries the hint that tells the two apart."""
     lb = Labels()
+    members = list(members)
     return [
         {
             "pk": m.pk,
             "name": m.name,
+            "hint": hint,
             "gender": lb.gender.get(m.gender, m.gender),
             "birth_date": _iso(m.birth_date),
             "id_masked": m.id_masked,
@@ -50,17 +54,20 @@ def member_rows(members: Iterable[Member]) -> list[dict[str, Any]]:
             "joined_on": _iso(m.joined_on),
             "org": m.org.name,
         }
-        for m in members
+        for m, hint in zip(members, duplicate_hints(members), strict=True)
     ]
 
 
 def register_rows(events: Iterable[MemberEvent]) -> list[dict[str, Any]]:
     """Rows of a past register: membership facts from the event, the person from the member."""
     lb = Labels()
+    events = list(events)
+    hints = duplicate_hints([e.member for e in events])
     return [
         {
             "pk": e.member_id,
             "name": e.member.name,
+            "hint": hint,
             "gender": lb.gender.get(e.member.gender, e.member.gender),
             "birth_date": _iso(e.member.birth_date),
             "id_masked": e.member.id_masked,
@@ -70,5 +77,5 @@ def register_rows(events: Iterable[MemberEvent]) -> list[dict[str, Any]]:
             "org": e.org.name,
             "since": _iso(e.date),
         }
-        for e in events
+        for e, hint in zip(events, hints, strict=True)
     ]

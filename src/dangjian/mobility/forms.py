@@ -8,19 +8,21 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangjian.core.forms import REQUIRED as SHARED_REQUIRED
 from dangjian.core.forms import StyledForm, date_field
+from dangjian.members.fields import MemberChoiceField
 
 from . import selectors
 from .models import Way
 
-REQUIRED = {"required": gettext_lazy("此项必须填写。")}
+REQUIRED = {"required": SHARED_REQUIRED}
 CHOICE = {
     "required": gettext_lazy("此项必须选择。"),
     "invalid_choice": gettext_lazy("请从列表中选择。"),
 }
 
 
-class MemberChoice(forms.ModelChoiceField):
+class MemberChoice(MemberChoiceField):
     def label_from_instance(self, obj: Any) -> str:
         return f"{obj.name}（{obj.org.name}）"
 
@@ -35,7 +37,7 @@ class CardAndContactFields(StyledForm):
     destination = _text(gettext_lazy("外出去向（地点、单位）"), required=True)
     work = _text(gettext_lazy("外出从事工作"))
     phone = _text(gettext_lazy("外出期间联系电话"), max_length=30)
-    contact_member = forms.ModelChoiceField(
+    contact_member = MemberChoiceField(
         label=gettext_lazy("结对联系人（党员）"),
         queryset=None,
         required=False,

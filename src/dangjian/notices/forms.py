@@ -35,6 +35,8 @@ def _org_field(label: str, *, required: bool, help_text: str = "") -> _OrgChoice
 
 
 class NoticeForm(StyledForm):
+    far_future_fields = ("publish_on",)
+
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
     org = _org_field(_("发布组织"), required=True)
     audience = forms.ChoiceField(

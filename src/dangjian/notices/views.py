@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, export_scope_path, get_visible_or_404, scope_for, subtree_q
 from dangjian.core.forms import add_service_errors, org_options
+from dangjian.core.formviews import bound_form, rerender_on_error
 from dangjian.core.models import AuditEntry
 from dangjian.core.xlsx import write_table
 from dangjian.meetings.selectors.mine import member_of
@@ -39,10 +40,6 @@ MINE_PAGE_SIZE = 20
 
 #: what the notice form gives the services, on creating and on editing
 FIELDS = ("audience", "to_org", "category", "title", "body", "publish_on", "withdraw_on")
-
-
-def _errors(exc: Exception) -> str:
-    return "；".join(getattr(exc, "messages", [str(exc)]))
 
 
 def _staff(request: HttpRequest) -> None:
@@ -289,7 +286,7 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def detail(request: HttpRequest, pk: int) -> HttpResponse:
+def detail(request: HttpRequest, pk: int, bound: dict | None = None) -> HttpResponse:
     notice = _notice(request, pk)
     today = timezone.localdate()
     state = services.state_of(notice, today)
@@ -303,9 +300,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "state_label": selectors.STATES[state],
             "to_label": _to_label(notice),
             "may_change": may_change and state != "withdrawn",
-            "withdraw_form": WithdrawForm(initial={"version": notice.version, "withdraw_on": today})
-            if may_change and state == "current"
-            else None,
+            "withdraw_form": bound_form(bound, "withdraw_form")
+            or (
+                WithdrawForm(initial={"version": notice.version, "withdraw_on": today})
+                if may_change and state == "current"
+                else None
+            ),
         },
     )
 
@@ -315,9 +315,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
 def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     notice = _notice(request, pk, CHANGE)
     form = WithdrawForm(request.POST)
+    again = {"name": "withdraw_form", "pk": notice.pk}
     if not form.is_valid():
-        messages.error(request, _errors(ValidationError(list(form.errors.values()))))
-        return redirect("notices:detail", pk=notice.pk)
+        return rerender_on_error(detail, request, form, **again)
     try:
         services.notice_withdraw(
             notice,
@@ -326,9 +326,8 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
             on=form.cleaned_data["withdraw_on"],
         )
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, _("已撤下。这条通知仍保留在台帐中。"))
+        return rerender_on_error(detail, request, form, exc, **again)
+    messages.success(request, _("已撤下。这条通知仍保留在台帐中。"))
     return redirect("notices:detail", pk=notice.pk)
 
 

@@ -21,6 +21,7 @@ from dangjian.commitments.models_board import PublicBoard
 from dangjian.commitments.services_board import board_update
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, scope_for, subtree_q
+from dangjian.core.forms import too_long
 from dangjian.core.models import AuditEntry
 from dangjian.core.services import audited_update, user_or_none
 from dangjian.deeds.models import Deed
@@ -47,9 +48,9 @@ def _clean_words(title: Any, summary: Any) -> tuple[str, str]:
     if not title:
         errors["title"] = _("请填写公开标题。")
     elif len(title) > TITLE_MAX:
-        errors["title"] = _("公开标题不能超过 %(n)d 个字。") % {"n": TITLE_MAX}
+        errors["title"] = too_long(title, TITLE_MAX, _("公开标题"))
     if len(summary) > SUMMARY_MAX:
-        errors["summary"] = _("公开说明不能超过 %(n)d 个字。") % {"n": SUMMARY_MAX}
+        errors["summary"] = too_long(summary, SUMMARY_MAX, _("公开说明"))
     if errors:
         raise ValidationError(errors)
     return title, summary
@@ -199,7 +200,7 @@ def item_withdraw(
     if not reason:
         raise ValidationError({"reason": _("请写明撤下原因。")})
     if len(reason) > 200:
-        raise ValidationError({"reason": _("撤下原因不能超过 200 个字。")})
+        raise ValidationError({"reason": too_long(reason, 200, _("撤下原因"))})
     if item.withdrawn_at is not None:
         raise ValidationError(_("这条内容已经撤下了。"))
     return audited_update(

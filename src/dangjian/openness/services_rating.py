@@ -26,6 +26,7 @@ from django.utils.translation import gettext as _
 from dangjian.commitments import services_rating as commitment_rating
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, scope_for, subtree_q
+from dangjian.core.forms import too_long
 from dangjian.core.models import AuditEntry
 from dangjian.core.services import user_or_none
 from dangjian.orgs.models import Organisation
@@ -128,7 +129,7 @@ def ratings_void(
     if not reason:
         raise ValidationError({"reason": _("请写明作废原因。")})
     if len(reason) > 200:
-        raise ValidationError({"reason": _("作废原因最多 200 个字。")})
+        raise ValidationError({"reason": too_long(reason, 200, _("作废原因"))})
     if not ids:
         raise ValidationError(_("请选择要作废的评价。"))
     rows = list(

@@ -24,6 +24,7 @@ from dangjian.commitments.views_board import board_or_404 as _board
 from dangjian.core import qr as qrcode
 from dangjian.core.access import CHANGE, VIEW, get_visible_or_404, scope_for, subtree_q
 from dangjian.core.files import image_type, private_file
+from dangjian.core.formviews import bound_form, rerender_on_error
 from dangjian.deeds.models import Deed
 from dangjian.meetings.models import Meeting
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation
@@ -254,9 +255,11 @@ def publish(request: HttpRequest, org: int) -> HttpResponse:
 
 
 @login_required
-def item(request: HttpRequest, pk: int) -> HttpResponse:
+def item(request: HttpRequest, pk: int, bound: dict | None = None) -> HttpResponse:
     """One published item: how it reads on the board, its ratings; its words and photos to
-    change (those who may change the community)."""
+    change (those who may change the community). ``bound``: the withdraw form typed wrong,
+    shown again (``core.formviews``)."""
+    posted = request.method == "POST" and bound is None
     action = CHANGE if request.method == "POST" else VIEW
     it = get_visible_or_404(
         PublicItem.objects.select_related("community", "deed", "meeting"),
@@ -268,7 +271,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
     photos = selectors.record_photos(deed=it.deed, meeting=it.meeting) if can_change else []
     chosen = [p.cobuild_photo_id or p.meeting_file_id for p in it.photos.all()]
     form = ItemForm(
-        request.POST or None,
+        request.POST if posted else None,
         photos=photos,
         initial={
             "title": it.title,
@@ -277,7 +280,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
             "rating_open": it.rating_open,
         },
     )
-    if request.method == "POST" and form.is_valid():
+    if posted and form.is_valid():
         try:
             services.item_update(
                 it,
@@ -301,7 +304,7 @@ def item(request: HttpRequest, pk: int) -> HttpResponse:
             "board": b,
             "form": form,
             "can_change": can_change,
-            "withdraw_form": WithdrawForm(),
+            "withdraw_form": bound_form(bound, "withdraw_form") or WithdrawForm(),
             "ratings": selectors.rating_figures(it),
             "shown_photos": list(it.photos.all()),
             "rate_url": _rate_url(b.slug, it.pk),
@@ -317,19 +320,17 @@ def withdraw(request: HttpRequest, pk: int) -> HttpResponse:
     )
     form = WithdrawForm(request.POST)
     if not form.is_valid():
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
-    else:
-        try:
-            services.item_withdraw(
-                it,
-                acting_user=request.user,
-                reason=form.cleaned_data["reason"],
-                expected_version=_version(request),
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            _say(request, exc)
-        else:
-            messages.success(request, _("已从公开栏撤下。"))
+        return rerender_on_error(item, request, form, name="withdraw_form", pk=it.pk)
+    try:
+        services.item_withdraw(
+            it,
+            acting_user=request.user,
+            reason=form.cleaned_data["reason"],
+            expected_version=_version(request),
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        return rerender_on_error(item, request, form, exc, name="withdraw_form", pk=it.pk)
+    messages.success(request, _("已从公开栏撤下。"))
     return redirect("openness:item", pk=it.pk)
 
 

@@ -15,7 +15,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from dangjian.core.forms import REQUIRED as SHARED_REQUIRED
 from dangjian.core.forms import StyledForm, date_field
+from dangjian.members.fields import MemberChoiceField as MemberPicker
 from dangjian.members.models import Member, State
 
 from .models import LEAF_KINDS, UPPER_KINDS, Office, Organisation, OrgKind, Place, PlaceKind
@@ -28,7 +30,7 @@ MEMBER_CHOICE_LIMIT = 500
 def _required(label: str, **kwargs: Any) -> dict[str, Any]:
     return {
         "label": label,
-        "error_messages": {"required": gettext_lazy("此项必须填写。")},
+        "error_messages": {"required": SHARED_REQUIRED},
         **kwargs,
     }
 
@@ -132,7 +134,7 @@ class OrgForm(VersionedForm):
         return self.cleaned_data.get("sort") or 0
 
 
-class MemberChoiceField(forms.ModelChoiceField):
+class MemberChoiceField(MemberPicker):
     def label_from_instance(self, obj: Member) -> str:
         return f"{obj.name}（{obj.org.short_name or obj.org.name}）"
 

@@ -26,8 +26,8 @@ from django.views.decorators.http import require_POST
 from dangjian.core import audit
 from dangjian.core.access import get_visible_or_404
 from dangjian.core.forms import add_service_errors, parse_date
+from dangjian.core.formviews import bound_form, rerender_on_error
 from dangjian.core.models import AuditEntry
-from dangjian.core.services import ConflictError
 from dangjian.grid.access import reaches_grid
 from dangjian.orgs.models import Organisation, Place, PlaceKind
 
@@ -259,7 +259,9 @@ def tenant_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _tenant_page(request: HttpRequest, tenant: Tenant, revealed: str = "") -> HttpResponse:
+def _tenant_page(
+    request: HttpRequest, tenant: Tenant, revealed: str = "", bound: dict | None = None
+) -> HttpResponse:
     days = selectors.reminder_days(tenant.dwelling.household.community)
     soon = timezone.localdate() + dt.timedelta(days=days)
     response = render(
@@ -273,9 +275,8 @@ def _tenant_page(request: HttpRequest, tenant: Tenant, revealed: str = "") -> Ht
                 not tenant.move_out and tenant.permit_expires and tenant.permit_expires <= soon
             ),
             "days": days,
-            "move_out_form": MoveOutForm(
-                initial={"version": tenant.version, "move_out": timezone.localdate()}
-            ),
+            "move_out_form": bound_form(bound, "move_out_form")
+            or MoveOutForm(initial={"version": tenant.version, "move_out": timezone.localdate()}),
         },
     )
     response["Cache-Control"] = "no-store"
@@ -283,10 +284,10 @@ def _tenant_page(request: HttpRequest, tenant: Tenant, revealed: str = "") -> Ht
 
 
 @login_required
-def tenant_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def tenant_detail(request: HttpRequest, pk: int, bound: dict | None = None) -> HttpResponse:
     tenant = _tenant(request, pk)
     audit.record_read(tenant, acting_user=request.user, ip=_ip(request))
-    return _tenant_page(request, tenant)
+    return _tenant_page(request, tenant, bound=bound)
 
 
 @login_required
@@ -337,22 +338,19 @@ def tenant_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def tenant_move_out(request: HttpRequest, pk: int) -> HttpResponse:
     tenant = _tenant(request, pk)
     form = MoveOutForm(request.POST)
-    if form.is_valid():
-        try:
-            services.tenant_move_out(
-                tenant,
-                move_out=form.cleaned_data["move_out"],
-                acting_user=request.user,
-                expected_version=form.cleaned_data["version"],
-            )
-        except ConflictError as exc:
-            messages.error(request, "；".join(exc.messages))
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-        else:
-            messages.success(request, _("已登记搬离。"))
-    else:
-        messages.error(request, "；".join(e for errs in form.errors.values() for e in errs))
+    again = {"name": "move_out_form", "pk": tenant.pk}
+    if not form.is_valid():
+        return rerender_on_error(tenant_detail, request, form, **again)
+    try:
+        services.tenant_move_out(
+            tenant,
+            move_out=form.cleaned_data["move_out"],
+            acting_user=request.user,
+            expected_version=form.cleaned_data["version"],
+        )
+    except ValidationError as exc:  # a ConflictError too: said above the form
+        return rerender_on_error(tenant_detail, request, form, exc, **again)
+    messages.success(request, _("已登记搬离。"))
     return redirect("rentals:tenant", pk=tenant.pk)
 
 

@@ -35,7 +35,7 @@ from dangjian.members.models import Member, Status
 from dangjian.members.services_bulk import bulk_register
 from dangjian.orgs.models import BRANCH_KINDS, COMMUNITY_KINDS, Organisation
 
-from . import parse, selectors
+from . import likely, parse, selectors
 from .bounds import MAX_ROWS
 from .columns import FIELDS, REQUIRED
 from .models import ImportRun, OrgAlias
@@ -70,6 +70,8 @@ class Outcome:
     mapped: dict[str, Organisation] = field(default_factory=dict)
     #: … or by one remembered from an earlier import (``OrgAlias``)
     remembered: dict[str, Organisation] = field(default_factory=dict)
+    #: likely duplicates (same name and birth date, another ID number): shown, never blocking
+    warnings: list[Problem] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -332,6 +334,7 @@ def check(
             masked_rows.setdefault((mask, name), []).append(f"{birth}|{path}")
 
     to_create: list[tuple[dict[str, Any], list[str]]] = []
+    new_rows: list[tuple[int, dict[str, Any]]] = []
     for n, fields, cats in records:
         h = fields.pop("_hash", None)
         org_of_row: Organisation = fields["org"]
@@ -372,6 +375,10 @@ def check(
             org=org_of_row,
         )
         to_create.append((fields, cats))
+        new_rows.append((n, fields))
+    out.warnings = likely.warnings(
+        acting_user=acting_user, rows=new_rows, label=label, problem=Problem
+    )
     if out.problems:
         out.problems.sort(key=lambda p: (p.row, p.column))
         return out, []

@@ -18,7 +18,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.http import urlencode
@@ -29,7 +29,7 @@ from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
 from dangjian.members.selectors import member_orgs_changeable
 from dangjian.orgs.models import Organisation
 
-from . import parse, reader, selectors, services, uploads
+from . import parse, reader, selectors, services, template, uploads
 from .columns import FIELDS, detect
 from .models import ImportRun, OrgAlias
 
@@ -76,6 +76,14 @@ def upload(request: HttpRequest) -> HttpResponse:
     ).get_page(request.GET.get("page"))
     aliases = selectors.aliases_visible(user=request.user)[:MAX_ALIASES_SHOWN]
     return render(request, "roster/upload.html", {"orgs": orgs, "page": runs, "aliases": aliases})
+
+
+@login_required
+def template_download(request: HttpRequest) -> HttpResponse:
+    """The roster template: the recognised headers, one made-up example row, a sheet of notes.
+    It holds no one's data, so it is not logged as an export."""
+    _staff(request)
+    return FileResponse(template.build(), as_attachment=True, filename=template.filename())
 
 
 @login_required
@@ -256,5 +264,6 @@ app_name = "roster"
 urlpatterns = [
     path("", upload, name="upload"),
     path("preview/<str:token>/", preview, name="preview"),
+    path("template.xlsx", template_download, name="template"),
     path("aliases/<int:pk>/delete/", alias_delete, name="alias_delete"),
 ]

@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import audit, rules
 from dangjian.core.access import ancestor_paths, subtree_q
+from dangjian.core.forms import too_long
 from dangjian.core.models import AuditEntry
 from dangjian.core.services import ConflictError, user_or_none
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation, Place, PlaceKind, ResidentUnit
@@ -291,6 +292,8 @@ def request_step(
     reason = (reason or "").strip()
     if move.needs_reason and not reason:
         raise ValidationError({"reason": _("请写明%(step)s的原因。") % {"step": move.label}})
+    if long := too_long(reason, Step._meta.get_field("reason").max_length):  # never cut it
+        raise ValidationError({"reason": long})
     before = audit.snapshot(current)
     from_state = current.state
     data: dict[str, Any] = {}
@@ -300,14 +303,18 @@ def request_step(
         department = (department or "").strip()
         if not department:
             raise ValidationError({"department": _("请填写转办的部门。")})
-        data = {"department": department[:100]}
+        if long := too_long(department, Request._meta.get_field("department").max_length):
+            raise ValidationError({"department": long})
+        data = {"department": department}
     elif action == "return":
         data = {"assigned_user": None, "assigned_member": None, "assigned_unit": None}
     elif action == "finish":
         result = (result or "").strip()
         if not result:
             raise ValidationError({"result": _("请写明办理结果。")})
-        data = {"result": result[:500], "done_on": today}
+        if long := too_long(result, Request._meta.get_field("result").max_length):
+            raise ValidationError({"result": long})
+        data = {"result": result, "done_on": today}
     elif action == "rate":
         data = _rating(satisfaction, reason)
     for k, v in data.items():
@@ -334,7 +341,10 @@ def _rating(satisfaction: Any, note: str) -> dict[str, Any]:
         score = 0
     if not 1 <= score <= 5:
         raise ValidationError({"satisfaction": _("满意度请选 1 到 5 分。")})
-    return {"satisfaction": score, "satisfaction_note": (note or "").strip()[:300]}
+    note = (note or "").strip()
+    if long := too_long(note, Request._meta.get_field("satisfaction_note").max_length):
+        raise ValidationError({"reason": long})
+    return {"satisfaction": score, "satisfaction_note": note}
 
 
 def _record_deed(req: Request, acting_user: Any, today: dt.date) -> Any:

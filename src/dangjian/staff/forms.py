@@ -8,14 +8,15 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import StyledForm, date_field
+from dangjian.members.fields import MemberChoiceField
 from dangjian.members.models import Member
 
 from .models import Staff
 
 
-class MemberChoice(forms.ModelChoiceField):
+class MemberChoice(MemberChoiceField):
     def label_from_instance(self, obj: Member) -> str:
-        return f"{obj.name}（{obj.birth_date.year if obj.birth_date else '—'}，{obj.org.name}）"
+        return f"{obj.name}（{obj.org.name}）"
 
 
 class StaffForm(StyledForm):

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from dangjian.core import audit, rules
 from dangjian.core.access import CHANGE, get_visible_or_404, scope_for, subtree_q
 from dangjian.core.forms import add_service_errors
+from dangjian.core.formviews import bound_form, rerender_on_error
 from dangjian.core.models import AuditEntry
 from dangjian.core.xlsx import write_table
 from dangjian.members.models import Member, State
@@ -151,11 +152,14 @@ def _staff(request: HttpRequest, pk: int) -> Staff:
 
 
 @login_required
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
+def edit(request: HttpRequest, pk: int, bound: dict | None = None) -> HttpResponse:
     staff = _staff(request, pk)
     initial = {f: getattr(staff, f) for f in services.FIELDS} | {"version": staff.version}
-    form = StaffForm(request.POST or None, initial=initial, members=_members(staff.community))
-    if request.method == "POST" and form.is_valid():
+    posted = request.method == "POST" and bound is None  # not the leave form shown again
+    form = StaffForm(
+        request.POST if posted else None, initial=initial, members=_members(staff.community)
+    )
+    if posted and form.is_valid():
         try:
             services.staff_update(
                 acting_user=request.user,
@@ -170,7 +174,9 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("已保存。"))
             return redirect(f"{_home_url()}?org={staff.community_id}")
-    leave = LeaveForm(initial={"left_on": timezone.localdate(), "version": staff.version})
+    leave = bound_form(bound, "leave") or LeaveForm(
+        initial={"left_on": timezone.localdate(), "version": staff.version}
+    )
     return render(
         request,
         "staff/form.html",
@@ -192,12 +198,10 @@ def leave(request: HttpRequest, pk: int) -> HttpResponse:
                 version=form.cleaned_data["version"],
             )
         except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages))
-            return redirect("staff:edit", pk=staff.pk)
+            return rerender_on_error(edit, request, form, exc, name="leave", pk=staff.pk)
         messages.success(request, _("已登记离岗：%(n)s。") % {"n": staff.name})
         return redirect(f"{_home_url()}?org={staff.community_id}")
-    messages.error(request, "；".join(m for errs in form.errors.values() for m in errs))
-    return redirect("staff:edit", pk=staff.pk)
+    return rerender_on_error(edit, request, form, name="leave", pk=staff.pk)
 
 
 @login_required

@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, scope_for
+from dangjian.core.forms import too_long
 from dangjian.core.models import AuditEntry
 from dangjian.core.services import ConflictError, audited_update, user_or_none
 from dangjian.orgs.models import COMMUNITY_KINDS, UPPER_KINDS, Office, Organisation
@@ -124,7 +125,7 @@ def _clean_target(
     if not text:
         errors["text"] = _("请填写目标内容。")
     elif len(text) > TEXT_MAX:
-        errors["text"] = _("目标内容不能超过 %(n)d 个字。") % {"n": TEXT_MAX}
+        errors["text"] = too_long(text, TEXT_MAX, _("目标内容"))
     if indicator and get(indicator) is None:
         errors["indicator"] = _("没有这个考核指标。")
     value: Decimal | None = None
@@ -183,13 +184,15 @@ def letter_create(
     if not signatory:
         offices = current_secretaries(org=issuer, on=today)
         signatory = offices[0].holder_name if offices else ""
+    if long := too_long(signatory, Letter._meta.get_field("issuer_signatory").max_length):
+        raise ValidationError({"issuer_signatory": long})
     try:
         with transaction.atomic():
             letter = Letter.objects.create(
                 issuer=issuer,
                 community=community,
                 year=year,
-                issuer_signatory=signatory[:50],
+                issuer_signatory=signatory,
                 created_by=user_or_none(acting_user),
             )
     except IntegrityError:
@@ -218,7 +221,7 @@ def letter_update(
     _check_draft(letter)
     signatory = (issuer_signatory or "").strip()
     if len(signatory) > 50:
-        raise ValidationError({"issuer_signatory": _("姓名不能超过 50 个字。")})
+        raise ValidationError({"issuer_signatory": too_long(signatory, 50, _("姓名"))})
     return audited_update(
         letter,
         data={"issuer_signatory": signatory},
@@ -261,7 +264,7 @@ def letter_sign(
     if not signatory:
         errors["issuer_signatory"] = _("请填写发文单位的签订人。")
     elif len(signatory) > 50:
-        errors["issuer_signatory"] = _("姓名不能超过 50 个字。")
+        errors["issuer_signatory"] = too_long(signatory, 50, _("姓名"))
     if signer_office is None:
         errors["signer_office"] = _("请选择签订责任书的社区党组织书记。")
     elif signed_on is not None and "signed_on" not in errors:
@@ -305,7 +308,7 @@ def letter_void(
     if not reason:
         raise ValidationError({"reason": _("请写明作废理由。")})
     if len(reason) > 200:
-        raise ValidationError({"reason": _("作废理由不能超过 200 个字。")})
+        raise ValidationError({"reason": too_long(reason, 200, _("作废理由"))})
     return audited_update(
         letter,
         data={
@@ -446,7 +449,7 @@ def note_add(
     if not text:
         errors["text"] = _("请填写进展情况。")
     elif len(text) > 500:
-        errors["text"] = _("进展情况不能超过 500 个字。")
+        errors["text"] = too_long(text, 500, _("进展情况"))
     if day is None:
         errors["day"] = _("请填写日期。")
     elif day > today:

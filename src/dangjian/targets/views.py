@@ -26,6 +26,7 @@ from dangjian.assessment.selectors import community_or_404, may_decide
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
 from dangjian.core.forms import add_service_errors
+from dangjian.core.formviews import bound_form, rerender_on_error
 from dangjian.core.models import AuditEntry
 from dangjian.orgs.models import COMMUNITY_KINDS, UPPER_KINDS, Office, Organisation
 
@@ -157,7 +158,9 @@ def letter_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def letter_detail(
+    request: HttpRequest, pk: int, row: int = 0, bound: dict | None = None
+) -> HttpResponse:
     letter = _letter(request, pk)
     rows = selectors.progress(letter)
     met, total = selectors.met_of(rows)
@@ -183,13 +186,19 @@ def letter_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "may_note": signed and (may_issue or _may_note(request, letter)),
             "draft": draft,
             "signed": signed,
-            "add_form": TargetForm(initial={"version": letter.version}, auto_id="add_%s")
-            if may_issue and draft
-            else None,
+            "add_form": bound_form(bound, "add_form")
+            or (
+                TargetForm(initial={"version": letter.version}, auto_id="add_%s")
+                if may_issue and draft
+                else None
+            ),
             "void_form": VoidForm(initial={"version": letter.version}, auto_id="void_%s")
             if may_issue and letter.status != Status.VOIDED
             else None,
             "note_form": NoteForm(initial={"day": today}),
+            # a progress note typed wrong comes back on its target's row
+            "bad_note": bound_form(bound, "bad_note"),
+            "row": row,
         },
     )
 
@@ -216,10 +225,9 @@ def letter_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def target_add(request: HttpRequest, pk: int) -> HttpResponse:
     letter = _letter(request, pk, CHANGE)
-    form = TargetForm(request.POST)
+    form = TargetForm(request.POST, auto_id="add_%s")
     if not form.is_valid():
-        messages.error(request, _errors(ValidationError(list(form.errors.values()))))
-        return redirect("targets:letter", pk=letter.pk)
+        return rerender_on_error(letter_detail, request, form, name="add_form", pk=letter.pk)
     d = form.cleaned_data
     try:
         services.target_add(
@@ -231,9 +239,8 @@ def target_add(request: HttpRequest, pk: int) -> HttpResponse:
             target_percent=d["target_percent"],
         )
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, _errors(exc))
-    else:
-        messages.success(request, _("已添加目标。"))
+        return rerender_on_error(letter_detail, request, form, exc, name="add_form", pk=letter.pk)
+    messages.success(request, _("已添加目标。"))
     return redirect("targets:letter", pk=letter.pk)
 
 
@@ -395,20 +402,19 @@ def note_add(request: HttpRequest, pk: int) -> HttpResponse:
     if not _may_note(request, target.letter):
         raise Http404
     form = NoteForm(request.POST)
-    if form.is_valid():
-        try:
-            services.note_add(
-                target,
-                acting_user=request.user,
-                day=form.cleaned_data["day"],
-                text=form.cleaned_data["text"],
-            )
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, _errors(exc))
-        else:
-            messages.success(request, _("已记录进展。"))
-    else:
-        messages.error(request, _errors(ValidationError(list(form.errors.values()))))
+    again = {"name": "bad_note", "pk": target.letter_id, "row": target.pk}
+    if not form.is_valid():
+        return rerender_on_error(letter_detail, request, form, **again)
+    try:
+        services.note_add(
+            target,
+            acting_user=request.user,
+            day=form.cleaned_data["day"],
+            text=form.cleaned_data["text"],
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        return rerender_on_error(letter_detail, request, form, exc, **again)
+    messages.success(request, _("已记录进展。"))
     return redirect("targets:letter", pk=target.letter_id)
 
 

@@ -8,11 +8,14 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from dangjian.core.forms import StyledForm, date_field
+from dangjian.members.fields import MemberMultipleChoiceField
 
 from .models import Level
 
 
 class CourseForm(StyledForm):
+    far_future_fields = ("start",)
+
     level = forms.ChoiceField(label=_("培训类别"), choices=Level.choices)
     topic = forms.CharField(label=_("培训内容"), max_length=200)
     start = date_field(_("开始日期"))
@@ -36,13 +39,13 @@ class CourseForm(StyledForm):
 
 class AttendanceForm(StyledForm):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    members = forms.ModelMultipleChoiceField(
+    members = MemberMultipleChoiceField(
         label=_("参训党员（打勾）"),
         queryset=None,
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    completed = forms.ModelMultipleChoiceField(
+    completed = MemberMultipleChoiceField(
         label=_("已结业（打勾）"),
         queryset=None,
         required=False,

@@ -16,3 +16,11 @@ def minutes(value: Any) -> int | str:
     if isinstance(value, dt.timedelta):
         return round(value.total_seconds() / 60)
     return ""
+
+
+@register.simple_tag
+def header_identity(user: Any) -> Any:
+    """``{% header_identity user as me %}``: the person's name and role for the header."""
+    from dangjian.accounts.identity import identity_of
+
+    return identity_of(user)

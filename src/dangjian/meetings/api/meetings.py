@@ -284,6 +284,7 @@ def _form_data(payload: dict[str, Any]) -> dict[str, Any]:
                 out["cancelled"] = "on"
             continue
         out[_RENAMES.get(key, key)] = value
+    out["confirm_far_future"] = "on"  # the far-future question is the page's; a program can't tick
     return out
 
 

@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from dangjian.core import rules
 from dangjian.core.access import CHANGE, scope_for, subtree_q
+from dangjian.members.labels import duplicate_hints
 from dangjian.members.models import Status
 from dangjian.orgs.models import BRANCH_KINDS, COMMUNITY_KINDS, Organisation, OrgKind
 
@@ -272,6 +273,8 @@ class Line:
     #: why the member may be away (流动党员 with a card, 关爱对象): shown on the attendance form
     away: str = ""
     error: str = ""
+    #: what tells the member from another of the same name on the list (birth year, …)
+    hint: str = ""
 
 
 def tick_list(meeting: Meeting) -> tuple[bool, list[Line]] | None:
@@ -305,7 +308,8 @@ def tick_list(meeting: Meeting) -> tuple[bool, list[Line]] | None:
             meeting=meeting, state__in=[LeaveState.APPROVED, LeaveState.PENDING]
         )
     }
-    for member in expected.members.select_related("org"):
+    members = list(expected.members.select_related("org"))
+    for member, hint in zip(members, duplicate_hints(members), strict=True):
         row = recorded.get(member.pk)
         lr = leaves.get(member.pk)
         line = Line(
@@ -316,6 +320,7 @@ def tick_list(meeting: Meeting) -> tuple[bool, list[Line]] | None:
             reason=row.reason if row else "",
             leave=lr.state if lr else "",
             leave_reason=lr.reason if lr else "",
+            hint=hint,
         )
         if row is None and lr is not None and lr.state == LeaveState.APPROVED:
             line.status, line.reason = E, lr.reason

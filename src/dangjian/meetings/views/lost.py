@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET
 
 from dangjian.core.access import CHANGE, get_visible_or_404, scope_for, subtree_q
 from dangjian.core.forms import add_service_errors
+from dangjian.members.labels import member_choices
 from dangjian.members.models import Member, State
 
 from .. import services_lost
@@ -63,9 +64,10 @@ def lost_new(request: HttpRequest, org_id: int) -> HttpResponse:
         .filter(subtree_q("org__path", org.path), state=State.ACTIVE)
         .exclude(lost_contacts__in=LostContact.objects.open())
         .order_by("org__path", "name", "pk")
-        .values_list("pk", "name", "org__name")
+        .values("pk", "name", "org__name", "birth_date", "id_masked")
     )
-    choices = [(pk, f"{name}（{branch}）") for pk, name, branch in members]
+    # a name that is not unique gets its hint (birth year, then the ID's last digits)
+    choices = member_choices(members, lambda m: f"{m['name']}（{m['org__name']}）")
     initial = {"lost_on": _today()}
     if request.GET.get("member", "").isdigit():
         initial["member"] = int(request.GET["member"])

@@ -21,6 +21,7 @@ from dangjian.core import audit
 from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
 from dangjian.core.files import private_file
 from dangjian.core.forms import add_service_errors
+from dangjian.core.formviews import bound_form, rerender_on_error
 from dangjian.core.models import AuditEntry
 from dangjian.core.services import ConflictError
 from dangjian.orgs.models import Organisation
@@ -174,6 +175,14 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_GET
 def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return meeting_page(request, pk)
+
+
+def meeting_page(
+    request: HttpRequest, pk: int, row: int = 0, bound: dict | None = None
+) -> HttpResponse:
+    """The meeting's page; ``bound``: a small form of it (a vote, an attachment) typed wrong,
+    shown again as typed (see ``core.formviews``). The POST views that call it check login."""
     meeting = _meeting(request, pk)
     can_change = sel.can_change(request.user, meeting)
     rows = sel.attendance_of(user=request.user, meeting=meeting)
@@ -194,7 +203,8 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "quorum": sel.quorum_of(meeting) if can_change or rows else None,
             # §13 general-meeting votes (views/votes.py records them)
             "votes": votes_of(user=request.user, meeting=meeting),
-            "vote_form": (
+            "vote_form": bound_form(bound, "vote_form")
+            or (
                 VoteForm()
                 if can_change
                 and meeting.kind == MeetingKind.BRANCH_GENERAL
@@ -204,8 +214,13 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             ),
             "future": meeting.date > sel.today(),
             "pending": LeaveState.PENDING,
-            "attach_form": AttachForm() if can_change else None,
+            "attach_form": bound_form(bound, "attach_form")
+            or (AttachForm() if can_change else None),
             "decide_form": LeaveDecideForm(),
+            # a leave answer or a vote's withdrawal refused comes back on its row (``row``)
+            "leave_form": bound_form(bound, "leave_form"),
+            "vote_void_form": bound_form(bound, "vote_void_form"),
+            "row": row,
             "content_type": ContentType.objects.get_for_model(type(meeting)),
         },
     )
@@ -289,24 +304,23 @@ def leave_decide(request: HttpRequest, pk: int) -> HttpResponse:
         LeaveRequest.objects.select_related("meeting", "member"), request.user, CHANGE, pk=pk
     )
     form = LeaveDecideForm(request.POST)
+    again = {"name": "leave_form", "pk": leave.meeting_id, "row": leave.pk}
     if not form.is_valid():
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
+        return rerender_on_error(meeting_page, request, form, **again)
+    try:
+        services.leave_decide(
+            leave=leave,
+            approve=form.cleaned_data["decision"] == "approve",
+            answer=form.cleaned_data.get("answer") or "",
+            acting_user=request.user,
+            expected_version=form.cleaned_data.get("version"),
+        )
+    except ValidationError as exc:
+        return rerender_on_error(meeting_page, request, form, exc, **again)
+    if form.cleaned_data["decision"] == "approve":
+        messages.success(request, _("已准假：%(n)s。") % {"n": leave.member.name})
     else:
-        try:
-            services.leave_decide(
-                leave=leave,
-                approve=form.cleaned_data["decision"] == "approve",
-                answer=form.cleaned_data.get("answer") or "",
-                acting_user=request.user,
-                expected_version=form.cleaned_data.get("version"),
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            if form.cleaned_data["decision"] == "approve":
-                messages.success(request, _("已准假：%(n)s。") % {"n": leave.member.name})
-            else:
-                messages.success(request, _("未准假：%(n)s。") % {"n": leave.member.name})
+        messages.success(request, _("未准假：%(n)s。") % {"n": leave.member.name})
     return redirect(reverse("meetings:detail", args=[leave.meeting_id]) + "#leave")
 
 
@@ -317,16 +331,16 @@ def meeting_attach(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _meeting(request, pk, CHANGE)
     form = AttachForm(request.POST, request.FILES)
     if not form.is_valid():
-        messages.error(request, " ".join(m for ms in form.errors.values() for m in ms))
-    else:
-        try:
-            row = services.meeting_attach(
-                meeting=meeting, upload=form.cleaned_data["file"], acting_user=request.user
-            )
-        except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, _("已上传附件：%(n)s。") % {"n": row.name})
+        return rerender_on_error(meeting_page, request, form, name="attach_form", pk=meeting.pk)
+    try:
+        row = services.meeting_attach(
+            meeting=meeting, upload=form.cleaned_data["file"], acting_user=request.user
+        )
+    except ValidationError as exc:
+        return rerender_on_error(
+            meeting_page, request, form, exc, name="attach_form", pk=meeting.pk
+        )
+    messages.success(request, _("已上传附件：%(n)s。") % {"n": row.name})
     return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#files")
 
 

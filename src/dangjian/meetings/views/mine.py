@@ -38,7 +38,6 @@ class LeaveForm(StyledForm):
         help_text=gettext_lazy("例如：住院、外出探亲、上班走不开。"),
         error_messages={
             "required": gettext_lazy("请填写请假原因。"),
-            "max_length": gettext_lazy("请假原因请不要超过 200 个字。"),
         },
     )
 

@@ -107,6 +107,7 @@ class Command(BaseCommand):
         for written, target in {**out.remembered, **out.mapped}.items():
             how = "本次指定" if written in out.mapped else "记住的对应"
             self.stdout.write(f"  {how}：“{written}” → {target.name}（{target.code}）")
+        self._warn(out)
         if not out.ok:
             self._report(out)
             raise CommandError("名册有误，未导入。")
@@ -119,6 +120,16 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"导入完成：共 {out.rows} 行，新建 {out.created} 名，已在册跳过 {out.skipped} 名。"
             )
+
+    def _warn(self, out: services.Outcome) -> None:
+        """Likely duplicates: listed, never stopping the import (check them before importing)."""
+        if out.warnings:
+            self.stdout.write(
+                f"提醒：{len(out.warnings)} 行可能与别人是同一个人"
+                "（姓名、出生日期相同，身份证号不同），请核对："
+            )
+            for p in out.warnings:
+                self.stdout.write(f"  第 {p.row} 行\t{p.column}\t{p.reason}")
 
     def _report(self, out: services.Outcome) -> None:
         others = out.other_problems
