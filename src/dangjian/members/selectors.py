@@ -4,11 +4,24 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import sqlite3
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connections
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    F,
+    Func,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
 from dangjian.core import crypto, idcard
@@ -73,12 +86,20 @@ def members_visible(
             return qs.none()
     if path:
         qs = qs.filter(subtree_q("org__path", path))
+    indexed_search = False
     if q:
-        qs = qs.filter(search_filter(q))
+        qs = qs.filter(search_filter(q, using=qs.db))
+        indexed_search = _fts_phrase_for(q, using=qs.db) is not None
     if connections[qs.db].vendor == "sqlite":
         qs = _sqlite_plan_hint(qs, user=user, path=path, searching=bool(q))
     if state and state != ANY_STATE:
-        qs = qs.filter(state=state)
+        if indexed_search:
+            # SQLite guesses "state = ?" picks ten rows and would read every member through
+            # the (state, search_key) index, asking the FTS table about each; "+state" leaves
+            # the index aside, so it reads just the members the FTS table names (36 ms → 2 ms).
+            qs = qs.alias(_state_unindexed=_NoIndex(F("state"))).filter(_state_unindexed=state)
+        else:
+            qs = qs.filter(state=state)
     if status:
         qs = qs.filter(status=status)
     if mode:
@@ -113,10 +134,19 @@ def _sqlite_plan_hint(
     return qs.filter(org__in=orgs.values("pk"))
 
 
-def search_filter(q: str) -> Q:
+def search_filter(q: str, *, using: str = DEFAULT_DB_ALIAS) -> Q:
     """What the search box matches. Names are matched on ``search_key`` ("张三 zhangsan zs"):
     both sides are lower case and simplified, so the LIKE behaves the same on SQLite (whose LIKE
-    ignores ASCII case) and PostgreSQL (whose LIKE does not)."""
+    ignores ASCII case) and PostgreSQL (whose LIKE does not).
+
+    The LIKE '%…%' alone reads every member. PostgreSQL answers it from its trigram GIN index
+    (migration 0003). On SQLite a query of three or more characters first asks the FTS5 trigram
+    table ``member_search`` (migration 0005) for the members containing it — a superset of the
+    LIKE's matches, as the tokenizer folds case at least as widely as SQLite's LIKE (members
+    written since the table was last brought up to date are listed apart and always checked) —
+    and the LIKE then checks only those, so the result is exactly the LIKE's. Shorter queries
+    ("zs", "王伟") have no trigram to look up and stay a LIKE over the (state, search_key) index.
+    """
     folded = fold_query(q)
     if not folded:
         return Q()
@@ -125,7 +155,53 @@ def search_filter(q: str) -> Q:
         return Q(id_hash=crypto.blind_index(number))
     if folded.isdigit() and len(folded) >= 4:
         return Q(phone__contains=folded)
-    return Q(search_key__contains=folded)
+    match = Q(search_key__contains=folded)
+    phrase = _fts_phrase_for(q, using=using)
+    if phrase is not None:
+        found = RawSQL(
+            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
+            f" UNION ALL SELECT member_id FROM {FTS_PENDING}",
+            [phrase],
+        )
+        match &= Q(pk__in=found)
+    return match
+
+
+#: The FTS5 table of member search keys on SQLite (migration 0005), the members written since it
+#: was last brought up to date (fewer than a thousand), and the shortest query it can answer (the
+#: trigram tokenizer finds nothing for fewer than three characters).
+FTS_TABLE = "member_search"
+FTS_PENDING = "member_search_pending"
+TRIGRAM = 3
+
+
+def fts_phrase(text: str) -> str:
+    """``text`` as one FTS5 string: every character literal (AND, OR, NEAR, *, ^, quotes)."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def _fts_phrase_for(q: str, *, using: str) -> str | None:
+    """The FTS5 query for a name search on SQLite, or None when the FTS table does not serve
+    it (PostgreSQL, fewer than three characters, an ID or phone number)."""
+    folded = fold_query(q)
+    if len(folded) < TRIGRAM or not _member_search_table(using):
+        return None
+    if re.fullmatch(r"\d{17}[\dX]", idcard.normalise(q)) or folded.isdigit():
+        return None
+    return fts_phrase(folded)
+
+
+class _NoIndex(Func):
+    """``+column``: SQLite's way to keep a term from being answered through an index."""
+
+    template = "+%(expressions)s"
+    output_field = CharField()
+
+
+def _member_search_table(using: str) -> bool:
+    """Whether the database is SQLite with the FTS table: migration 0005 makes it wherever the
+    SQLite library has the trigram tokenizer (3.34+)."""
+    return connections[using].vendor == "sqlite" and sqlite3.sqlite_version_info >= (3, 34, 0)
 
 
 def with_list_data(qs: QuerySet[Member]) -> QuerySet[Member]:
