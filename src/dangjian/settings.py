@@ -131,7 +131,20 @@ INSTALLED_APPS = [
     "dangjian.partystats",
     "dangjian.reports",
     "dangjian.demo",
+    "django_tasks",
+    "django_tasks_db",
+    "dangjian.background",
 ]
+
+# Long work (big exports) runs in a worker process started by ``dangjian worker``: tasks are
+# queued in the database (django-tasks' database backend), so no broker is needed.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+#: A members export of more rows than this goes to the background with a progress bar.
+DANGJIAN_BACKGROUND_ROWS = int(os.environ.get("DANGJIAN_BACKGROUND_ROWS", 3000))
+#: A running export whose worker has said nothing for this long is shown as interrupted.
+DANGJIAN_BACKGROUND_STALE_MINUTES = int(os.environ.get("DANGJIAN_BACKGROUND_STALE_MINUTES", 5))
+#: Finished export files are deleted by ``dangjian sweep-exports`` after this many days.
+DANGJIAN_BACKGROUND_KEEP_DAYS = int(os.environ.get("DANGJIAN_BACKGROUND_KEEP_DAYS", 7))
 
 MIDDLEWARE = [
     "dangjian.core.middleware.TrustedProxyMiddleware",

@@ -43,6 +43,7 @@ urlpatterns = [
     path("dashboards/", include("dangjian.dashboards.urls")),
     path("partystats/", include("dangjian.partystats.urls")),
     path("reports/", include("dangjian.reports.urls")),
+    path("exports/", include("dangjian.background.urls")),
     path("api/v1/", api.urls),
     path("i18n/", include("django.conf.urls.i18n")),
 ]

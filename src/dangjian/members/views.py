@@ -130,6 +130,27 @@ def member_export(request: HttpRequest) -> HttpResponse:
         org = Organisation.objects.visible_to(request.user).filter(pk=filters["org"]).first()
     title = _("党员名册") + (f"（{org.name}）" if org else "")
     today = selectors.today()
+    from django.conf import settings
+
+    from dangjian.background import kinds
+    from dangjian.background import services as background
+
+    total = qs.count()
+    if total > settings.DANGJIAN_BACKGROUND_ROWS:  # too long to wait for: the worker writes it
+        job = background.request_export(
+            acting_user=request.user,
+            kind=kinds.MEMBERS,
+            params={
+                "filters": {k: v for k, v in filters.items() if v},
+                "title": (f"{title}  {_('导出日期')}：{today.isoformat()}"),
+            },
+            title=title,
+            filename=f"{_('党员名册')}-{today:%Y%m%d}.xlsx",
+            scope_path=export_scope_path(request.user, org.path if org else None),
+            total=total,
+            ip=_client_ip(request),
+        )
+        return redirect("background:detail", pk=job.pk)
     fh, count = exports.write_xlsx(
         sheet=_("党员名册"),
         title=f"{title}  {_('导出日期')}：{today.isoformat()}",

@@ -48,7 +48,22 @@ class Command(BaseCommand):
         from dangjian.roster.uploads import sweep
 
         sweep()  # roster uploads abandoned while the server was down
-        call_command("runserver", options["addr"], use_reloader=False, use_threading=True)
+        # Big exports run in the background worker: the demo starts one beside the server, so
+        # nobody needs a second terminal for `dangjian worker`; it stops with the server.
+        import subprocess
+        import sys
+
+        worker = subprocess.Popen(
+            [sys.executable, "-c", "from dangjian.cli import main; main()", "worker", "-v0"]
+        )
+        try:
+            call_command("runserver", options["addr"], use_reloader=False, use_threading=True)
+        finally:
+            worker.terminate()
+            try:
+                worker.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                worker.kill()
 
     def _print_accounts(self, addr: str) -> None:
         url = f"http://{addr}/"
