@@ -35,7 +35,9 @@ def test_every_page_is_classified():
 def test_the_owner_reaches_each_page_so_the_404s_below_mean_something(cast, world, client_for, ep):
     skip_if_unbuilt(ep.name)
     r = send(client_for(getattr(cast, ep.owner)), ep, world)
-    assert r.status_code in (200, 302), r.status_code
+    # 400: a small form posted without its fields comes back on its own page with the errors
+    # beside them (core/formviews.py) - the owner reached the view and it judged the input
+    assert r.status_code in (200, 302, 400), r.status_code
 
 
 @pytest.mark.parametrize("who", ATTACKERS)
