@@ -123,6 +123,11 @@ def test_the_overview_lists_who_is_behind_and_stars_are_decided(cast, client_for
     c = client_for(cast.comm_a_sec)
     body = _text(c.get(f"/cobuild/?org={cast.comm_a.pk}&year=2026"))
     assert "个单位尚未达到今年办实事或志愿服务的要求" in body
+    # deciding a star is public and yearly: both forms ask first, naming the unit
+    html = c.get(f"/cobuild/?org={cast.comm_a.pk}&year=2026").content.decode()
+    assert 'data-confirm="按建议把“甲社区税务所”评定为 2026 年' in html
+    html = c.get(f"/cobuild/units/{idle.pk}/?year=2026").content.decode()
+    assert 'data-confirm="确定评定“甲社区税务所”2026 年的星级' in html
     assert body.index("甲社区税务所") < body.index("甲社区医院")
     r = c.post(f"/cobuild/units/{idle.pk}/stars/", {"year": "2026", "stars": "4"}, follow=True)
     assert "请写明调整理由" in _text(r) and not StarRating.objects.exists()
