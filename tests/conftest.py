@@ -51,6 +51,26 @@ def pytest_unconfigure(config):
         clock.stop()
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _data_dir_per_worker(worker_id):
+    """Each xdist worker keeps its files (exports, uploads, backups) in its own folder of the
+    data directory: the workers share DANGJIAN_DATA_DIR but not their databases, so one worker's
+    sweep would otherwise delete the files of another's export as "no row points to them"."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    shared = settings.DATA_DIR
+    own = Path(shared) / f"worker-{worker_id}"
+    own.mkdir(parents=True, exist_ok=True)
+    for key in ("secret_key", "field_key", "field_keys_old", "index_key"):  # the same keys
+        if (Path(shared) / key).exists() and not (own / key).exists():
+            shutil.copy2(Path(shared) / key, own / key)
+    settings.DATA_DIR = own
+    yield own
+    settings.DATA_DIR = shared
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(request, settings):
     """Argon2 costs ~0.3 s a hash by design and the cast hashes seven passwords per test; tests
