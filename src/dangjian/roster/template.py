@@ -18,13 +18,15 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
-from dangjian.core import xlsx
+from dangjian.core import idcard, xlsx
 
 from . import parse
 from .columns import FIELDS, REQUIRED
 
-#: fictitious, valid check character, region 900101 (reserved for synthetic data)
-EXAMPLE_ID = "900101196503170311"
+#: fictitious: region 900101 (no such area; kept for synthetic data), born 1965-03-17, with its
+#: check character computed, so the example row passes the reader's checks
+_EXAMPLE_FIRST17 = "90010119650317031"
+EXAMPLE_ID = _EXAMPLE_FIRST17 + idcard.check_char(_EXAMPLE_FIRST17)
 DATE_FORMATS = (
     "1985-03-01、1985.03.01、1985/3/1、1985年3月1日、19850301；只知道年月可写 1985.03、1985年3月"
 )
