@@ -138,6 +138,10 @@ def test_the_sweep_deletes_what_is_a_day_old_and_keeps_the_rest(settings, tmp_pa
     assert "已删除 2 个超过 24 小时的名册上传文件" in out.getvalue()
     assert uploads.load(old) is None and not stale_workbook.exists()
     assert uploads.load(fresh).rows == [["乙"]]
+    # the session's clock is pinned (tests/conftest.py) and the file system's is not: date the
+    # file by the pinned clock, so "written before now" holds whatever the real time of day
+    moment = time.time() - 1
+    os.utime(uploads.path_for(fresh), (moment, moment))
     call_command("sweep-uploads", hours=0, stdout=io.StringIO())
     assert uploads.load(fresh) is None
 
