@@ -45,6 +45,14 @@ def pytest_configure(config):
     config._dangjian_clock.start()
 
 
+def pytest_collection_modifyitems(config, items):
+    """A test that opens Chromium is marked ``browser`` whether or not its file says so, so that
+    ``-m "not browser"`` (the PostgreSQL pass of scripts/test.sh) leaves every one of them out."""
+    for item in items:
+        if "browser" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.browser)
+
+
 def pytest_unconfigure(config):
     clock = getattr(config, "_dangjian_clock", None)
     if clock is not None:
