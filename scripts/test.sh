@@ -23,6 +23,10 @@ if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
   echo "== pytest on PostgreSQL"
   source scripts/pg-throwaway.sh
   trap pg_stop EXIT
+  # A streaming replica of it for the replica router's tests (tests/core/test_dbrouter.py).
+  source scripts/pg-replica.sh
+  trap 'pg_replica_stop; pg_stop' EXIT
+  export DANGJIAN_TEST_REPLICA_URL="$PG_REPLICA_URL"
   # Browser tests run once, in the SQLite pass: they test what Chromium shows and does; every
   # view they drive is also tested on PostgreSQL without a browser. (Keeps CI under 20 minutes.)
   DANGJIAN_DATABASE_URL="$PG_URL" $BIN/pytest -q -p no:cacheprovider -n "${DANGJIAN_TEST_WORKERS:-2}" --dist loadgroup --durations=25 -m "not browser" "$@"

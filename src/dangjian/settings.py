@@ -153,6 +153,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "dangjian.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "dangjian.core.dbrouter.ReplicaStickyMiddleware",  # read-your-own-writes with replicas
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -208,6 +209,44 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
         "timeout": 20,
     }
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+
+# Read replicas (docs/replicas.md): PostgreSQL streaming replicas, comma-separated URLs, become
+# the aliases replica1, replica2, … Only pages marked @replica_ok read from them (core.dbrouter).
+DANGJIAN_REPLICAS: list[str] = []
+for _n, _url in enumerate(_list("DANGJIAN_REPLICA_URLS"), start=1):
+    if not DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        raise ImproperlyConfigured(
+            "只读副本（DANGJIAN_REPLICA_URLS）只能配合 PostgreSQL 主库使用："
+            "请先把 DANGJIAN_DATABASE_URL 设为 PostgreSQL 数据库。"
+        )
+    _replica = dj_database_url.parse(_url, conn_max_age=60)
+    # A replica that does not answer in 3 s is skipped, not waited for.
+    _replica.setdefault("OPTIONS", {})["connect_timeout"] = 3
+    _replica["TEST"] = {"MIRROR": "default"}  # tests create no database of their own for it
+    DATABASES[f"replica{_n}"] = _replica
+    DANGJIAN_REPLICAS.append(f"replica{_n}")
+DATABASE_ROUTERS = ["dangjian.core.dbrouter.ReplicaRouter"]
+#: After a write, the writer's reads stay on the primary this long (read-your-own-writes).
+DANGJIAN_REPLICA_STICKY_SECONDS = int(os.environ.get("DANGJIAN_REPLICA_STICKY_SECONDS", 5))
+#: A replica further behind than this (seconds) is skipped until it catches up.
+DANGJIAN_REPLICA_MAX_LAG = float(os.environ.get("DANGJIAN_REPLICA_MAX_LAG", 30))
+#: Each process checks a replica's health at most this often (seconds).
+DANGJIAN_REPLICA_CHECK_SECONDS = float(os.environ.get("DANGJIAN_REPLICA_CHECK_SECONDS", 5))
+
+# Connection pooling (PostgreSQL, DANGJIAN_DB_POOL=1): each process keeps a psycopg pool per
+# database instead of one long-lived connection per thread. Django requires CONN_MAX_AGE=0 then.
+DANGJIAN_DB_POOL = _flag("DANGJIAN_DB_POOL")
+if DANGJIAN_DB_POOL:
+    for _alias, _db in DATABASES.items():
+        if _db["ENGINE"].endswith("postgresql"):
+            _db.setdefault("OPTIONS", {})["pool"] = {
+                "min_size": 1,
+                "max_size": int(os.environ.get("DANGJIAN_DB_POOL_SIZE", 4)),
+                # A replica that cannot give a connection soon is skipped (falls back to the
+                # primary); the primary is waited for longer.
+                "timeout": 10 if _alias == "default" else 3,
+            }
+            _db["CONN_MAX_AGE"] = 0
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

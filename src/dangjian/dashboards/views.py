@@ -9,6 +9,8 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from dangjian.core.dbrouter import replica_ok
+
 from . import charts, selectors
 
 YEARS_BACK = 10
@@ -24,6 +26,7 @@ def year_from(raw: str | int | None) -> int:
 
 @login_required
 @require_GET
+@replica_ok
 def home(request: HttpRequest) -> HttpResponse:
     org = selectors.org_for(user=request.user, raw=request.GET.get("org", ""))
     year = year_from(request.GET.get("year"))

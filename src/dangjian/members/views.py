@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, export_scope_path, get_visible_or_404, scope_for
+from dangjian.core.dbrouter import replica_ok
 from dangjian.core.forms import add_service_errors
 from dangjian.core.models import AuditEntry
 from dangjian.orgs.models import Organisation
@@ -361,6 +362,7 @@ def register_on(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_ok
 def register_export(request: HttpRequest) -> HttpResponse:
     org, on, _error = _register_params(request)
     events = selectors.register_on(user=request.user, org_path=org.path, on=on)

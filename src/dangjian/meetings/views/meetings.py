@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from dangjian.core import audit
 from dangjian.core.access import CHANGE, get_visible_or_404, scope_for
+from dangjian.core.dbrouter import replica_ok
 from dangjian.core.files import private_file
 from dangjian.core.forms import add_service_errors
 from dangjian.core.formviews import bound_form, rerender_on_error
@@ -355,6 +356,7 @@ def meeting_file(request: HttpRequest, pk: int) -> FileResponse:
 # ---- exports -------------------------------------------------------------------------------
 @login_required
 @require_GET
+@replica_ok
 def meeting_ledger(request: HttpRequest) -> HttpResponse:
     """The ledger of an organisation (and its subtree) for a period, as .xlsx. Without an
     organisation, a small form to choose one."""
