@@ -25,8 +25,8 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from dangjian.core.access import CHANGE, subtree_q
-from dangjian.core.search import fold_query
 from dangjian.members.models import Member, State
+from dangjian.members.selectors import search_filter
 from dangjian.orgs.models import Organisation
 
 from . import holidays
@@ -91,9 +91,7 @@ def recipients_visible(
     elif reason in REASONS:
         qs = qs.filter(**{reason: True})
     if q:
-        folded = fold_query(q)
-        if folded:
-            qs = qs.filter(member__search_key__contains=folded)
+        qs = qs.filter(search_filter(q, using=qs.db, prefix="member__"))
     aid = (
         AidGrant.objects.filter(
             recipient=OuterRef("pk"), round__state=AidState.PAID, round__paid_on__year=year
@@ -220,9 +218,7 @@ def visits_visible(
     if year:
         qs = qs.filter(date__year=year)
     if q:
-        folded = fold_query(q)
-        if folded:
-            qs = qs.filter(recipient__member__search_key__contains=folded)
+        qs = qs.filter(search_filter(q, using=qs.db, prefix="recipient__member__"))
     return qs.select_related("recipient__member__org").order_by("-date", "-id")
 
 

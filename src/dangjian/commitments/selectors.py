@@ -13,6 +13,7 @@ from django_fsm import get_available_user_FIELD_transitions
 from dangjian.core.access import get_visible_or_404, subtree_q
 from dangjian.core.search import fold_query
 from dangjian.meetings.models import Meeting
+from dangjian.members.selectors import search_filter
 from dangjian.orgs.models import Organisation
 
 from .models import PUBLIC_STATES, Commitment, Rating, State, Tier
@@ -38,9 +39,10 @@ def commitments_visible(
     if kind:
         qs = qs.filter(kind=kind)
     if q:
-        folded = fold_query(q)
-        if folded:
-            qs = qs.filter(Q(member__search_key__contains=folded) | Q(title__contains=q.strip()))
+        if fold_query(q):
+            qs = qs.filter(
+                search_filter(q, using=qs.db, prefix="member__") | Q(title__contains=q.strip())
+            )
     return qs.select_related("member", "org").order_by("org__path", "member__name", "pk")
 
 

@@ -1,8 +1,9 @@
 """Finding people by name the way secretaries type it: characters, full pinyin, initials, 繁體.
 
-A member row stores ``search_key`` = "张三 zhangsan zs"; a query is folded to simplified characters
-and lower-case ASCII and matched as a substring, so "张三", "張三", "zhangsan", "zhang" and "zs" all
-find 张三.
+A member row stores ``search_key`` = "张三 zhangsan zs"; the name in it and a query are folded
+alike (full width to half width, 繁 to 简, no spaces, lower case) and the query is matched as a
+substring, so "张三", "張三", "zhangsan", "zhang" and "zs" all find 张三, and "anna" finds "Anna李" on
+PostgreSQL too (whose LIKE, unlike SQLite's, tells upper from lower case).
 """
 
 from __future__ import annotations
@@ -30,6 +31,13 @@ def fold_query(q: str) -> str:
     q = unicodedata.normalize("NFKC", q or "").strip()
     q = to_simplified(q)
     return re.sub(r"\s+", "", q).lower()
+
+
+def _fold_name(name: str) -> str:
+    """A name folded as :func:`fold_query` folds a query, so whatever part of the name a user
+    types is a substring of the key ("Ａｎｎａ 李" → "anna李")."""
+    name = re.sub(r"\s+", "", unicodedata.normalize("NFKC", name))
+    return _simplified_name(name).lower()
 
 
 @lru_cache(maxsize=16384)
@@ -60,8 +68,9 @@ def _simplified_name(name: str) -> str:
 
 @lru_cache(maxsize=65536)
 def search_key(name: str) -> str:
-    """ "张三" -> "张三 zhangsan zs". Heteronyms in surnames (e.g. 单) take pypinyin's choice."""
-    simple = _simplified_name(name.strip())
+    """ "张三" -> "张三 zhangsan zs", "Anna李" -> "anna李 li l": all lower case. Heteronyms in
+    surnames (e.g. 单) take pypinyin's choice."""
+    simple = _fold_name(name)
     if len(simple) <= 6 and not _in_phrase(simple):
         # no word inside the name: pypinyin reads each character alone, so cache those
         syllables = [p for p in map(_char_pinyin, simple) if p]

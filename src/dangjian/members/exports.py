@@ -1,8 +1,9 @@
 """Excel exports of the register (.xlsx that opens in WPS and Excel), with Chinese headers.
 
-Rows are read in chunks and written with openpyxl's write-only mode, so a 100,000-row register
-is never held in memory as objects; the file is built in a spooled temporary file. ID numbers
-are exported masked — the full number is only ever shown through the logged reveal.
+Rows are read as plain values in chunks and written with openpyxl's write-only mode, so a
+100,000-row register is never held in memory as objects; the file is built in a spooled
+temporary file. ID numbers are exported masked — the full number is only ever shown through
+the logged reveal.
 """
 
 from __future__ import annotations
@@ -56,19 +57,14 @@ def _person(m: Member, lb: Labels) -> list[Any]:
 
 
 def member_rows(qs: QuerySet[Member]) -> Iterator[list[Any]]:
-    """Rows of the current register (a ``with_list_data`` queryset), read in chunks."""
-    lb = Labels()
-    for m in qs.iterator(chunk_size=CHUNK):
-        yield [
-            *_person(m, lb),
-            lb.status.get(m.status, m.status),
-            "、".join(lb.category.get(c.category, c.category) for c in m.categories.all()),
-            lb.mode.get(m.mode, m.mode),
-            lb.education.get(m.education, m.education),
-            m.employer_label,
-            m.phone,
-            m.org.name,
-        ]
+    """Rows of the current register (a ``members_visible`` queryset, ``with_list_data`` or not),
+    read as plain values in chunks with the categories of each chunk in one query: the rows of
+    the background export (:func:`dangjian.background.kinds.member_rows`), so the two files are
+    the same cell for cell."""
+    from dangjian.background.kinds import member_rows as rows
+
+    # plain values: the prefetch of ``with_list_data`` does not apply to them
+    return rows(qs.prefetch_related(None))
 
 
 def register_rows(events: QuerySet[MemberEvent]) -> Iterator[list[Any]]:

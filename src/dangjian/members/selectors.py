@@ -134,10 +134,14 @@ def _sqlite_plan_hint(
     return qs.filter(org__in=orgs.values("pk"))
 
 
-def search_filter(q: str, *, using: str = DEFAULT_DB_ALIAS) -> Q:
+def search_filter(q: str, *, using: str = DEFAULT_DB_ALIAS, prefix: str = "") -> Q:
     """What the search box matches. Names are matched on ``search_key`` ("张三 zhangsan zs"):
     both sides are lower case and simplified, so the LIKE behaves the same on SQLite (whose LIKE
     ignores ASCII case) and PostgreSQL (whose LIKE does not).
+
+    ``prefix`` is the way from another model to its member ("member__",
+    "recipient__member__"): the care, mobility and commitment lists search their people
+    through it, with pinyin, initials, phone and ID numbers alike.
 
     The LIKE '%…%' alone reads every member. PostgreSQL answers it from its trigram GIN index
     (migration 0003). On SQLite a query of three or more characters first asks the FTS5 trigram
@@ -152,10 +156,10 @@ def search_filter(q: str, *, using: str = DEFAULT_DB_ALIAS) -> Q:
         return Q()
     number = idcard.normalise(q)
     if re.fullmatch(r"\d{17}[\dX]", number):
-        return Q(id_hash=crypto.blind_index(number))
+        return Q(**{f"{prefix}id_hash": crypto.blind_index(number)})
     if folded.isdigit() and len(folded) >= 4:
-        return Q(phone__contains=folded)
-    match = Q(search_key__contains=folded)
+        return Q(**{f"{prefix}phone__contains": folded})
+    match = Q(**{f"{prefix}search_key__contains": folded})
     phrase = _fts_phrase_for(q, using=using)
     if phrase is not None:
         found = RawSQL(
@@ -163,7 +167,7 @@ def search_filter(q: str, *, using: str = DEFAULT_DB_ALIAS) -> Q:
             f" UNION ALL SELECT member_id FROM {FTS_PENDING}",
             [phrase],
         )
-        match &= Q(pk__in=found)
+        match &= Q(**{f"{prefix}pk__in": found})
     return match
 
 

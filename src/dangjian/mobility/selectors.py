@@ -12,8 +12,8 @@ from django.utils import timezone
 
 from dangjian.core import rules
 from dangjian.core.access import CHANGE, subtree_q
-from dangjian.core.search import fold_query
 from dangjian.members.models import Member, State
+from dangjian.members.selectors import search_filter
 from dangjian.orgs.models import Organisation
 
 from . import checks
@@ -76,9 +76,7 @@ def outbounds_visible(
     if state in (OUT, RETURNED):
         qs = qs.filter(state=state)
     if q:
-        folded = fold_query(q)
-        if folded:
-            qs = qs.filter(member__search_key__contains=folded)
+        qs = qs.filter(search_filter(q, using=qs.db, prefix="member__"))
     qs = qs.annotate(since=Coalesce("last_contact_on", "left_on")).annotate(warn_rank=_rank(on, r))
     if warn_only:
         qs = qs.filter(warn_rank__lt=8)
