@@ -176,3 +176,24 @@ def test_the_cadence_floor_counts_the_meetings_the_rollup_counts(city):
     assert sum(per_org.values()) == held.count()
     rollup = cadence_rollup(user=user, root=street, year=today.year, today=today)
     assert sum(rollup.totals.values()) == 1 + 2 + 12  # the street, its communities, branches
+
+
+def test_a_kept_city_is_timed_again_without_being_rebuilt(tmp_path):
+    """``--keep DIR``: the first run generates and keeps the SQLite database (and the data
+    directory with its field key); the second only migrates and times it."""
+    if connection.vendor == "postgresql":
+        pytest.skip("runs in the SQLite pass: the command makes its own SQLite database")
+    args = ["--members", "300", "--requests", "3", "--databases", "sqlite"]
+    args += ["--cadence-branches", "5", "--keep", str(tmp_path / "kept")]
+    reports = []
+    for run in (1, 2):
+        out = tmp_path / f"report{run}.json"
+        buf = StringIO()
+        call_command("benchmark", *args, "--out", str(out), stdout=buf)
+        reports.append(json.loads(out.read_text(encoding="utf-8"))["databases"]["sqlite"])
+    assert (tmp_path / "kept" / "sqlite-300-s1" / "bench.sqlite3").is_file()
+    assert "reused" not in reports[0]["gencity"] and reports[1]["gencity"]["reused"] is True
+    assert reports[1]["cadence"]["reused"] is True
+    assert reports[0]["scope"]["members_in_city"] == reports[1]["scope"]["members_in_city"]
+    assert all("error" not in page for page in reports[1]["pages"].values())
+    assert "沿用保留的城市" in buf.getvalue()

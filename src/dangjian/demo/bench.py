@@ -409,21 +409,30 @@ def run_here(
     seed: int,
     log: Callable[[str], None],
     cadence_branches: int = 1000,
+    reuse: bool = False,
 ) -> dict[str, Any]:
-    """Benchmark the database configured now (it must be empty): build, then time."""
+    """Benchmark the database configured now (it must be empty): build, then time. With
+    ``reuse``, a database that already holds the benchmark's city (``--keep``) is migrated and
+    timed again without generating anything."""
     from django.contrib.auth import get_user_model
     from django.core.management import call_command
 
+    User = get_user_model()
     call_command("migrate", interactive=False, verbosity=0)
     if Member.objects.exists():
-        raise RuntimeError("数据库里已有党员数据；benchmark 只在新建的空数据库上运行。")
-    log(f"[{connection.vendor}] 生成城市：{members:,} 名党员")
-    city = CityBuilder(members=members, seed=seed, log=lambda s: log(f"[{connection.vendor}] {s}"))
-    gen = city.build()
+        if not (reuse and User.objects.filter(username=BENCH_STREET_USER).exists()):
+            raise RuntimeError("数据库里已有党员数据；benchmark 只在新建的空数据库上运行。")
+        log(f"[{connection.vendor}] 沿用保留的城市：{Member.objects.count():,} 名党员，不再生成")
+        gen: dict[str, Any] = {"reused": True}
+    else:
+        log(f"[{connection.vendor}] 生成城市：{members:,} 名党员")
+        city = CityBuilder(
+            members=members, seed=seed, log=lambda s: log(f"[{connection.vendor}] {s}")
+        )
+        gen = city.build()
     t = time.perf_counter()
     analyze()
     gen["analyze_seconds"] = round(time.perf_counter() - t, 1)
-    User = get_user_model()
     street_user = User.objects.get(username=BENCH_STREET_USER)
     admin = User.objects.get(username=BENCH_ADMIN_USER)
     street = Grant.objects.get(user=street_user).org
@@ -569,8 +578,12 @@ def _time_cadence(
     from dangjian.orgs.models import Organisation
 
     tag = f"[{connection.vendor}]"
-    info = CadenceStreet(branches=branches, seed=seed, log=lambda s: log(f"{tag} {s}")).build()
-    analyze()
+    kept = Grant.objects.filter(user__username=BENCH_CADENCE_USER).values_list("org_id", flat=True)
+    if kept:  # a kept database (--keep) already has the cadence street
+        info: dict[str, Any] = {"street_id": kept[0], "reused": True}
+    else:
+        info = CadenceStreet(branches=branches, seed=seed, log=lambda s: log(f"{tag} {s}")).build()
+        analyze()
     street = Organisation.objects.get(pk=info["street_id"])
     client = Client()
     client.force_login(get_user_model().objects.get(username=BENCH_CADENCE_USER))

@@ -122,6 +122,20 @@ def fresh_database(server_url: str, name: str) -> str:
     return f"{base}/{name}"
 
 
+def kept_database(server_url: str, name: str) -> str:
+    """The URL of database ``name`` on the server of ``server_url``, created if it is missing
+    (``benchmark --keep``: a kept city is timed again, never rebuilt)."""
+    import psycopg
+    from psycopg import sql
+
+    with psycopg.connect(server_url, autocommit=True) as conn:
+        found = conn.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone()
+        if not found:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    base, _, _ = server_url.rpartition("/")
+    return f"{base}/{name}"
+
+
 def drop_database(server_url: str, name: str) -> None:
     import psycopg
     from psycopg import sql

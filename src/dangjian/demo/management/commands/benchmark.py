@@ -62,6 +62,18 @@ class Command(BaseCommand):
             help="使用已有的 PostgreSQL 服务器（在其上新建并删除一个临时数据库），不自己启动",
         )
         parser.add_argument(
+            "--keep",
+            default="",
+            metavar="DIR",
+            help="把生成的数据库保留在此目录（SQLite 文件；PostgreSQL 需配合 --pg-url，保留一个数据库）；"
+            "下次用同样的 --members、--seed 和 --keep 运行时不再生成，直接计时（例如在机器空闲时重测）",
+        )
+        parser.add_argument(
+            "--reuse",
+            action="store_true",
+            help="（内部使用）数据库已有保留的城市时沿用它",
+        )
+        parser.add_argument(
             "--this-database",
             action="store_true",
             help="（内部使用）在当前配置的空数据库上运行一次，把结果写到 --out",
@@ -79,6 +91,7 @@ class Command(BaseCommand):
                 seed=options["seed"],
                 log=self._log,
                 cadence_branches=options["cadence_branches"],
+                reuse=options["reuse"],
             )
             Path(options["out"]).write_text(
                 json.dumps(result, ensure_ascii=False, indent=2), encoding="utf-8"
@@ -88,6 +101,10 @@ class Command(BaseCommand):
         unknown = set(databases) - {"sqlite", "postgres"}
         if unknown or not databases:
             raise CommandError("--databases 只能是 sqlite、postgres（逗号分隔）。")
+        if options["keep"] and "postgres" in databases and not options["pg_url"]:
+            raise CommandError(
+                "--keep 保留 PostgreSQL 数据库需要一台长期运行的服务器：请同时给出 --pg-url。"
+            )
         report: dict[str, Any] = {
             "generated_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "members": options["members"],
@@ -122,12 +139,24 @@ class Command(BaseCommand):
         self.stdout.flush()
 
     def _run_one(self, db: str, options: dict[str, Any]) -> dict[str, Any]:
-        tmp = Path(tempfile.mkdtemp(prefix=f"dangjian-bench-{db}."))
+        keep = options["keep"]
+        tag = f"{options['members']}-s{options['seed']}"
+        if keep:  # the data directory holds the field key the kept ID numbers are encrypted with
+            tmp = Path(keep).resolve() / f"{db}-{tag}"
+            tmp.mkdir(parents=True, exist_ok=True)
+        else:
+            tmp = Path(tempfile.mkdtemp(prefix=f"dangjian-bench-{db}."))
         server = None
-        dbname = f"dangjian_bench_{os.getpid()}"
+        dbname = (
+            f"dangjian_bench_keep_{tag.replace('-', '_')}"
+            if keep
+            else f"dangjian_bench_{os.getpid()}"
+        )
         try:
             if db == "sqlite":
                 url = f"sqlite:///{tmp / 'bench.sqlite3'}"
+            elif options["pg_url"] and keep:
+                url = pg.kept_database(options["pg_url"], dbname)
             elif options["pg_url"]:
                 url = pg.fresh_database(options["pg_url"], dbname)
             else:
@@ -158,6 +187,7 @@ class Command(BaseCommand):
                 str(options["cadence_branches"]),
                 "--out",
                 str(part),
+                *(["--reuse"] if keep else []),
             ]
             proc = subprocess.Popen(
                 cmd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
@@ -177,9 +207,12 @@ class Command(BaseCommand):
         finally:
             if server is not None:
                 server.stop()
+            elif keep:
+                self._log(f"{db} 数据库已保留：{url.split('@')[-1]}（数据目录 {tmp}）")
             elif db == "postgres" and options["pg_url"]:
                 pg.drop_database(options["pg_url"], dbname)
-            shutil.rmtree(tmp, ignore_errors=True)
+            if not keep:
+                shutil.rmtree(tmp, ignore_errors=True)
 
 
 def _ms(v: Any) -> str:
