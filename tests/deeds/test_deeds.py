@@ -225,3 +225,15 @@ def test_list_page_queries_do_not_grow_with_rows(cast, client_for, django_assert
         _record(cast, {m.pk: "1", cast.member_a.pk: "1"}, title=f"第{i}件")
     with django_assert_max_num_queries(len(one)):
         c.get(f"/deeds/?org={cast.comm_a.pk}&year=2026")
+
+
+def test_the_list_finds_a_deed_by_a_participants_pinyin_or_initials(cast, client_for):
+    other = make_member(org=cast.branch_a_2, name="欧阳秀英")
+    _record(cast, {other.pk: "1"}, title="陪老人看病")
+    _record(cast, {cast.member_a.pk: "1"}, title="楼道清扫")
+    c = client_for(cast.comm_a_sec)
+    for q in ("ouyang", "OYXY", "歐陽", "秀英"):
+        page = c.get(f"/deeds/?org={cast.comm_a.pk}&year=2026&q={q}").content.decode()
+        assert "陪老人看病" in page and "楼道清扫" not in page, q
+    page = client_for(cast.comm_b_sec).get(f"/deeds/?org={cast.comm_a.pk}&q=ouyang")
+    assert "陪老人看病" not in page.content.decode()

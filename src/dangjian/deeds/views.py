@@ -26,6 +26,7 @@ from dangjian.core.models import AuditEntry
 from dangjian.core.xlsx import write_table
 from dangjian.funds.selectors import spending_for
 from dangjian.members.models import Member
+from dangjian.members.selectors import search_filter
 from dangjian.orgs.models import Organisation, Place, PlaceKind, ResidentUnit
 from dangjian.orgs.selectors.communities import community_for
 
@@ -69,7 +70,8 @@ def _filtered(request: HttpRequest, community: Organisation | None) -> Any:
     )
     q = request.GET.get("q", "").strip()
     if q:
-        qs = qs.filter(participants__member__name__contains=q).distinct()
+        # the member search (pinyin, initials, the SQLite index) through the participants
+        qs = qs.filter(search_filter(q, prefix="participants__member__")).distinct()
     return qs, start, end
 
 
