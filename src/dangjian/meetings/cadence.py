@@ -39,6 +39,8 @@ _MONTHS_IN = {MONTH: 1, QUARTER: 3, HALF: 6, YEAR: 12}
 
 DONE, OVERDUE, DUE, UPCOMING, NA = "done", "overdue", "due", "upcoming", "na"
 RED, AMBER, GREEN = "red", "amber", "green"
+#: The two halves of a year's periods as of a day: those that have ended, and the others.
+CLOSED, OPEN = "closed", "open"
 LIGHTS = (RED, AMBER, GREEN)
 
 
@@ -189,8 +191,13 @@ KINDS_WITH_RULES = frozenset().union(*(c.org_kinds for c in CHECKS))
 COUNTED_KINDS = tuple(sorted({str(c.meeting_kind) for c in CHECKS}))
 
 
+@lru_cache(maxsize=64)
+def _checks_for(org_kind: str) -> tuple[Check, ...]:
+    return tuple(c for c in CHECKS if org_kind in c.org_kinds)
+
+
 def checks_for(org_kind: str) -> list[Check]:
-    return [c for c in CHECKS if str(org_kind) in c.org_kinds]
+    return list(_checks_for(str(org_kind)))
 
 
 Numbers = Callable[[str], Mapping[str, Any]]
@@ -220,17 +227,32 @@ class Held(NamedTuple):
 
 
 def tally(
-    held: Iterable[Held], checks: Iterable[Check], numbers: Numbers
+    held: Iterable[Held],
+    checks: Iterable[Check],
+    numbers: Numbers,
+    memo: dict[Any, Any] | None = None,
 ) -> tuple[dict[tuple[str, str], int], dict[tuple[str, str], list[tuple[int, dt.date]]]]:
-    """Counts (and the meetings, where known) per (check id, period key)."""
+    """Counts (and the meetings, where known) per (check id, period key).
+
+    ``memo``: a dict the caller keeps for one computation over many organisations (the same
+    ``numbers`` objects throughout) — what depends only on the checks and the numbers is
+    worked out once, not once per organisation."""
     checks = list(checks)
-    kinds = {c.id: period_kind(c, numbers) for c in checks}
+    state = None
+    if memo is not None:
+        mkey = ("tally", id(numbers), tuple(c.id for c in checks))
+        state = memo.get(mkey)
+    if state is None:
+        # a thousand organisations each with a few dozen rows: match each (kind, body,
+        # leader) against the checks once, and find each month's period key once
+        state = ({c.id: period_kind(c, numbers) for c in checks}, {}, {})
+        if memo is not None:
+            memo[mkey] = state
+    kinds: dict[str, str] = state[0]
+    matching: dict[tuple[str, str | None, bool], list[Check]] = state[1]
+    keys: dict[tuple[str, dt.date, str], tuple[str, str]] = state[2]
     counts: dict[tuple[str, str], int] = defaultdict(int)
     found: dict[tuple[str, str], list[tuple[int, dt.date]]] = defaultdict(list)
-    # a thousand organisations each with a few dozen rows: match each (kind, body, leader)
-    # against the checks once, and find each month's period key once
-    matching: dict[tuple[str, str | None, bool], list[Check]] = {}
-    keys: dict[tuple[str, dt.date, str], tuple[str, str]] = {}
     for h in held:
         sig = (h.kind, h.body_kind, h.led)
         hits = matching.get(sig)
@@ -294,6 +316,27 @@ def _status(period: Period, count: int, required: int, today: dt.date, since: dt
     return DUE
 
 
+def _plan(
+    org_kind: str, year: int, today: dt.date, numbers: Numbers, only: str
+) -> list[tuple[Check, rules.Rule, str, int, int | None, list[Period]]]:
+    """Per check: its rule, period kind, required count, committee threshold (for a check
+    that needs a committee) and the periods to evaluate."""
+    out = []
+    for check in _checks_for(org_kind):
+        values = numbers(check.rule_id)
+        kind = period_kind(check, numbers)
+        need = None
+        if check.needs_committee:
+            need = int(numbers("org.branch_committee_threshold")["min_full_members"])
+        periods = [
+            p for p in _periods(year, kind) if not only or (p.end < today) == (only == CLOSED)
+        ]
+        out.append(
+            (check, rules.get(check.rule_id), kind, int(values[check.count_key]), need, periods)
+        )
+    return out
+
+
 def evaluate(
     *,
     org_kind: str,
@@ -305,6 +348,9 @@ def evaluate(
     full_members: int | None = None,
     meetings: Mapping[tuple[str, str], list[tuple[int, dt.date]]] | None = None,
     cells: bool = True,
+    only: str = "",
+    kept: tuple[int, int] = (0, 0),
+    memo: dict[Any, Any] | None = None,
 ) -> Evaluation:
     """Status of every applicable rule for every period of ``year`` as of ``today``.
 
@@ -313,24 +359,38 @@ def evaluate(
     ``full_members`` decides whether a branch has a committee (``None``: assume it has).
     ``cells=False`` counts the statuses without keeping a cell per period (the roll-up of a
     thousand organisations needs only the totals).
+
+    ``only``: :data:`CLOSED` evaluates only the periods that ended before ``today`` (their
+    statuses are done, overdue or na whatever day it is later), :data:`OPEN` only the others;
+    ``kept`` is (overdue, done) of the closed periods counted earlier, added to the totals —
+    see ``cadence_kept``. Both halves together are the whole evaluation. ``memo``: as for
+    :func:`tally`.
     """
+    plan = None
+    if memo is not None:
+        mkey = ("evaluate", id(numbers), str(org_kind), year, today, only)
+        plan = memo.get(mkey)
+    if plan is None:
+        plan = _plan(str(org_kind), year, today, numbers, only)
+        if memo is not None:
+            memo[mkey] = plan
     lines: list[Line] = []
-    overdue = due = done = 0
-    for check in checks_for(org_kind):
-        values = numbers(check.rule_id)
-        rule = rules.get(check.rule_id)
-        kind = period_kind(check, numbers)
-        required = int(values[check.count_key])
+    overdue, done = kept
+    due = 0
+    for check, rule, kind, required, need, periods in plan:
         applicable, reason = True, ""
-        if check.needs_committee and full_members is not None:
-            need = int(numbers("org.branch_committee_threshold")["min_full_members"])
-            if full_members < need:
-                applicable = False
+        if need is not None and full_members is not None and full_members < need:
+            applicable = False
+            rkey = ("reason", full_members, need)
+            reason = memo.get(rkey) if memo is not None else None
+            if reason is None:
                 reason = _(
                     "本支部正式党员 %(n)d 名，不足 %(need)d 名，不设支部委员会，此项不适用。"
                 ) % {"n": full_members, "need": need}
+                if memo is not None:
+                    memo[rkey] = reason
         out: list[Cell] = []
-        for p in _periods(year, kind):
+        for p in periods:
             n = counts.get((check.id, p.key), 0)
             status = _status(p, n, required, today, established_on) if applicable else NA
             if status == OVERDUE:

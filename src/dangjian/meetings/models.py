@@ -594,6 +594,7 @@ class NoLifeCase(Versioned):
 
 
 # Models of the §13 rules kept in their own modules, registered with the app from here.
+from .models_kept import CadenceKept, CadenceStamp  # noqa: E402, F401
 from .models_lost import LostContact, LostContactDecision, LostDecisionKind  # noqa: E402, F401
 from .models_talks import HeartTalk  # noqa: E402, F401
 from .models_votes import Vote  # noqa: E402, F401

@@ -23,6 +23,7 @@ from dangjian.core.services import ConflictError, audited_create, audited_update
 from dangjian.members.models import Member
 from dangjian.orgs.models import Organisation
 
+from . import cadence_kept
 from .models import (
     Attendance,
     AttendanceStatus,
@@ -107,6 +108,7 @@ def meeting_create(
         data={"org": org, "created_by": user_or_none(acting_user), **fields},
         acting_user=acting_user,
     )
+    cadence_kept.touch([org.pk])  # what the cadence roll-up kept for its past periods
     meeting_set_leaders(meeting=meeting, leaders=leaders, acting_user=None)
     return meeting
 
@@ -131,6 +133,7 @@ def meeting_update(
         study_group=fields.get("study_group", meeting.study_group),
         lecturer=fields.get("lecturer") if fields.get("lecturer") != meeting.lecturer else None,
     )
+    cadence_kept.touch([meeting.org_id])  # what the cadence roll-up kept for its past periods
     meeting = audited_update(
         meeting, data=fields, acting_user=acting_user, expected_version=expected_version
     )
@@ -152,6 +155,7 @@ def meeting_set_leaders(
     if before == after:
         return
     meeting.leaders.set(leaders)
+    cadence_kept.touch([meeting.org_id])  # a county leader's part counts for two rules
     if acting_user is not None:
         audit.record(
             action=AuditEntry.Action.UPDATE,

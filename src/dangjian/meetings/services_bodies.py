@@ -24,7 +24,7 @@ from dangjian.core.services import audited_update
 from dangjian.members.models import Category, Member
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation, OrgKind, ResidentUnit
 
-from . import services
+from . import cadence_kept, services
 from .models import Body, BodyKind, LeaderLink, Meeting, MeetingKind, Seat, StudyGroup
 
 #: Which bodies an organisation of each level leads (SPEC §4, seed 002).
@@ -115,6 +115,7 @@ def body_update(
             raise ValidationError(
                 {"org": _("该机构已经开过会，不能改为其他党组织牵头；请新建一个机构。")}
             )
+    cadence_kept.touch([body.org_id])  # its kind decides which rule its meetings count for
     return audited_update(
         body, data=fields, acting_user=acting_user, expected_version=expected_version
     )
