@@ -131,7 +131,15 @@ def _score_row(card: scoring.Scorecard) -> dict[str, Any]:
 
 def _page(rows: list[Organisation]) -> list[dict[str, Any]]:
     """Each page's communities measured (their year rides along on the row)."""
-    return [_score_row(scoring.scorecard(c, c.assess_year)) for c in rows]
+    by_year: dict[int, list[Organisation]] = {}
+    for c in rows:
+        by_year.setdefault(c.assess_year, []).append(c)
+    cards = {
+        card.community.pk: card
+        for y, communities in by_year.items()
+        for card in scoring.scorecards(communities, y)
+    }
+    return [_score_row(cards[c.pk]) for c in rows]
 
 
 ScoresPagination = mapped_pagination(_page)

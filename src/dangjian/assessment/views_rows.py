@@ -201,8 +201,9 @@ class CommunityRow:
 def community_rows(
     communities: list[Any], year: int, *, sort: str = "name", today: dt.date | None = None
 ) -> list[CommunityRow]:
-    """The table: one scorecard per community (each measures its indicators once)."""
-    rows = [CommunityRow(c, scoring.scorecard(c, year, today=today)) for c in communities]
+    """The table: one scorecard per community, all measured together (``scoring.scorecards``)."""
+    cards = scoring.scorecards(list(communities), year, today=today)
+    rows = [CommunityRow(card.community, card) for card in cards]
     if sort in ("total", "-total"):
         scored = [r for r in rows if r.total is not None]
         unscored = [r for r in rows if r.total is None]

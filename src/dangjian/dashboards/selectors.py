@@ -228,13 +228,6 @@ def _members(user: Any, org: Organisation, g: _Grouper, today: dt.date) -> tuple
     on_register = Member.objects.visible_to(user).filter(
         subtree_q("org__path", org.path), state=State.ACTIVE
     )
-    own = False
-    for prefix, n in (
-        on_register.annotate(p=g.prefix("org__path")).values_list("p").annotate(n=Count("pk"))
-    ).order_by():
-        b = g[prefix]
-        own |= b.own
-        b.members += n
     bands = {
         f"a{i}": Count("pk", filter=_band_q("birth_date", today, lo, hi))
         for i, (_l, lo, hi) in enumerate(AGE_BANDS)
@@ -245,17 +238,28 @@ def _members(user: Any, org: Organisation, g: _Grouper, today: dt.date) -> tuple
         for i, (_l, lo, hi) in enumerate(STANDING_BANDS)
     }
     bands["probationary"] = Count("pk", filter=Q(status=Status.PROBATIONARY))
-    counted = (
-        on_register.annotate(standing_from=Coalesce("full_on", "joined_on"))
-        .order_by()
-        .aggregate(**bands)
-    )
-    ages = {label: counted[f"a{i}"] or 0 for i, (label, _lo, _hi) in enumerate(AGE_BANDS)}
-    standing = {label: counted[f"s{i}"] or 0 for i, (label, _lo, _hi) in enumerate(STANDING_BANDS)}
-    standing[PROBATIONARY_BAND] = counted["probationary"] or 0
+    # one read for the count per child, the education and the age and standing bands: grouped
+    # by child and education, every band a conditional count, summed here
+    counted = dict.fromkeys(bands, 0)
     education = dict.fromkeys([*Education.values, NO_EDUCATION], 0)
-    for value, n in on_register.order_by().values_list("education").annotate(n=Count("pk")):
-        education[value or NO_EDUCATION] += n
+    own = False
+    for row in (
+        on_register.annotate(
+            standing_from=Coalesce("full_on", "joined_on"), p=g.prefix("org__path")
+        )
+        .order_by()
+        .values("p", "education")
+        .annotate(n=Count("pk"), **bands)
+    ):
+        b = g[row["p"]]
+        own |= b.own
+        b.members += row["n"]
+        education[row["education"] or NO_EDUCATION] += row["n"]
+        for key in bands:
+            counted[key] += row[key] or 0
+    ages = {label: counted[f"a{i}"] for i, (label, _lo, _hi) in enumerate(AGE_BANDS)}
+    standing = {label: counted[f"s{i}"] for i, (label, _lo, _hi) in enumerate(STANDING_BANDS)}
+    standing[PROBATIONARY_BAND] = counted["probationary"]
     categories = dict.fromkeys(Category.values, 0)
     for value, n in (
         MemberCategory.objects.filter(member__in=on_register.values("pk"))

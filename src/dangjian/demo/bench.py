@@ -493,8 +493,8 @@ def run_here(
         ("home_community", comm_client, ["/"] * n, None, None),
         # the community's art. 9 list: selected, counted and paged in the database
         ("nolife", comm_client, [f"/meetings/no-life/?org={community.pk}"] * n, None, None),
-        # the street's five goods: one scorecard (about 45 queries) per community on the page —
-        # heavy by design, so timed a few times only
+        # the street's five goods: every indicator for all its communities at once (a constant
+        # number of statements); heavy Python, so timed a few times only
         (
             "assessment_street",
             street_client,

@@ -6,7 +6,7 @@ from functools import lru_cache
 
 from django.utils.module_loading import import_string
 
-from .base import Ctx, Good, Indicator, Measure, Record, system_user
+from .base import Batch, Ctx, Good, Indicator, Measure, Record, system_user
 
 MODULES = (
     "dangjian.assessment.indicators.leadership",
@@ -17,7 +17,17 @@ MODULES = (
     "dangjian.assessment.indicators.inspected",
 )
 
-__all__ = ["Ctx", "Good", "Indicator", "Measure", "Record", "all_indicators", "get", "system_user"]
+__all__ = [
+    "Batch",
+    "Ctx",
+    "Good",
+    "Indicator",
+    "Measure",
+    "Record",
+    "all_indicators",
+    "get",
+    "system_user",
+]
 
 
 @lru_cache(maxsize=1)

@@ -18,8 +18,10 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 
+from django.db.models import Q
 from django.utils import timezone
 
 
@@ -114,17 +116,122 @@ class Ctx:
         return self.end < dt.date(self.year, 12, 31)
 
 
+class Batch:
+    """Several communities measured together for one year (a street's table): each indicator
+    reads all of them in the same few grouped queries, then hands each community its own
+    records — so a table costs the same for 2 communities as for 50. A single community is a
+    batch of one: the scorecard and the drill-down go through the very same code.
+
+    Every context shares ``year`` and ``today``."""
+
+    def __init__(self, ctxs: list[Ctx]) -> None:
+        assert ctxs, "a batch measures at least one community"
+        first = ctxs[0]
+        assert all(c.year == first.year and c.today == first.today for c in ctxs)
+        self.ctxs = ctxs
+        self.year, self.start, self.end, self.today = (
+            first.year,
+            first.start,
+            first.end,
+            first.today,
+        )
+        self.by_pk: dict[int, Ctx] = {c.community.pk: c for c in ctxs}
+
+    @property
+    def running(self) -> bool:
+        return self.ctxs[0].running
+
+    @property
+    def user(self) -> Any:
+        return system_user()
+
+    @property
+    def communities(self) -> list[Any]:
+        return [c.community for c in self.ctxs]
+
+    @property
+    def pks(self) -> list[int]:
+        return list(self.by_pk)
+
+    def subtree(self, lookup: str) -> Q:
+        """Rows whose ``lookup`` path lies in one of the communities' subtrees."""
+        from dangjian.core.access import subtree_q
+
+        q = Q(pk__in=[])
+        for c in self.communities:
+            q |= subtree_q(lookup, c.path)
+        return q
+
+    def owner(self, path: str) -> int | None:
+        """The community (pk) whose subtree holds an organisation path such as ``/1/5/23/``."""
+        for part in path.strip("/").split("/"):
+            if part and int(part) in self.by_pk:
+                return int(part)
+        return None
+
+    @cached_property
+    def root(self) -> Any:
+        """The nearest organisation above (or at) every community — for the selectors of other
+        apps that read a whole subtree at once; ``None`` when they share no ancestor. One query
+        (none for a single community)."""
+        from dangjian.orgs.models import Organisation
+
+        if len(self.ctxs) == 1:
+            return self.ctxs[0].community
+        common: list[str] | None = None
+        for c in self.communities:
+            parts = c.path.strip("/").split("/")
+            if common is None:
+                common = parts
+            else:
+                n = 0
+                while n < min(len(common), len(parts)) and common[n] == parts[n]:
+                    n += 1
+                common = common[:n]
+        if not common:
+            return None
+        return Organisation.objects.get(pk=int(common[-1]))
+
+    def empty(self, key: str, note: str = "") -> dict[int, Measure]:
+        return {pk: Measure(key=key, note=note) for pk in self.by_pk}
+
+
+def one(many: Callable[[Batch], dict[int, Measure]]) -> Callable[[Ctx], Measure]:
+    """The single-community measure of a batch measure (a batch of one)."""
+
+    def measure(ctx: Ctx) -> Measure:
+        return many(Batch([ctx]))[ctx.community.pk]
+
+    measure.__name__ = getattr(many, "__name__", "measure")
+    return measure
+
+
 @dataclass(frozen=True)
 class Indicator:
     """One indicator: a key (also its id in the rules ``assess.weights``/``assess.targets``),
-    the good it belongs to, a Chinese title and explanation, and the function that measures it."""
+    the good it belongs to, a Chinese title and explanation, and the function that measures it.
+
+    ``many`` measures every community of a :class:`Batch` in a fixed number of queries; an
+    indicator given only ``many`` measures one community as a batch of one."""
 
     key: str
     good: str
     title: str
     explain: str  # what is counted, in one or two Chinese sentences
-    measure: Callable[[Ctx], Measure]
+    measure: Callable[[Ctx], Measure] | None = None
     unit: str = "项"  # what one record is: 次、人、户、项、件
+    many: Callable[[Batch], dict[int, Measure]] | None = None
+
+    def __post_init__(self) -> None:
+        if self.measure is None:
+            assert self.many is not None, self.key
+            object.__setattr__(self, "measure", one(self.many))
+
+    def measure_all(self, batch: Batch) -> dict[int, Measure]:
+        """Each community's measure (community pk → Measure)."""
+        if self.many is not None:
+            return self.many(batch)
+        return {c.community.pk: self.measure(c) for c in batch.ctxs}
 
 
 def system_user() -> Any:

@@ -11,22 +11,22 @@ from decimal import Decimal
 
 from django.urls import reverse
 
-from .base import Ctx, Good, Indicator, Measure, Record
+from .base import Batch, Good, Indicator, Measure, Record
 
 
 def _measure_for(good: str):
-    def measure(ctx: Ctx) -> Measure:
+    def measure(b: Batch) -> dict[int, Measure]:
         from ..models import InspectorScore
 
         rows = (
             InspectorScore.objects.live()
-            .filter(community=ctx.community, year=ctx.year, good=good)
+            .filter(community__in=b.pks, year=b.year, good=good)
             .order_by("scored_on", "pk")
         )
-        url = reverse("assessment:inspector_scores", args=[ctx.community.pk, ctx.year])
-        return Measure(
-            key=f"inspect.{good}",
-            records=[
+        records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
+        for r in rows:
+            url = reverse("assessment:inspector_scores", args=[r.community_id, b.year])
+            records[r.community_id].append(
                 Record(
                     label=f"{r.inspector} {r.scored_on:%Y-%m-%d}",
                     ok=r.score >= 60,
@@ -36,9 +36,8 @@ def _measure_for(good: str):
                     points=Decimal(r.score),
                     out_of=100,
                 )
-                for r in rows
-            ],
-        )
+            )
+        return {pk: Measure(key=f"inspect.{good}", records=here) for pk, here in records.items()}
 
     return measure
 
@@ -49,7 +48,7 @@ INDICATORS: list[Indicator] = [
         good=good,
         title=f"考核组现场打分（{Good.LABELS[good]}）",
         explain="考核组现场打分的平均分（百分制）。本地规则未给权重时不计入。",
-        measure=_measure_for(good),
+        many=_measure_for(good),
         unit="分",
     )
     for good in Good.ORDER

@@ -4,8 +4,8 @@ community workers' staffing and their training (SPEC §1, §3, §9, §10).
 Each indicator reads through the selector of the page that already shows the same judgement
 (the structural warnings, the secretary's lecture, the staffing against its quota, the
 party-school rules), so a record here and the page it links to always agree. Every number comes
-from the rules table through those selectors. Each costs a handful of queries for a community of
-any size.
+from the rules table through those selectors. Each measures a whole batch of communities (a
+street's table) in a handful of queries, whatever their number and size.
 """
 
 from __future__ import annotations
@@ -16,12 +16,11 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangjian.core.access import subtree_q
 from dangjian.orgs.models import BRANCH_KINDS, Office, Organisation
 from dangjian.orgs.selectors.tree import member_counts
 from dangjian.orgs.selectors.warnings import WarningKind, org_warnings
 
-from .base import Ctx, Good, Indicator, Measure, Record
+from .base import Batch, Ctx, Good, Indicator, Measure, Record
 
 
 def as_of_note(ctx: Ctx) -> str:
@@ -50,92 +49,117 @@ FAILING = (
 )
 
 
-def _committee(ctx: Ctx) -> Measure:
-    """The community organisation and each active branch below it that must have a committee
+def _committee(b: Batch) -> dict[int, Measure]:
+    """Each community organisation and each active branch below it that must have a committee
     (正式党员 at the rule's threshold or more), judged as the warnings page judges them on
-    ``ctx.end``. Four queries (five with locality overrides)."""
+    ``end``. Four queries for any number of communities (five with locality overrides)."""
     from dangjian.meetings.selectors.rulenums import numbers_by_org
 
-    community = ctx.community
     orgs = list(
-        Organisation.objects.filter(subtree_q("path", community.path), is_active=True)
-        .filter(Q(pk=community.pk) | Q(kind__in=BRANCH_KINDS))
+        Organisation.objects.filter(b.subtree("path"), is_active=True)
+        .filter(Q(pk__in=b.pks) | Q(kind__in=BRANCH_KINDS))
         .order_by("path")
     )
-    if not any(o.pk == community.pk for o in orgs):  # an inactive community is still assessed
-        orgs.insert(0, community)
-    branches = [o for o in orgs if o.kind in BRANCH_KINDS]
+    mine: dict[int, list[Organisation]] = {pk: [] for pk in b.pks}
+    for o in orgs:
+        owner = b.owner(o.path)
+        if owner is not None:
+            mine[owner].append(o)
+    for community in b.communities:  # an inactive community is still assessed
+        if not any(o.pk == community.pk for o in mine[community.pk]):
+            mine[community.pk].insert(0, community)
+    branches = [o for o in orgs if o.kind in BRANCH_KINDS and b.owner(o.path) is not None]
     counts = member_counts(orgs=branches)
-    threshold = numbers_by_org("org.branch_committee_threshold", root=community, orgs=branches)
-    judged = [
-        o
-        for o in orgs
-        if o.pk == community.pk or counts[o.pk].full >= int(threshold[o.pk]["min_full_members"])
-    ]
-    found = org_warnings(orgs=judged, on=ctx.end)
-    records = []
-    for org in judged:
-        warnings = found.get(org.pk, [])
-        bad = [w for w in warnings if w.kind in FAILING]
-        if bad:
-            note = "；".join(w.message for w in bad)
-        else:
-            note = _("班子健全，任期未届满。")
-            ending = [w for w in warnings if w.kind == WarningKind.TERM_ENDING]
-            if ending:
-                note += ending[0].message
-        if org.kind in BRANCH_KINDS:
-            label = _("%(org)s（正式党员 %(n)d 名）") % {"org": org.name, "n": counts[org.pk].full}
-        else:
-            label = org.name
-        records.append(
-            Record(
-                label=label,
-                ok=not bad,
-                url=reverse("orgs:detail", args=[org.pk]),
-                note=note,
-            )
-        )
-    return Measure(
-        key="lead.committee",
-        records=records,
-        note=_("%(span)s；班子和任期按 %(d)s 的任职记录，党员人数按当前名册")
-        % {
-            "span": as_of_note(ctx),
-            "d": ctx.end.isoformat(),
-        },
+    threshold = numbers_by_org(
+        "org.branch_committee_threshold", root=b.communities[0], orgs=branches
     )
+    judged = {
+        pk: [
+            o
+            for o in here
+            if o.pk == pk or counts[o.pk].full >= int(threshold[o.pk]["min_full_members"])
+        ]
+        for pk, here in mine.items()
+    }
+    found = org_warnings(orgs=[o for here in judged.values() for o in here], on=b.end)
+    out = {}
+    for ctx in b.ctxs:
+        records = []
+        for org in judged[ctx.community.pk]:
+            warnings = found.get(org.pk, [])
+            bad = [w for w in warnings if w.kind in FAILING]
+            if bad:
+                note = "；".join(w.message for w in bad)
+            else:
+                note = _("班子健全，任期未届满。")
+                ending = [w for w in warnings if w.kind == WarningKind.TERM_ENDING]
+                if ending:
+                    note += ending[0].message
+            if org.kind in BRANCH_KINDS:
+                label = _("%(org)s（正式党员 %(n)d 名）") % {
+                    "org": org.name,
+                    "n": counts[org.pk].full,
+                }
+            else:
+                label = org.name
+            records.append(
+                Record(
+                    label=label,
+                    ok=not bad,
+                    url=reverse("orgs:detail", args=[org.pk]),
+                    note=note,
+                )
+            )
+        out[ctx.community.pk] = Measure(
+            key="lead.committee",
+            records=records,
+            note=_("%(span)s；班子和任期按 %(d)s 的任职记录，党员人数按当前名册")
+            % {
+                "span": as_of_note(ctx),
+                "d": ctx.end.isoformat(),
+            },
+        )
+    return out
 
 
 # ---- lead.lectures -----------------------------------------------------------------------------
-def _community_secretary_lecture(ctx: Ctx) -> tuple[Office | None, list[dt.date]]:
-    """The community organisation's own secretary (when it is not itself a branch, which the
+def _community_secretary_lectures(
+    b: Batch, communities: list[Organisation]
+) -> dict[int, tuple[Office, list[dt.date]]]:
+    """Each community organisation's own secretary (when it is not itself a branch, which the
     lectures selector covers) and the lectures they gave in its subtree — the selector's rule,
-    applied to the one organisation it leaves out. Two queries."""
+    applied to the one organisation it leaves out. Two queries for any number of communities."""
     from dangjian.meetings.models import Meeting, MeetingKind
 
-    community, on = ctx.community, ctx.end
-    office = (
-        Office.objects.filter(org=community, title=Office.Title.SECRETARY, term_start__lte=on)
-        .current(on)
-        .order_by("-term_start", "-id")
-        .first()
-    )
-    if office is None or not office.member_id:
-        return office, []
-    days = list(
-        Meeting.objects.filter(
-            subtree_q("org__path", community.path),
-            kind=MeetingKind.PARTY_LECTURE,
-            cancelled=False,
-            lecturer_id=office.member_id,
-            date__gte=ctx.start,
-            date__lte=ctx.end,
+    on = b.end
+    offices: dict[int, Office] = {}
+    for office in (
+        Office.objects.filter(
+            org__in=[c.pk for c in communities], title=Office.Title.SECRETARY, term_start__lte=on
         )
-        .order_by("date", "id")
-        .values_list("date", flat=True)
-    )
-    return office, days
+        .current(on)
+        .order_by("org_id", "-term_start", "-id")
+    ):
+        offices.setdefault(office.org_id, office)  # the latest one when the records overlap
+    lecturers = {o.org_id: o.member_id for o in offices.values() if o.member_id}
+    days: dict[int, list[dt.date]] = {pk: [] for pk in offices}
+    if lecturers:
+        for lecturer_id, path, day in (
+            Meeting.objects.filter(
+                b.subtree("org__path"),
+                kind=MeetingKind.PARTY_LECTURE,
+                cancelled=False,
+                lecturer_id__in=list(set(lecturers.values())),
+                date__gte=b.start,
+                date__lte=b.end,
+            )
+            .order_by("date", "id")
+            .values_list("lecturer_id", "org__path", "date")
+        ):
+            owner = b.owner(path)
+            if owner in lecturers and lecturers[owner] == lecturer_id:
+                days[owner].append(day)
+    return {pk: (office, days[pk]) for pk, office in offices.items()}
 
 
 def _lecture_record(ctx: Ctx, org: Organisation, office: Office, need: int, days: list) -> Record:
@@ -156,78 +180,108 @@ def _lecture_record(ctx: Ctx, org: Organisation, office: Office, need: int, days
     )
 
 
-def _lectures(ctx: Ctx) -> Measure:
-    """Each branch secretary in office on ``ctx.end`` (and the community organisation's own
-    secretary): at least the rule's lectures that year. Three to six queries."""
+def _lectures(b: Batch) -> dict[int, Measure]:
+    """Each branch secretary in office on ``end`` (and the community organisation's own
+    secretary): at least the rule's lectures that year. Five to seven queries for any number of
+    communities."""
     from dangjian.meetings.selectors.lectures import NUMBER, RULE, secretary_lectures
     from dangjian.meetings.selectors.rulenums import numbers_by_org
 
-    community = ctx.community
-    records = []
-    if community.kind not in BRANCH_KINDS:
-        need = int(numbers_by_org(RULE, root=community, orgs=[community])[community.pk][NUMBER])
-        office, days = _community_secretary_lecture(ctx)
-        if office is not None:
-            records.append(_lecture_record(ctx, community, office, need, days))
-    result = secretary_lectures(user=ctx.user, org=community, year=ctx.year, today=ctx.end)
-    for row in result.rows:
-        if row.office is None:
-            continue  # no secretary in office: lead.committee counts that
-        days = [day for _pk, day in row.lectures]
-        records.append(_lecture_record(ctx, row.org, row.office, row.need, days))
-    return Measure(key="lead.lectures", records=records, note=as_of_note(ctx))
+    records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
+    own = [c for c in b.communities if c.kind not in BRANCH_KINDS]
+    if own:
+        need = numbers_by_org(RULE, root=own[0], orgs=own)
+        secretaries = _community_secretary_lectures(b, own)
+        for community in own:
+            if community.pk in secretaries:
+                office, days = secretaries[community.pk]
+                n = int(need[community.pk][NUMBER])
+                ctx = b.by_pk[community.pk]
+                records[community.pk].append(_lecture_record(ctx, community, office, n, days))
+    roots = [b.root] if b.root is not None else b.communities
+    for root in roots:
+        result = secretary_lectures(user=b.user, org=root, year=b.year, today=b.end)
+        for row in result.rows:
+            owner = b.owner(row.org.path)
+            if row.office is None or owner is None:
+                continue  # no secretary in office: lead.committee counts that
+            days = [day for _pk, day in row.lectures]
+            ctx = b.by_pk[owner]
+            records[owner].append(_lecture_record(ctx, row.org, row.office, row.need, days))
+    return {
+        ctx.community.pk: Measure(
+            key="lead.lectures", records=records[ctx.community.pk], note=as_of_note(ctx)
+        )
+        for ctx in b.ctxs
+    }
 
 
 # ---- lead.staffing -----------------------------------------------------------------------------
-def _staffing(ctx: Ctx) -> Measure:
-    """Each quota line of the community's staffing on ``ctx.end`` (rules ``staff.county_seat`` /
-    ``staff.other_town``). Three queries."""
+def _staffing(b: Batch) -> dict[int, Measure]:
+    """Each quota line of each community's staffing on ``end`` (rules ``staff.county_seat`` /
+    ``staff.other_town``). Three queries for any number of communities."""
     from dangjian.core import rules
     from dangjian.staff.selectors import staffing
 
-    community = ctx.community
-    (row,) = staffing([community], on=ctx.end)
-    url = _with_query("staff:home", org=community.pk)
-    records = [
-        Record(
-            label=label,
-            ok=have >= need,
-            url=url,
-            note=(
-                _("现有 %(have)d 名，应不少于 %(need)d 名。")
-                if have >= need
-                else _("现有 %(have)d 名，应不少于 %(need)d 名，缺 %(missing)d 名。")
+    out = {}
+    for community, row in zip(b.communities, staffing(b.communities, on=b.end), strict=True):
+        url = _with_query("staff:home", org=community.pk)
+        records = [
+            Record(
+                label=label,
+                ok=have >= need,
+                url=url,
+                note=(
+                    _("现有 %(have)d 名，应不少于 %(need)d 名。")
+                    if have >= need
+                    else _("现有 %(have)d 名，应不少于 %(need)d 名，缺 %(missing)d 名。")
+                )
+                % {"have": have, "need": need, "missing": missing},
             )
-            % {"have": have, "need": need, "missing": missing},
+            for _key, label, have, need, missing in row.rows
+            if need > 0  # a quota a locality set to 0 asks for nothing
+        ]
+        out[community.pk] = Measure(
+            key="lead.staffing",
+            records=records,
+            note=_("%(rule)s；按 %(d)s 在岗人员计")
+            % {
+                "rule": rules.get(row.rule_id).title,
+                "d": b.end.isoformat(),
+            },
         )
-        for _key, label, have, need, missing in row.rows
-        if need > 0  # a quota a locality set to 0 asks for nothing
-    ]
-    return Measure(
-        key="lead.staffing",
-        records=records,
-        note=_("%(rule)s；按 %(d)s 在岗人员计")
-        % {
-            "rule": rules.get(row.rule_id).title,
-            "d": ctx.end.isoformat(),
-        },
-    )
+    return out
 
 
 # ---- lead.training -----------------------------------------------------------------------------
-def _training(ctx: Ctx) -> Measure:
-    """Each community worker in post on ``ctx.end``: that year's party-school courses against
-    ``training.county`` and ``training.town``. Two queries (more with locality overrides)."""
-    from dangjian.staff.selectors import staff_visible
+def _training(b: Batch) -> dict[int, Measure]:
+    """Each community worker in post on ``end``: that year's party-school courses against
+    ``training.county`` and ``training.town``. Two queries for any number of communities (more
+    with locality overrides: the rules are then read per community)."""
+    from dangjian.core import rules
+    from dangjian.staff.models import Staff
     from dangjian.training.selectors import staff_compliance
 
-    community = ctx.community
-    staff = list(staff_visible(user=ctx.user, community=community, on=ctx.end))
-    roster = _with_query("staff:home", org=community.pk)
+    # the staff page's own list (staff.selectors.staff_visible), for every community at once
+    staff = list(
+        Staff.objects.visible_to(b.user)
+        .filter(community__in=b.pks)
+        .current(b.end)
+        .select_related("member", "member__org")
+        .order_by("kind", "sub_post", "name", "pk")
+    )
+    if rules.override_org_codes():
+        checked = []
+        for community in b.communities:
+            here = [s for s in staff if s.community_id == community.pk]
+            checked += staff_compliance(here, year=b.year, org=community)
+    else:
+        checked = staff_compliance(staff, year=b.year, org=b.communities[0])
     school = {"county": _("县委党校"), "town": _("镇党校")}
-    records = []
-    for t in staff_compliance(staff, year=ctx.year, org=community):
+    records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
+    for t in checked:
         s = t.staff
+        roster = _with_query("staff:home", org=s.community_id)
         note = "；".join(
             _("%(school)s %(n)d 次，应 %(need)d 次（每次不少于 %(days)d 天）")
             % {
@@ -238,7 +292,7 @@ def _training(ctx: Ctx) -> Measure:
             }
             for c in t.checks
         )
-        records.append(
+        records[s.community_id].append(
             Record(
                 label=_("%(name)s（%(kind)s）") % {"name": s.name, "kind": s.get_kind_display()},
                 ok=t.met,
@@ -246,7 +300,12 @@ def _training(ctx: Ctx) -> Measure:
                 note=note + "。",
             )
         )
-    return Measure(key="lead.training", records=records, note=as_of_note(ctx))
+    return {
+        ctx.community.pk: Measure(
+            key="lead.training", records=records[ctx.community.pk], note=as_of_note(ctx)
+        )
+        for ctx in b.ctxs
+    }
 
 
 INDICATORS: list[Indicator] = [
@@ -258,7 +317,7 @@ INDICATORS: list[Indicator] = [
             "社区党组织和应设支部委员会的党支部（正式党员达到设立门槛的）：有书记、委员会人数合规、"
             "任期未届满的计为达标，与组织架构的“结构提醒”同一判断。"
         ),
-        measure=_committee,
+        many=_committee,
         unit="个组织",
     ),
     Indicator(
@@ -266,7 +325,7 @@ INDICATORS: list[Indicator] = [
         good=Good.LEADERSHIP,
         title="书记讲党课",
         explain="在任的社区党组织书记和各支部书记，当年亲自讲党课达到规定次数的计为达标。",
-        measure=_lectures,
+        many=_lectures,
         unit="人",
     ),
     Indicator(
@@ -274,7 +333,7 @@ INDICATORS: list[Indicator] = [
         good=Good.LEADERSHIP,
         title="社区工作者配备",
         explain="社区工作者按编制类型逐项对照配备标准（县城所在地或建制镇社区），达到的项计为达标。",
-        measure=_staffing,
+        many=_staffing,
         unit="项",
     ),
     Indicator(
@@ -282,7 +341,7 @@ INDICATORS: list[Indicator] = [
         good=Good.LEADERSHIP,
         title="社区干部培训",
         explain="在岗社区工作者当年参加县委党校、镇党校培训的次数和天数都达到规定的计为达标。",
-        measure=_training,
+        many=_training,
         unit="人",
     ),
 ]

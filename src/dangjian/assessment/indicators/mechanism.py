@@ -4,7 +4,7 @@ and activity funds received (SPEC §1, §3, §9, §10).
 Each reads through the code of the page that shows the same judgement — the cadence grid's
 evaluation, the coverage page's "covered" test, the funds-against-the-rules report — so a record
 and the page it links to always agree, and every number comes from the rules table through them.
-Each costs a handful of queries for a community of any size.
+Each measures a whole batch of communities in a handful of queries, whatever their number.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.orgs.models import Place, PlaceKind
 
-from .base import Ctx, Good, Indicator, Measure, Record
+from .base import Batch, Good, Indicator, Measure, Record
 from .leadership import as_of_note
 
 
@@ -27,61 +27,69 @@ def _with_query(name: str, **query: object) -> str:
 
 
 # ---- mech.cadence ------------------------------------------------------------------------------
-def _cadence(ctx: Ctx) -> Measure:
-    """Every (organisation, rule, period) of the community's subtree that was due by
-    ``ctx.end``: the cells of the cadence grid, evaluated exactly as the cadence page evaluates
-    them. A done period counts as met; an ended one without the meetings as not met; a period
-    still open (or not begun, or not applicable) is left out unless already done. Two queries
-    (three with locality overrides)."""
+def _cadence(b: Batch) -> dict[int, Measure]:
+    """Every (organisation, rule, period) of each community's subtree that was due by ``end``:
+    the cells of the cadence grid, evaluated exactly as the cadence page evaluates them. A done
+    period counts as met; an ended one without the meetings as not met; a period still open (or
+    not begun, or not applicable) is left out unless already done. Two queries for any number of
+    communities (three with locality overrides)."""
     from dangjian.meetings import cadence as cad
     from dangjian.meetings.selectors import cadence as cadence_sel
 
-    community, year = ctx.community, ctx.year
+    year = b.year
     # a year that is over is judged the day after it ends, so its last month and quarter have
     # ended too; on 31 December itself they are still open, as the cadence page shows them
-    over = ctx.today > ctx.end
-    as_of = ctx.end + dt.timedelta(days=1) if over else ctx.end
-    records = []
-    for org, evaluation in cadence_sel.evaluations_under(
-        user=ctx.user, root=community, year=year, today=as_of
-    ):
-        url = _with_query("meetings:cadence", org=org.pk, year=year)
-        for line in evaluation.lines:
-            for cell in line.cells:
-                if cell.status not in (cad.DONE, cad.OVERDUE):
-                    continue
-                params = {"n": cell.count, "need": line.required}
-                records.append(
-                    Record(
-                        label=f"{org.name} {year}年{cell.period.label} {line.title}",
-                        ok=cell.status == cad.DONE,
-                        url=url,
-                        note=(
-                            _("已开 %(n)d 次，应开 %(need)d 次。")
-                            if cell.status == cad.DONE
-                            else _("已开 %(n)d 次，应开 %(need)d 次，逾期未开。")
+    over = b.today > b.end
+    as_of = b.end + dt.timedelta(days=1) if over else b.end
+    records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
+    roots = [b.root] if b.root is not None else b.communities
+    for root in roots:
+        for org, evaluation in cadence_sel.evaluations_under(
+            user=b.user, root=root, year=year, today=as_of
+        ):
+            owner = b.owner(org.path)
+            if owner is None:
+                continue  # the street's own organisations: not any community's
+            url = _with_query("meetings:cadence", org=org.pk, year=year)
+            for line in evaluation.lines:
+                for cell in line.cells:
+                    if cell.status not in (cad.DONE, cad.OVERDUE):
+                        continue
+                    params = {"n": cell.count, "need": line.required}
+                    records[owner].append(
+                        Record(
+                            label=f"{org.name} {year}年{cell.period.label} {line.title}",
+                            ok=cell.status == cad.DONE,
+                            url=url,
+                            note=(
+                                _("已开 %(n)d 次，应开 %(need)d 次。")
+                                if cell.status == cad.DONE
+                                else _("已开 %(n)d 次，应开 %(need)d 次，逾期未开。")
+                            )
+                            % params,
+                            day=cell.period.end,
                         )
-                        % params,
-                        day=cell.period.end,
                     )
-                )
-    note = as_of_note(ctx)
-    if not over:
-        note += _("；本期尚未结束且未开的不计")
-    return Measure(key="mech.cadence", records=records, note=note)
+    out = {}
+    for ctx in b.ctxs:
+        note = as_of_note(ctx)
+        if not over:
+            note += _("；本期尚未结束且未开的不计")
+        out[ctx.community.pk] = Measure(
+            key="mech.cadence", records=records[ctx.community.pk], note=note
+        )
+    return out
 
 
 # ---- mech.coverage -----------------------------------------------------------------------------
-def _coverage(ctx: Ctx) -> Measure:
-    """Each building and corridor of the community, covered or not by the coverage page's own
+def _coverage(b: Batch) -> dict[int, Measure]:
+    """Each building and corridor of each community, covered or not by the coverage page's own
     test (a building branch or the grid's branch; a corridor group or the building's). One
-    query."""
+    query for any number of communities."""
     from dangjian.orgs.selectors.coverage import building_covered, corridor_covered
 
     places = (
-        Place.objects.filter(
-            community=ctx.community, kind__in=[PlaceKind.BUILDING, PlaceKind.CORRIDOR]
-        )
+        Place.objects.filter(community__in=b.pks, kind__in=[PlaceKind.BUILDING, PlaceKind.CORRIDOR])
         .annotate(
             covered=Case(
                 When(Q(kind=PlaceKind.BUILDING) & building_covered(), then=Value(True)),
@@ -93,7 +101,7 @@ def _coverage(ctx: Ctx) -> Measure:
         .select_related("parent")
         .order_by("path")
     )
-    records = []
+    records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
     for p in places:
         building = p.kind == PlaceKind.BUILDING
         covered = bool(p.covered)
@@ -105,58 +113,74 @@ def _coverage(ctx: Ctx) -> Measure:
             name = p.name if p.name.startswith(p.parent.name) else f"{p.parent.name} {p.name}"
             label = _("楼道 %(name)s") % {"name": name}
             note = _("已有党小组覆盖。") if covered else _("没有党小组覆盖（空白点）。")
-        records.append(
+        records[p.community_id].append(
             Record(label=label, ok=covered, url=reverse("orgs:place", args=[p.pk]), note=note)
         )
-    return Measure(
-        key="mech.coverage",
-        records=records,
-        note=_("按当前的楼栋、楼道和组织覆盖情况计"),
-    )
+    return {
+        pk: Measure(
+            key="mech.coverage",
+            records=here,
+            note=_("按当前的楼栋、楼道和组织覆盖情况计"),
+        )
+        for pk, here in records.items()
+    }
 
 
 # ---- mech.funds --------------------------------------------------------------------------------
-def _funds(ctx: Ctx) -> Measure:
-    """The community's office-and-activity funds received that year against
+def _funds(b: Batch) -> dict[int, Measure]:
+    """Each community's office-and-activity funds received that year against
     ``funds.office_activity``: one record, its points the share received (at most 1). Four
-    queries."""
+    queries for any number of communities."""
     from dangjian.funds.models import Ledger
     from dangjian.funds.selectors import fund_vs_rule
 
-    community, year = ctx.community, ctx.year
-    label = _("%(org)s %(y)d 年办公和活动经费") % {"org": community.name, "y": year}
-    if not Ledger.objects.filter(org=community).exists():
+    year = b.year
+    with_ledger = set(
+        Ledger.objects.filter(org__in=b.pks).values_list("org_id", flat=True).distinct()
+    )
+    found = {}
+    if with_ledger:
+        roots = [b.root] if b.root is not None else [c for c in b.communities]
+        for root in roots:
+            report = fund_vs_rule(user=b.user, org=root, year=year)
+            found.update({r.org.pk: r for r in report.rows if r.org.pk in with_ledger})
+    out = {}
+    for ctx in b.ctxs:
+        community = ctx.community
+        label = _("%(org)s %(y)d 年办公和活动经费") % {"org": community.name, "y": year}
+        if community.pk not in with_ledger:
+            record = Record(
+                label=label,
+                ok=False,
+                url=_with_query("funds:home", org=community.pk, year=year),
+                note=_("没有收支台帐，无法核对经费是否到位。"),
+                points=0,
+            )
+            out[community.pk] = Measure(key="mech.funds", records=[record], note=as_of_note(ctx))
+            continue
+        row = found[community.pk]
+        required, received = row.required, row.received
+        share = Decimal(1) if required <= 0 else min(received, required) / required
+        params = {
+            "got": f"{received:,.2f}",
+            "need": f"{required:,.2f}",
+            "short": f"{row.shortfall:,.2f}",
+            "type": row.type_label,
+        }
+        note = (
+            _("已拨付 %(got)s 元，%(type)s应不少于 %(need)s 元。")
+            if received >= required
+            else _("已拨付 %(got)s 元，%(type)s应不少于 %(need)s 元，缺 %(short)s 元。")
+        ) % params
         record = Record(
             label=label,
-            ok=False,
-            url=_with_query("funds:home", org=community.pk, year=year),
-            note=_("没有收支台帐，无法核对经费是否到位。"),
-            points=0,
+            ok=received >= required,
+            url=_with_query("funds:rules", org=community.pk, year=year),
+            note=note,
+            points=share,
         )
-        return Measure(key="mech.funds", records=[record], note=as_of_note(ctx))
-    report = fund_vs_rule(user=ctx.user, org=community, year=year)
-    row = next(r for r in report.rows if r.org.pk == community.pk)
-    required, received = row.required, row.received
-    share = Decimal(1) if required <= 0 else min(received, required) / required
-    params = {
-        "got": f"{received:,.2f}",
-        "need": f"{required:,.2f}",
-        "short": f"{row.shortfall:,.2f}",
-        "type": row.type_label,
-    }
-    note = (
-        _("已拨付 %(got)s 元，%(type)s应不少于 %(need)s 元。")
-        if received >= required
-        else _("已拨付 %(got)s 元，%(type)s应不少于 %(need)s 元，缺 %(short)s 元。")
-    ) % params
-    record = Record(
-        label=label,
-        ok=received >= required,
-        url=_with_query("funds:rules", org=community.pk, year=year),
-        note=note,
-        points=share,
-    )
-    return Measure(key="mech.funds", records=[record], note=as_of_note(ctx))
+        out[community.pk] = Measure(key="mech.funds", records=[record], note=as_of_note(ctx))
+    return out
 
 
 INDICATORS: list[Indicator] = [
@@ -168,7 +192,7 @@ INDICATORS: list[Indicator] = [
             "社区党组织及其下属支部、党小组，按规则应开的每一期会议（支部党员大会、支委会、党小组会、"
             "党课、主题党日等，与“按期召开”页同一判断）：按期召开的计为达标，期满未开的计为未达标。"
         ),
-        measure=_cadence,
+        many=_cadence,
         unit="项次",
     ),
     Indicator(
@@ -176,7 +200,7 @@ INDICATORS: list[Indicator] = [
         good=Good.MECHANISM,
         title="楼栋、楼道覆盖",
         explain="社区的每个楼栋应有党支部覆盖、每个楼道（单元）应有党小组覆盖，已覆盖的计为达标。",
-        measure=_coverage,
+        many=_coverage,
         unit="处",
     ),
     Indicator(
@@ -184,7 +208,7 @@ INDICATORS: list[Indicator] = [
         good=Good.MECHANISM,
         title="办公和活动经费",
         explain="当年上级拨付的办公和活动经费对照标准：按到位比例得分，全额到位为达标。",
-        measure=_funds,
+        many=_funds,
         unit="项",
     ),
 ]

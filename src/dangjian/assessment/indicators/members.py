@@ -26,7 +26,7 @@ so the figures agree with that app's pages:
 * ``members.deeds`` — each check-in (在职党员到社区报到) at the community during the year: met when
   the member's deeds in the community while checked in that year reach ``min_per_year`` of rule
   ``cobuild.member_deeds`` — counted by ``deeds.selectors.member_tallies`` the way the check-in
-  page counts them. One query plus one per distinct end of check-in within the year.
+  page counts them. One query for the check-ins and one for the deeds.
 """
 
 from __future__ import annotations
@@ -35,13 +35,12 @@ import calendar
 import datetime as dt
 from collections import defaultdict
 
-from django.db.models import Min, Q
+from django.db.models import F, Min, Q
 from django.urls import reverse
 
 from dangjian.core import rules
-from dangjian.core.access import subtree_q
 
-from .base import Ctx, Good, Indicator, Measure, Record
+from .base import Batch, Ctx, Good, Indicator, Measure, Record
 
 
 def _cn(day: dt.date) -> str:
@@ -69,39 +68,43 @@ def _months_list(months: list[dt.date]) -> str:
     return "、".join(f"{m.month}月" for m in months)
 
 
-def measure_dues(ctx: Ctx) -> Measure:
+def measure_dues(b: Batch) -> dict[int, Measure]:
     from dangjian.dues.models import ArrearsReason, DuesBase, PaidMonth
     from dangjian.dues.months import add_months, month_of, months_between
     from dangjian.members.models import MemberEvent, State
     from dangjian.orgs.models import Organisation
 
     key = "members.dues"
-    last = month_of(ctx.end)
-    if ctx.end != _month_end(last):
+    last = month_of(b.end)
+    if b.end != _month_end(last):
         last = add_months(last, -1)  # the month of ctx.end has not ended yet
-    months = months_between(ctx.start, last) if last >= ctx.start else []
-    if ctx.running:
-        pending = "（当月党费未到期）" if last < month_of(ctx.end) else ""
+    months = months_between(b.start, last) if last >= b.start else []
+    if b.running:
+        pending = "（当月党费未到期）" if last < month_of(b.end) else ""
         note = (
-            f"按 {ctx.year} 年 1–{last.month} 月计{pending}"
+            f"按 {b.year} 年 1–{last.month} 月计{pending}"
             if months
-            else f"{ctx.year} 年还没有到期的党费"
+            else f"{b.year} 年还没有到期的党费"
         )
     else:
-        note = f"按 {ctx.year} 年 1–12 月计"
+        note = f"按 {b.year} 年 1–12 月计"
     if not months:
-        return Measure(key=key, note=note)
+        return b.empty(key, note)
     ends = [_month_end(m) for m in months]
-    subtree = Organisation.objects.filter(subtree_q("path", ctx.community.path))
-    here = set(subtree.values_list("pk", flat=True))
+    # every organisation of every community's subtree → the community it belongs to
+    owner_of = {
+        pk: b.owner(path)
+        for pk, path in Organisation.objects.filter(b.subtree("path")).values_list("pk", "path")
+    }
+    owner_of = {pk: c for pk, c in owner_of.items() if c is not None}
     # Every event up to the last month's end of every member who was ever here by then: where
     # each member's latest event at a month's end put them tells whether they were on the
     # register that month (members.selectors.register_on, one month at a time).
     events = (
         MemberEvent.objects.filter(
-            member_id__in=MemberEvent.objects.filter(org__in=here, date__lte=ends[-1]).values(
-                "member_id"
-            ),
+            member_id__in=MemberEvent.objects.filter(
+                org__in=list(owner_of), date__lte=ends[-1]
+            ).values("member_id"),
             date__lte=ends[-1],
         )
         .order_by("member_id", "date", "seq", "id")
@@ -114,21 +117,21 @@ def measure_dues(ctx: Ctx) -> Measure:
     for mid, day, org_id, state, org_name, name, joined in events:
         timeline[mid].append((day, org_id, state, org_name))
         person[mid] = (name, joined)
-    on_register: dict[int, list[dt.date]] = {}
-    org_name: dict[int, str] = {}
+    # (community, member) → the months the member was on that community's register
+    on_register: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
+    org_name: dict[tuple[int, int], str] = {}
     for mid, rows in timeline.items():
         joined = month_of(person[mid][1])
-        mine, i, latest = [], 0, None
+        i, latest = 0, None
         for month, end in zip(months, ends, strict=True):
             while i < len(rows) and rows[i][0] <= end:
                 latest = rows[i]
                 i += 1
-            if latest and latest[2] == State.ACTIVE and latest[1] in here and month >= joined:
-                mine.append(month)
-                org_name[mid] = latest[3]
-        if mine:
-            on_register[mid] = mine
-    ids = list(on_register)
+            if latest and latest[2] == State.ACTIVE and latest[1] in owner_of and month >= joined:
+                here = (owner_of[latest[1]], mid)
+                on_register[here].append(month)
+                org_name[here] = latest[3]
+    ids = sorted({mid for _c, mid in on_register})
     first_base = dict(
         DuesBase.objects.filter(member_id__in=ids, from_month__lte=last)
         .values("member_id")
@@ -137,53 +140,58 @@ def measure_dues(ctx: Ctx) -> Measure:
     )
     paid: dict[int, dict[dt.date, dt.date]] = defaultdict(dict)
     for mid, month, paid_on in PaidMonth.objects.filter(
-        member_id__in=ids, month__gte=ctx.start, month__lte=last, payment__paid_on__lte=ctx.end
+        member_id__in=ids, month__gte=b.start, month__lte=last, payment__paid_on__lte=b.end
     ).values_list("member_id", "month", "payment__paid_on"):
         paid[mid][month] = paid_on
     excused: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
-    for mid, a, b in ArrearsReason.objects.filter(
-        member_id__in=ids, from_month__lte=last, to_month__gte=ctx.start
+    for mid, a, z in ArrearsReason.objects.filter(
+        member_id__in=ids, from_month__lte=last, to_month__gte=b.start
     ).values_list("member_id", "from_month", "to_month"):
-        excused[mid].append((a, b))
-    back = int(rules.value("dues.back_payment", "max_back_months", org=ctx.community))
-    records = []
-    for mid in sorted(ids, key=lambda m: (org_name[m], person[m][0], m)):
-        since = first_base.get(mid)
-        if since is None:
-            continue  # no dues base: the ledger shows nothing owed
-        owed, on_time, unpaid, late, reasoned = [], [], [], [], []
-        for month in on_register[mid]:
-            if month < since:
+        excused[mid].append((a, z))
+    out = {}
+    for ctx in b.ctxs:
+        cpk = ctx.community.pk
+        back = int(rules.value("dues.back_payment", "max_back_months", org=ctx.community))
+        mine = [mid for c, mid in on_register if c == cpk]
+        records = []
+        for mid in sorted(mine, key=lambda m: (org_name[(cpk, m)], person[m][0], m)):
+            since = first_base.get(mid)
+            if since is None:
+                continue  # no dues base: the ledger shows nothing owed
+            owed, on_time, unpaid, late, reasoned = [], [], [], [], []
+            for month in on_register[(cpk, mid)]:
+                if month < since:
+                    continue
+                paid_on = paid[mid].get(month)
+                if paid_on is not None and not add_months(month, back) < month_of(paid_on):
+                    owed.append(month)
+                    on_time.append(month)
+                elif any(a <= month <= z for a, z in excused[mid]) and paid_on is None:
+                    reasoned.append(month)
+                else:
+                    owed.append(month)
+                    (late if paid_on is not None else unpaid).append(month)
+            if not owed:
                 continue
-            paid_on = paid[mid].get(month)
-            if paid_on is not None and not add_months(month, back) < month_of(paid_on):
-                owed.append(month)
-                on_time.append(month)
-            elif any(a <= month <= b for a, b in excused[mid]) and paid_on is None:
-                reasoned.append(month)
-            else:
-                owed.append(month)
-                (late if paid_on is not None else unpaid).append(month)
-        if not owed:
-            continue
-        parts = [f"应交 {len(owed)} 个月，按时交纳 {len(on_time)} 个月"]
-        if unpaid:
-            parts.append(f"未交：{_months_list(unpaid)}")
-        if late:
-            parts.append(f"补交超过 {back} 个月：{_months_list(late)}")
-        if reasoned:
-            parts.append(f"有正当理由未交（不计）：{_months_list(reasoned)}")
-        records.append(
-            Record(
-                label=f"{person[mid][0]}（{org_name[mid]}）",
-                ok=len(on_time) == len(owed),
-                url=reverse("dues:member", args=[mid]),
-                note="；".join(parts),
-                points=len(on_time),
-                out_of=len(owed),
+            parts = [f"应交 {len(owed)} 个月，按时交纳 {len(on_time)} 个月"]
+            if unpaid:
+                parts.append(f"未交：{_months_list(unpaid)}")
+            if late:
+                parts.append(f"补交超过 {back} 个月：{_months_list(late)}")
+            if reasoned:
+                parts.append(f"有正当理由未交（不计）：{_months_list(reasoned)}")
+            records.append(
+                Record(
+                    label=f"{person[mid][0]}（{org_name[(cpk, mid)]}）",
+                    ok=len(on_time) == len(owed),
+                    url=reverse("dues:member", args=[mid]),
+                    note="；".join(parts),
+                    points=len(on_time),
+                    out_of=len(owed),
+                )
             )
-        )
-    return Measure(key=key, records=records, note=note)
+        out[cpk] = Measure(key=key, records=records, note=note)
+    return out
 
 
 # ---- members.development -------------------------------------------------------------------------
@@ -236,20 +244,24 @@ def _development_steps(c, r, ctx: Ctx) -> list[tuple[str, dt.date, dt.date | Non
     return out
 
 
-def measure_development(ctx: Ctx) -> Measure:
+def measure_development(b: Batch) -> dict[int, Measure]:
     from dangjian.development.models import Candidate, Step
     from dangjian.development.selectors import RulesByOrg
 
     rules_for = RulesByOrg()
-    cutoff = _cutoff(ctx)
     people = (
-        Candidate.objects.filter(subtree_q("org__path", ctx.community.path))
-        .filter(applied_on__lte=ctx.end)
+        Candidate.objects.filter(b.subtree("org__path"))
+        .filter(applied_on__lte=b.end)
         .select_related("org")
         .order_by("applied_on", "pk")
     )
-    found: list[tuple[dt.date, int, Record]] = []
+    found: dict[int, list[tuple[dt.date, int, Record]]] = {pk: [] for pk in b.pks}
     for c in people:
+        owner = b.owner(c.org.path)
+        if owner is None:
+            continue
+        ctx = b.by_pk[owner]
+        cutoff = _cutoff(ctx)
         url = reverse("development:detail", args=[c.pk])
         for step, due, done, ok, why in _development_steps(c, rules_for(c.org), ctx):
             if not ctx.start <= due <= ctx.end:
@@ -259,31 +271,40 @@ def measure_development(ctx: Ctx) -> Measure:
             if done is None and c.stopped_on is not None and c.stopped_on <= due:
                 continue  # development stopped before the step fell due: nothing owed
             label = f"{c.name} {Step(step).label}"
-            found.append((due, c.pk, Record(label=label, ok=ok, url=url, note=why, day=due)))
-    found.sort(key=lambda f: (f[0], f[1]))
-    return Measure(key="members.development", records=[f[2] for f in found], note=_period_note(ctx))
+            found[owner].append((due, c.pk, Record(label=label, ok=ok, url=url, note=why, day=due)))
+    out = {}
+    for ctx in b.ctxs:
+        mine = sorted(found[ctx.community.pk], key=lambda f: (f[0], f[1]))
+        out[ctx.community.pk] = Measure(
+            key="members.development", records=[f[2] for f in mine], note=_period_note(ctx)
+        )
+    return out
 
 
 # ---- members.commitments -------------------------------------------------------------------------
-def measure_commitments(ctx: Ctx) -> Measure:
+def measure_commitments(b: Batch) -> dict[int, Measure]:
     from dangjian.commitments.evaluation import EXCELLENT, PASS
     from dangjian.commitments.models import State, Step
 
     concluded = (
         Step.objects.filter(
-            subtree_q("commitment__org__path", ctx.community.path),
+            b.subtree("commitment__org__path"),
             to_state=State.EVALUATED,
-            on__gte=ctx.start,
-            on__lte=ctx.end,
+            on__gte=b.start,
+            on__lte=b.end,
         )
+        .annotate(org_path=F("commitment__org__path"))
         .select_related("commitment__member")
         .order_by("on", "pk")
     )
-    records = []
+    records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
     for s in concluded:
+        owner = b.owner(s.org_path)
+        if owner is None:
+            continue
         c = s.commitment
         score = f"综合得分 {c.score}，" if c.score is not None else ""
-        records.append(
+        records[owner].append(
             Record(
                 label=f"{c.member.name}：{c.title}（{c.year} 年度）",
                 ok=c.grade in (EXCELLENT, PASS),
@@ -292,45 +313,58 @@ def measure_commitments(ctx: Ctx) -> Measure:
                 day=s.on,
             )
         )
-    return Measure(key="members.commitments", records=records, note=_period_note(ctx))
+    return {
+        ctx.community.pk: Measure(
+            key="members.commitments", records=records[ctx.community.pk], note=_period_note(ctx)
+        )
+        for ctx in b.ctxs
+    }
 
 
 # ---- members.deeds -------------------------------------------------------------------------------
-def measure_deeds(ctx: Ctx) -> Measure:
+def measure_deeds(b: Batch) -> dict[int, Measure]:
     from dangjian.checkin.models import CheckIn
-    from dangjian.deeds.selectors import member_tallies
+    from dangjian.deeds.models import Participant
 
-    wanted = int(rules.value("cobuild.member_deeds", "min_per_year", org=ctx.community))
     checkins = list(
-        CheckIn.objects.filter(
-            subtree_q("community__path", ctx.community.path), checked_in_on__lte=ctx.end
-        )
-        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=ctx.start))
+        CheckIn.objects.filter(b.subtree("community__path"), checked_in_on__lte=b.end)
+        .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=b.start))
+        .annotate(community_path=F("community__path"))
         .select_related("member")
         .order_by("member__name", "pk")
     )
-    # Deeds in the community while checked in that year (as checkin.selectors counts them):
-    # one query per end of the window — the open check-ins share one.
-    groups: dict[dt.date, list[CheckIn]] = defaultdict(list)
+    # Deeds in the community while checked in that year, counted as checkin.selectors counts
+    # them (deeds.selectors.member_tallies: distinct deeds of the member dated from the day of
+    # checking in, or 1 January, to the end of the check-in, or ``end``, in the community's
+    # subtree) — here for every check-in of every community from one query.
+    owner = {c.pk: b.owner(c.community_path) for c in checkins}
+    deeds: dict[tuple[int, int], set[tuple[int, dt.date]]] = defaultdict(set)
+    if checkins:
+        for mid, deed_id, day, path in (
+            Participant.objects.filter(
+                b.subtree("deed__community__path"),
+                member_id__in={c.member_id for c in checkins},
+                deed__date__gte=b.start,
+                deed__date__lte=b.end,
+            )
+            .values_list("member_id", "deed_id", "deed__date", "deed__community__path")
+            .order_by()
+        ):
+            deeds[(b.owner(path), mid)].add((deed_id, day))
+    records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
+    wants = {
+        c.pk: int(rules.value("cobuild.member_deeds", "min_per_year", org=c)) for c in b.communities
+    }
     for c in checkins:
-        groups[min(ctx.end, c.ended_on) if c.ended_on else ctx.end].append(c)
-    counted: dict[int, int] = {}
-    for end, rows in groups.items():
-        tallies = member_tallies(
-            [c.member_id for c in rows],
-            start=ctx.start,
-            end=end,
-            community=ctx.community,
-            since={c.member_id: max(ctx.start, c.checked_in_on) for c in rows},
-        )
-        for c in rows:
-            t = tallies.get(c.member_id)
-            counted[c.pk] = t.deeds if t else 0
-    records = []
-    for c in checkins:
-        n = counted.get(c.pk, 0)
+        cpk = owner[c.pk]
+        if cpk is None:
+            continue
+        ctx, wanted = b.by_pk[cpk], wants[cpk]
+        since = max(ctx.start, c.checked_in_on)
+        until = min(ctx.end, c.ended_on) if c.ended_on else ctx.end
+        n = len({d for d, day in deeds[(cpk, c.member_id)] if since <= day <= until})
         ended = f"，{_cn(c.ended_on)} 解除报到" if c.ended_on and c.ended_on <= ctx.end else ""
-        records.append(
+        records[cpk].append(
             Record(
                 label=c.member.name,
                 ok=n >= wanted,
@@ -340,7 +374,12 @@ def measure_deeds(ctx: Ctx) -> Measure:
                 day=c.checked_in_on,
             )
         )
-    return Measure(key="members.deeds", records=records, note=_period_note(ctx))
+    return {
+        ctx.community.pk: Measure(
+            key="members.deeds", records=records[ctx.community.pk], note=_period_note(ctx)
+        )
+        for ctx in b.ctxs
+    }
 
 
 INDICATORS: list[Indicator] = [
@@ -350,7 +389,7 @@ INDICATORS: list[Indicator] = [
         title="按时交纳党费",
         explain="本社区在册党员当年应交党费的月份中按时交纳的比例：自入党当月、设置党费基数起按月应交，"
         "有正当理由未交的月份不计；补交超过规定月数的不算按时。每名党员一行，按月计分。",
-        measure=measure_dues,
+        many=measure_dues,
         unit="人",
     ),
     Indicator(
@@ -358,7 +397,7 @@ INDICATORS: list[Indicator] = [
         good=Good.MEMBERS,
         title="发展党员按期",
         explain="当年到期的发展党员环节（申请后谈话、支部大会接收后审批、预备期满转正）按规定期限完成的比例。",
-        measure=measure_development,
+        many=measure_development,
         unit="项",
     ),
     Indicator(
@@ -366,7 +405,7 @@ INDICATORS: list[Indicator] = [
         good=Good.MEMBERS,
         title="承诺践诺",
         explain="当年完成评诺的党员承诺中评定为合格或优秀的比例（分层评诺）。",
-        measure=measure_commitments,
+        many=measure_commitments,
         unit="件",
     ),
     Indicator(
@@ -374,7 +413,7 @@ INDICATORS: list[Indicator] = [
         good=Good.MEMBERS,
         title="在职党员办实事",
         explain="当年到本社区报到的在职党员中，报到期间在本社区办实事达到规定件数的比例。",
-        measure=measure_deeds,
+        many=measure_deeds,
         unit="人",
     ),
 ]

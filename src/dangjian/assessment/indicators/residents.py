@@ -14,7 +14,7 @@
   *satisfied* when it is 满意 or 基本满意 on the scale the resident was shown: 3 or more of 5 on
   a service request (the receipt page's "基本满意（3 分）"); for a commitment, at least the
   基本合格 line of rule ``commitment.evaluation`` (the public page's 基本满意 is 70, 不满意 50).
-  One query per source. Residents' ratings of the activities and services the community
+  One query per source for any number of communities. Residents' ratings of the activities and services the community
   published on its public board (党务居务公开, ``openness``; 1–5 as on a service request, a
   voided rating does not count) are a source too, judged by the same line as a service request.
 """
@@ -23,15 +23,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from dangjian.core import rules
-from dangjian.core.access import subtree_q
 
-from .base import Ctx, Good, Indicator, Measure, Record
+from .base import Batch, Ctx, Good, Indicator, Measure, Record
 
 
 def satisfied_from(community) -> int:  # noqa: ANN001
@@ -51,27 +51,31 @@ def _period_note(ctx: Ctx) -> str:
 
 
 # ---- residents.requests --------------------------------------------------------------------------
-def measure_requests(ctx: Ctx) -> Measure:
-    from django.db.models import Q
+def measure_requests(b: Batch) -> dict[int, Measure]:
+    from django.db.models import F, Q
 
     from dangjian.servicedesk.models import Request, State
 
     # Open after the deadline is overdue (servicedesk.selectors.overdue_q with "today" the day
     # after ctx.end once the year is over, today while it runs).
-    cutoff = min(ctx.today, ctx.end + dt.timedelta(days=1))
+    cutoff = min(b.today, b.end + dt.timedelta(days=1))
     rows = (
-        Request.objects.filter(subtree_q("community__path", ctx.community.path))
+        Request.objects.filter(b.subtree("community__path"))
         .exclude(state=State.TRANSFERRED)
         .filter(
-            Q(deadline__gte=ctx.start, deadline__lte=ctx.end)
-            | Q(done_on__gte=ctx.start, done_on__lte=ctx.end)
+            Q(deadline__gte=b.start, deadline__lte=b.end)
+            | Q(done_on__gte=b.start, done_on__lte=b.end)
         )
+        .annotate(community_path=F("community__path"))
         .order_by("deadline", "pk")
         .only("pk", "received_on", "deadline", "done_on", "category", "community_id")
     )
-    records = []
+    records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
     for r in rows:
-        done = r.done_on if r.done_on is not None and r.done_on <= ctx.end else None
+        owner = b.owner(r.community_path)
+        if owner is None:
+            continue
+        done = r.done_on if r.done_on is not None and r.done_on <= b.end else None
         if done is None:
             if r.deadline >= cutoff:
                 continue  # still in time
@@ -82,7 +86,7 @@ def measure_requests(ctx: Ctx) -> Measure:
             note = f"时限 {_cn(r.deadline)}，{_cn(done)} 办结" + (
                 f"，超时 {late} 天" if late > 0 else ""
             )
-        records.append(
+        records[owner].append(
             Record(
                 label=f"{r.number} {r.category_label}",
                 ok=ok,
@@ -91,7 +95,12 @@ def measure_requests(ctx: Ctx) -> Measure:
                 day=r.deadline,
             )
         )
-    return Measure(key="residents.requests", records=records, note=_period_note(ctx))
+    return {
+        ctx.community.pk: Measure(
+            key="residents.requests", records=records[ctx.community.pk], note=_period_note(ctx)
+        )
+        for ctx in b.ctxs
+    }
 
 
 # ---- residents.satisfaction ----------------------------------------------------------------------
@@ -99,67 +108,113 @@ def _local_day(at: dt.datetime) -> dt.date:
     return timezone.localtime(at).date() if timezone.is_aware(at) else at.date()
 
 
-def request_ratings(ctx: Ctx) -> list[Record]:
-    """Ratings of the community's service requests given in the year (the 评价 step)."""
+def _source(many: Callable[[Batch], dict[int, list[Record]]]):  # noqa: ANN202
+    """A source of ratings that reads every community of a batch at once; given one community's
+    :class:`Ctx` it answers that community's records (a batch of one)."""
+
+    def source(at: Ctx | Batch) -> Any:
+        if isinstance(at, Ctx):
+            return many(Batch([at]))[at.community.pk]
+        return many(at)
+
+    source.batched = True
+    source.__name__ = many.__name__
+    source.__doc__ = many.__doc__
+    return source
+
+
+def _by_community(b: Batch, found) -> dict[int, list[Record]]:  # noqa: ANN001
+    """``found``: (organisation path, record) pairs → each community's records."""
+    out: dict[int, list[Record]] = {pk: [] for pk in b.pks}
+    for path, record in found:
+        owner = b.owner(path)
+        if owner is not None:
+            out[owner].append(record)
+    return out
+
+
+@_source
+def request_ratings(b: Batch) -> dict[int, list[Record]]:
+    """Ratings of each community's service requests given in the year (the 评价 step)."""
+    from django.db.models import F
+
     from dangjian.servicedesk.models import Step
 
     steps = (
         Step.objects.filter(
-            subtree_q("request__community__path", ctx.community.path),
+            b.subtree("request__community__path"),
             action="rate",
-            at__date__gte=ctx.start,
-            at__date__lte=ctx.end,
+            at__date__gte=b.start,
+            at__date__lte=b.end,
             request__satisfaction__isnull=False,
         )
+        .annotate(community_path=F("request__community__path"))
         .select_related("request")
         .order_by("at", "pk")
     )
-    threshold = satisfied_from(ctx.community)
-    out = []
+    thresholds = {c.pk: satisfied_from(c) for c in b.communities}
+    found = []
     for s in steps:
         r = s.request
+        owner = b.owner(s.community_path)
+        if owner is None:
+            continue
         who = "居民自评" if r.rated_by_resident else "回访记录"
-        out.append(
-            Record(
-                label=f"工单 {r.number} {r.category_label}",
-                ok=r.satisfaction >= threshold,
-                url=reverse("servicedesk:detail", args=[r.pk]),
-                note=f"满意度 {r.satisfaction}/5（{who}）",
-                day=_local_day(s.at),
+        found.append(
+            (
+                s.community_path,
+                Record(
+                    label=f"工单 {r.number} {r.category_label}",
+                    ok=r.satisfaction >= thresholds[owner],
+                    url=reverse("servicedesk:detail", args=[r.pk]),
+                    note=f"满意度 {r.satisfaction}/5（{who}）",
+                    day=_local_day(s.at),
+                ),
             )
         )
-    return out
+    return _by_community(b, found)
 
 
-def commitment_ratings(ctx: Ctx) -> list[Record]:
-    """Residents' ratings (居民评议) of the community's members' commitments given in the year."""
+@_source
+def commitment_ratings(b: Batch) -> dict[int, list[Record]]:
+    """Residents' ratings (居民评议) of each community's members' commitments given in the
+    year."""
+    from django.db.models import F
+
     from dangjian.commitments.models import Rating, Tier
 
-    basic = rules.value("commitment.evaluation", "basic", org=ctx.community)
+    basics = {c.pk: rules.value("commitment.evaluation", "basic", org=c) for c in b.communities}
     ratings = (
         Rating.objects.filter(
-            subtree_q("commitment__org__path", ctx.community.path),
+            b.subtree("commitment__org__path"),
             tier=Tier.RESIDENT,
             voided_at__isnull=True,
-            at__date__gte=ctx.start,
-            at__date__lte=ctx.end,
+            at__date__gte=b.start,
+            at__date__lte=b.end,
         )
+        .annotate(org_path=F("commitment__org__path"))
         .select_related("commitment__member")
         .order_by("at", "pk")
     )
-    out = []
+    found = []
     for rt in ratings:
-        c = rt.commitment
-        out.append(
-            Record(
-                label=f"承诺 {c.member.name}：{c.title}",
-                ok=rt.score >= basic,
-                url=reverse("commitments:detail", args=[c.pk]),
-                note=f"居民评议 {rt.score} 分（{basic} 分以上为满意或基本满意）",
-                day=_local_day(rt.at),
+        owner = b.owner(rt.org_path)
+        if owner is None:
+            continue
+        c, basic = rt.commitment, basics[owner]
+        found.append(
+            (
+                rt.org_path,
+                Record(
+                    label=f"承诺 {c.member.name}：{c.title}",
+                    ok=rt.score >= basic,
+                    url=reverse("commitments:detail", args=[c.pk]),
+                    note=f"居民评议 {rt.score} 分（{basic} 分以上为满意或基本满意）",
+                    day=_local_day(rt.at),
+                ),
             )
         )
-    return out
+    return _by_community(b, found)
 
 
 def _item_url(item) -> str:  # noqa: ANN001
@@ -178,48 +233,69 @@ def _item_url(item) -> str:  # noqa: ANN001
         return ""
 
 
-def item_ratings(ctx: Ctx) -> list[Record]:
-    """Residents' ratings (扫码评价) of the activities and services the community published on
+@_source
+def item_ratings(b: Batch) -> dict[int, list[Record]]:
+    """Residents' ratings (扫码评价) of the activities and services each community published on
     its public board, given in the year (1–5, as on a service request)."""
     from dangjian.openness.models import ItemRating
 
-    threshold = satisfied_from(ctx.community)
+    thresholds = {c.pk: satisfied_from(c) for c in b.communities}
     ratings = (
         ItemRating.objects.counted()
         .filter(
-            subtree_q("item__community__path", ctx.community.path),
-            at__date__gte=ctx.start,
-            at__date__lte=ctx.end,
+            b.subtree("item__community__path"),
+            at__date__gte=b.start,
+            at__date__lte=b.end,
         )
         .select_related("item__community__public_board")
         .order_by("at", "pk")
     )
-    return [
-        Record(
-            label=f"公开活动 {rt.item.title}",
-            ok=rt.score >= threshold,
-            url=_item_url(rt.item),
-            note=f"满意度 {rt.score}/5（居民扫码评价）",
-            day=_local_day(rt.at),
+    found = []
+    for rt in ratings:
+        path = rt.item.community.path
+        owner = b.owner(path)
+        if owner is None:
+            continue
+        found.append(
+            (
+                path,
+                Record(
+                    label=f"公开活动 {rt.item.title}",
+                    ok=rt.score >= thresholds[owner],
+                    url=_item_url(rt.item),
+                    note=f"满意度 {rt.score}/5（居民扫码评价）",
+                    day=_local_day(rt.at),
+                ),
+            )
         )
-        for rt in ratings
-    ]
+    return _by_community(b, found)
 
 
-#: Where residents' ratings come from: each takes the context and returns its records.
-SOURCES: list[Callable[[Ctx], list[Record]]] = [
+#: Where residents' ratings come from: each takes a community's context and returns its
+#: records; those made with ``_source`` also take a batch and return each community's records.
+SOURCES: list[Callable[[Any], Any]] = [
     request_ratings,
     commitment_ratings,
     item_ratings,
 ]
 
 
-def measure_satisfaction(ctx: Ctx) -> Measure:
-    records: list[Record] = []
+def measure_satisfaction(b: Batch) -> dict[int, Measure]:
+    records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
     for source in SOURCES:
-        records.extend(source(ctx))
-    records.sort(key=lambda r: r.day or ctx.start)
-    return Measure(key="residents.satisfaction", records=records, note=_period_note(ctx))
+        if getattr(source, "batched", False):
+            for pk, found in source(b).items():
+                records[pk].extend(found)
+        else:
+            for ctx in b.ctxs:
+                records[ctx.community.pk].extend(source(ctx))
+    out = {}
+    for ctx in b.ctxs:
+        mine = sorted(records[ctx.community.pk], key=lambda r: r.day or ctx.start)
+        out[ctx.community.pk] = Measure(
+            key="residents.satisfaction", records=mine, note=_period_note(ctx)
+        )
+    return out
 
 
 INDICATORS: list[Indicator] = [
@@ -228,7 +304,7 @@ INDICATORS: list[Indicator] = [
         good=Good.RESIDENTS,
         title="工单按时办结",
         explain="当年到期或当年办结的便民服务工单中，在办理时限内办结的比例（转办的工单不计）。",
-        measure=measure_requests,
+        many=measure_requests,
         unit="件",
     ),
     Indicator(
@@ -238,7 +314,7 @@ INDICATORS: list[Indicator] = [
         explain="当年居民对本社区服务的评价中“满意”或“基本满意”的比例：便民服务工单的满意度评价"
         "（规则 assess.satisfied 的分数线以上，默认 3 分“基本满意”）、居民扫码对公开活动和服务的评价"
         "（同一分数线）和居民对党员承诺的评议（基本合格线以上）；作废的评价不计。",
-        measure=measure_satisfaction,
+        many=measure_satisfaction,
         unit="次",
     ),
 ]
