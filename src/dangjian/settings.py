@@ -139,7 +139,9 @@ INSTALLED_APPS = [
 # Long work (big exports) runs in a worker process started by ``dangjian worker``: tasks are
 # queued in the database (django-tasks' database backend), so no broker is needed.
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
-#: A members export of more rows than this goes to the background with a progress bar.
+#: Work bigger than this goes to the background worker, with a progress page: a members export
+#: or a roster import of more rows, the party statistics workbook or an annual report of a scope
+#: with more members.
 DANGJIAN_BACKGROUND_ROWS = int(os.environ.get("DANGJIAN_BACKGROUND_ROWS", 3000))
 #: A running export whose worker has said nothing for this long is shown as interrupted.
 DANGJIAN_BACKGROUND_STALE_MINUTES = int(os.environ.get("DANGJIAN_BACKGROUND_STALE_MINUTES", 5))

@@ -124,7 +124,7 @@ def test_someone_else_cannot_cancel_an_upload(cast, client_for, settings, tmp_pa
     assert len(_stored(tmp_path)) == 1
 
 
-def test_the_sweep_deletes_what_is_a_day_old_and_keeps_the_rest(settings, tmp_path):
+def test_the_sweep_deletes_what_is_a_day_old_and_keeps_the_rest(db, settings, tmp_path):
     settings.DATA_DIR = tmp_path
     old = uploads.save(reader.Sheet(["姓名"], 1, [["甲"]]))
     fresh = uploads.save(reader.Sheet(["姓名"], 1, [["乙"]]))

@@ -1,4 +1,5 @@
-"""A long export run by the worker: who asked for what, how far it is, and the finished file."""
+"""Long work run by the worker — an export (its result is a file) or a roster import (its result
+is a summary): who asked for what, how far it is, and the result."""
 
 from __future__ import annotations
 
@@ -44,6 +45,8 @@ class BackgroundExport(models.Model):
     file_path = models.CharField(_("文件位置"), max_length=500, blank=True)
     filename = models.CharField(_("下载文件名"), max_length=200)
     error = models.CharField(_("失败原因"), max_length=500, blank=True)
+    #: What a kind without a file ended with (an import: created / skipped, or the problems).
+    result = models.JSONField(_("结果"), default=dict, blank=True)
     created_at = models.DateTimeField(_("申请时间"), auto_now_add=True)
     started_at = models.DateTimeField(_("开始时间"), null=True, blank=True)
     heartbeat_at = models.DateTimeField(_("最近进展时间"), null=True, blank=True)
@@ -97,9 +100,25 @@ class BackgroundExport(models.Model):
         return f"{self.total:,}"
 
     @property
+    def makes_file(self) -> bool:
+        """An export (a file to download), not an import (a summary)."""
+        from .kinds import KINDS
+
+        kind = KINDS.get(self.kind)
+        return kind is None or kind.write is not None
+
+    @property
+    def counts_rows(self) -> bool:
+        """Its bar shows rows done of rows to do (else it is indeterminate until done)."""
+        from .kinds import KINDS
+
+        kind = KINDS.get(self.kind)
+        return kind is None or kind.counts_rows
+
+    @property
     def state_label(self) -> str:
         if self.interrupted:
             return str(_("中断"))
-        if self.status == self.Status.DONE and not self.file_path:
+        if self.status == self.Status.DONE and not self.file_path and self.makes_file:
             return str(_("已过期"))
         return self.get_status_display()

@@ -1,10 +1,15 @@
-"""Background exports: asking for one, running it in the worker, re-running an interrupted one,
-handing out the file, and sweeping what dead runs left. Every change is audited.
+"""Background exports and imports: asking for one, running it in the worker, re-running an
+interrupted one, handing out the file, and sweeping what dead runs left. Every change is audited.
 
 A run writes into a hidden temporary file in ``DATA_DIR/exports`` (mode 0600) and only when the
 workbook is whole is it ``os.replace``-d to its final name, and then the row is marked done with
 that path. A worker killed mid-way leaves the row 进行中 without a path (nothing is offered) and at
 most a temporary file, which the next run of that export, or ``dangjian sweep-exports``, removes.
+
+A kind whose result is a summary (the roster import, ``Kind.apply``) runs in one transaction that
+also marks its row done, and only if the run is still the row's current attempt: a worker killed
+mid-import commits nothing (no member written, the row stays 进行中 and is shown 中断), and an
+old run that wakes up after a re-run rolls its own work back.
 """
 
 from __future__ import annotations
@@ -13,12 +18,13 @@ import datetime as dt
 import logging
 import os
 import secrets
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
 from django.conf import settings
-from django.db import transaction
+from django.db import DatabaseError, close_old_connections, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,7 +32,7 @@ from django.utils.translation import gettext as _
 from dangjian.core import audit
 from dangjian.core.models import AuditEntry
 
-from .kinds import KINDS
+from .kinds import KINDS, ROSTER_IMPORT, Refused
 from .models import BackgroundExport
 
 logger = logging.getLogger(__name__)
@@ -35,6 +41,8 @@ T = TypeVar("T")
 
 #: Rows between two progress reports (one UPDATE each).
 PROGRESS_EVERY = 1000
+#: Seconds between two heartbeats of a kind that reports no progress of its own (an import).
+HEARTBEAT_SECONDS = 30
 TEMP_SUFFIX = ".part"
 
 Status = BackgroundExport.Status
@@ -93,6 +101,59 @@ def request_export(
     return job
 
 
+def request_import(
+    *,
+    acting_user: Any,
+    org: Any,
+    token: str,
+    mapping: dict[int, str],
+    filename: str,
+    rows: int,
+    ip: str | None = None,
+) -> BackgroundExport:
+    """Queue the import of a confirmed roster upload (its rows wait on disk under ``token``)
+    into ``org`` for ``acting_user``; the worker imports it with their scope as it is then."""
+    title = _("名册导入：%(f)s → %(o)s") % {"f": filename, "o": org.name}
+    with transaction.atomic():
+        job = BackgroundExport.objects.create(
+            requested_by=acting_user,
+            kind=ROSTER_IMPORT,
+            params={
+                "token": token,
+                "org": org.pk,
+                "mapping": {str(i): f for i, f in mapping.items()},
+                "filename": filename,
+            },
+            title=title[:200],
+            filename=filename[:200],
+            scope_path=org.path,
+            total=rows,
+        )
+        _enqueue(job)
+        audit.record(
+            action=AuditEntry.Action.EVENT,
+            obj=job,
+            acting_user=acting_user,
+            object_repr=_("申请后台导入：%(t)s") % {"t": title},
+            changes={"kind": ROSTER_IMPORT, "org": org.pk, "file": filename, "rows": rows},
+            ip=ip,
+        )
+    return job
+
+
+def held_upload_tokens() -> list[str]:
+    """The roster uploads that queued or running imports still need (``sweep-uploads`` keeps
+    them)."""
+    return [
+        p["token"]
+        for p in BackgroundExport.objects.filter(
+            kind=ROSTER_IMPORT,
+            status__in=[BackgroundExport.Status.QUEUED, BackgroundExport.Status.RUNNING],
+        ).values_list("params", flat=True)
+        if isinstance(p, dict) and p.get("token")
+    ]
+
+
 def _enqueue(job: BackgroundExport) -> None:
     from .tasks import run_export
 
@@ -114,13 +175,18 @@ def rerun(*, job: BackgroundExport, acting_user: Any, ip: str | None = None) -> 
     with transaction.atomic():
         job = BackgroundExport.objects.select_for_update().get(pk=job.pk)
         if not can_rerun(job):
-            raise ValueError(_("这个导出正在进行或已经完成，不需要重新生成。"))
+            raise ValueError(
+                _("这个导出正在进行或已经完成，不需要重新生成。")
+                if job.makes_file
+                else _("这个导入正在进行或已经完成，不需要重新导入。")
+            )
         old_task = job.task_id
         job.attempt += 1
         job.status = Status.QUEUED
         job.done = 0
         job.error = ""
         job.file_path = ""
+        job.result = {}
         job.started_at = job.heartbeat_at = job.finished_at = None
         job.save()
         _enqueue(job)
@@ -133,7 +199,8 @@ def rerun(*, job: BackgroundExport, acting_user: Any, ip: str | None = None) -> 
             action=AuditEntry.Action.EVENT,
             obj=job,
             acting_user=acting_user,
-            object_repr=_("重新生成后台导出：%(t)s") % {"t": job.title},
+            object_repr=(_("重新生成后台导出：%(t)s") if job.makes_file else _("重新导入：%(t)s"))
+            % {"t": job.title},
             changes={"attempt": job.attempt},
             ip=ip,
         )
@@ -195,15 +262,23 @@ def run_export(
     if not claimed:
         return {"skipped": True}
     job = BackgroundExport.objects.select_related("requested_by").get(pk=job_id)
+    kind = KINDS[job.kind]
+    if kind.apply is not None:
+        return _run_apply(job, kind.apply, hook=hook)
     directory = exports_dir()
     sweep_job_temps(job_id)  # what earlier, dead runs of this export left
     token = secrets.token_hex(8)
-    temp = directory / f"{_temp_prefix(job_id)}{attempt}-{token}.xlsx{TEMP_SUFFIX}"
-    final = directory / f"{job_id}-{token}.xlsx"
+    temp = directory / f"{_temp_prefix(job_id)}{attempt}-{token}{kind.suffix}{TEMP_SUFFIX}"
+    final = directory / f"{job_id}-{token}{kind.suffix}"
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    # a kind built in one piece reports nothing on its way: keep its heartbeat fresh meanwhile
+    beat = None if kind.counts_rows else _Heartbeat(job)
+    if beat is not None:
+        beat.start()
     try:
         with os.fdopen(fd, "wb") as out:
-            count = KINDS[job.kind].write(job, Progress(job, hook=hook), out)
+            assert kind.write is not None
+            count = kind.write(job, Progress(job, hook=hook), out)
             out.flush()
             os.fsync(out.fileno())
         os.replace(temp, final)
@@ -222,6 +297,12 @@ def run_export(
     except Superseded:
         temp.unlink(missing_ok=True)
         return {"superseded": True}
+    except Refused as exc:
+        temp.unlink(missing_ok=True)
+        BackgroundExport.objects.filter(pk=job_id, attempt=attempt).update(
+            status=Status.FAILED, error=exc.message[:500], finished_at=timezone.now()
+        )
+        return {"refused": exc.message}
     except Exception:
         temp.unlink(missing_ok=True)
         logger.exception("background export %s failed", job_id)
@@ -231,6 +312,86 @@ def run_export(
             finished_at=timezone.now(),
         )
         raise
+    finally:
+        if beat is not None:
+            beat.stopped.set()
+
+
+class _Heartbeat(threading.Thread):
+    """Keeps a running job's heartbeat fresh while a kind that reports no progress works, so it
+    is not shown as interrupted. Best effort, on its own connection: on SQLite the import holds
+    the database's write lock and the heartbeat waits (or skips a beat), never the import."""
+
+    def __init__(self, job: BackgroundExport) -> None:
+        super().__init__(name=f"heartbeat-{job.pk}", daemon=True)
+        self.job = job
+        self.stopped = threading.Event()
+
+    def run(self) -> None:
+        try:
+            while not self.stopped.wait(HEARTBEAT_SECONDS):
+                try:
+                    BackgroundExport.objects.filter(
+                        pk=self.job.pk, attempt=self.job.attempt, status=Status.RUNNING
+                    ).update(heartbeat_at=timezone.now())
+                except DatabaseError:
+                    close_old_connections()
+        finally:
+            connection.close()
+
+
+def _run_apply(
+    job: BackgroundExport,
+    apply: Callable[[BackgroundExport], dict[str, Any]],
+    *,
+    hook: Callable[[int], None] | None = None,
+) -> dict[str, Any]:
+    """Run a kind whose result is a summary: its work and the row marked done in one
+    transaction, committed only for the current attempt. ``hook(total)`` is called when the
+    work is written and not yet committed (a test kills the worker there)."""
+    beat = _Heartbeat(job)
+    beat.start()
+    try:
+        with transaction.atomic():
+            result = apply(job)
+            beat.stopped.set()  # the row is written below, in this transaction
+            if hook is not None:
+                hook(job.total)
+            rows = int(result.get("rows", job.total))
+            now = timezone.now()
+            marked = BackgroundExport.objects.filter(
+                pk=job.pk, attempt=job.attempt, status=Status.RUNNING
+            ).update(
+                status=Status.DONE,
+                result=result,
+                done=rows,
+                total=rows,
+                finished_at=now,
+                heartbeat_at=now,
+            )
+            if not marked:
+                raise Superseded
+        return result
+    except Superseded:
+        return {"superseded": True}
+    except Refused as exc:
+        BackgroundExport.objects.filter(pk=job.pk, attempt=job.attempt).update(
+            status=Status.FAILED,
+            error=exc.message[:500],
+            result=exc.result,
+            finished_at=timezone.now(),
+        )
+        return {"refused": exc.message}
+    except Exception:
+        logger.exception("background job %s failed", job.pk)
+        BackgroundExport.objects.filter(pk=job.pk, attempt=job.attempt).update(
+            status=Status.FAILED,
+            error=_("导入时出错，没有导入任何党员。请点“重新导入”再试；仍然不行请联系系统管理员。"),
+            finished_at=timezone.now(),
+        )
+        raise
+    finally:
+        beat.stopped.set()
 
 
 # -- handing out ----------------------------------------------------------------------------
@@ -249,8 +410,17 @@ def open_file(*, job: BackgroundExport, acting_user: Any, ip: str | None = None)
         action=AuditEntry.Action.EXPORT,
         obj=None,
         acting_user=acting_user,
-        object_repr=_("%(t)s（%(n)d 行，后台导出）") % {"t": KINDS[job.kind].label, "n": job.done},
-        changes={"filters": job.params.get("filters", {}), "rows": job.done, "job": job.pk},
+        object_repr=(
+            _("%(t)s（%(n)d 行，后台导出）") % {"t": KINDS[job.kind].label, "n": job.done}
+            if job.counts_rows
+            else _("%(t)s（后台导出）") % {"t": job.title}
+        ),
+        changes={
+            "filters": job.params.get("filters", {}),
+            "rows": job.done,
+            "job": job.pk,
+            **({} if job.counts_rows else {"params": job.params}),
+        },
         scope_path=job.scope_path,
         ip=ip,
     )
@@ -295,7 +465,8 @@ def sweep(*, keep_days: int | None = None) -> dict[str, int]:
         expired += BackgroundExport.objects.filter(pk=job.pk).update(file_path="")
     orphans = 0
     known = set(BackgroundExport.objects.exclude(file_path="").values_list("file_path", flat=True))
-    for path in exports_dir().glob("*.xlsx"):
+    suffixes = sorted({k.suffix for k in KINDS.values() if k.write is not None})
+    for path in [p for suffix in suffixes for p in exports_dir().glob(f"*{suffix}")]:
         # A file just moved into place is marked done a moment later: leave young ones alone.
         if str(path) not in known and path.stat().st_mtime < stale.timestamp():
             path.unlink(missing_ok=True)

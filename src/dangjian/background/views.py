@@ -1,4 +1,5 @@
-"""Pages of background exports: 我的导出, one export's progress, its file, and 重新生成.
+"""Pages of background exports and imports: 我的导出, one job's progress, its file (an export) or
+its summary (an import), and 重新生成 / 重新导入.
 
 Only the export's owner reaches any of them; anyone else (even of the same community) gets 404.
 """
@@ -11,6 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -31,10 +34,17 @@ def _mine(request: HttpRequest, pk: int) -> BackgroundExport:
 
 
 def _context(job: BackgroundExport) -> dict:
+    result = job.result or {}
+    members_url = ""
+    if not job.makes_file and job.status == BackgroundExport.Status.DONE and result.get("org"):
+        members_url = f"{reverse('members:list')}?{urlencode({'org': result['org']})}"
     return {
         "job": job,
         "kind_label": KINDS[job.kind].label if job.kind in KINDS else job.kind,
         "can_rerun": services.can_rerun(job),
+        "result": result,
+        "members_url": members_url,
+        "more_problems": max(0, result.get("problem_count", 0) - len(result.get("problems", []))),
     }
 
 
@@ -75,5 +85,8 @@ def export_rerun(request: HttpRequest, pk: int) -> HttpResponse:
     except ValueError as exc:
         messages.warning(request, str(exc))
     else:
-        messages.success(request, _("已重新开始生成，请稍候。"))
+        messages.success(
+            request,
+            _("已重新开始生成，请稍候。") if job.makes_file else _("已重新开始导入，请稍候。"),
+        )
     return redirect("background:detail", pk=job.pk)

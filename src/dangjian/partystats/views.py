@@ -5,13 +5,14 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from dangjian.core import audit
+from dangjian.core.dbrouter import replica_ok
 from dangjian.core.models import AuditEntry
 from dangjian.members.selectors import org_choices
 from dangjian.orgs.models import Organisation
@@ -47,6 +48,7 @@ def _params(request: HttpRequest) -> tuple[Organisation, Period]:
 
 
 @login_required
+@replica_ok
 def home(request: HttpRequest) -> HttpResponse:
     org, period = _params(request)
     stats = selectors.statistics(org=org, on=period.on, since=period.since)
@@ -76,9 +78,31 @@ def home(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
+@replica_ok
 def export(request: HttpRequest) -> HttpResponse:
-    """The statistics as .xlsx (aggregates only: no person is named), logged as an export."""
+    """The statistics as .xlsx (aggregates only: no person is named), logged as an export. A
+    scope of more members than ``DANGJIAN_BACKGROUND_ROWS`` (a street, a county) is counted by
+    the worker: the user watches its page and downloads the same file from there."""
     org, period = _params(request)
+    from django.conf import settings
+
+    from dangjian.background import kinds
+    from dangjian.background import services as background
+
+    size = kinds.members_under(org)
+    if size > settings.DANGJIAN_BACKGROUND_ROWS:
+        job = background.request_export(
+            acting_user=request.user,
+            kind=kinds.PARTY_STATISTICS,
+            params={"org": org.pk, "on": period.on.isoformat(), "since": period.since.isoformat()},
+            title=_("%(org)s 党内统计（截至 %(on)s）")
+            % {"org": org.name, "on": period.on.isoformat()},
+            filename=f"{_('党内统计')}-{org.name}-{period.on:%Y%m%d}.xlsx",
+            scope_path=org.path,
+            total=size,
+            ip=_client_ip(request),
+        )
+        return redirect("background:detail", pk=job.pk)
     stats = selectors.statistics(org=org, on=period.on, since=period.since)
     fh = exports.statistics_workbook(stats)
     audit.record(

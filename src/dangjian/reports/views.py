@@ -104,9 +104,32 @@ def report(request: HttpRequest, pk: int, year: int) -> HttpResponse:
 
 
 @login_required
-def report_docx(request: HttpRequest, pk: int, year: int) -> FileResponse:
+def report_docx(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     community = community_or_404(user=request.user, pk=pk)
     year = _year(str(year))
+    from django.conf import settings
+
+    from dangjian.background import kinds
+    from dangjian.background import services as background
+
+    size = kinds.members_under(community)
+    if size > settings.DANGJIAN_BACKGROUND_ROWS:
+        # a big community's year is counted by the worker: the user watches its page
+        job = background.request_export(
+            acting_user=request.user,
+            kind=kinds.ANNUAL_REPORT,
+            params={
+                "community": community.pk,
+                "year": year,
+                "site": request.build_absolute_uri("/").rstrip("/"),
+            },
+            title=_("%(c)s %(y)d 年度党建工作报告") % {"c": community.name, "y": year},
+            filename=f"{community.name}{year}{_('年度党建工作报告')}.docx",
+            scope_path=community.path,
+            total=size,
+            ip=request.META.get("REMOTE_ADDR"),
+        )
+        return redirect("background:detail", pk=job.pk)
     draft = _draft(request, community, year)
     sections = annual_sections(community, year)
     fh = documents.write_report(

@@ -99,11 +99,18 @@ def delete(token: str) -> None:
 
 
 def sweep(*, hours: float = 24, now: float | None = None) -> int:
-    """Delete every file in the folder last written more than ``hours`` ago; how many."""
+    """Delete every file in the folder last written more than ``hours`` ago; how many. The rows
+    of an import waiting for the worker or under way are kept, however old (the worker deletes
+    them once the import is committed)."""
+    from dangjian.background.services import held_upload_tokens
+
     cutoff = (now if now is not None else time.time()) - hours * 3600
+    held = {f"{token}.json" for token in held_upload_tokens()}
     gone = 0
     for entry in folder().iterdir():
         try:
+            if entry.name in held:
+                continue
             if entry.is_file() and entry.stat().st_mtime < cutoff:
                 entry.unlink()
                 gone += 1

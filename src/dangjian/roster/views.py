@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -148,6 +149,8 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
         _remember(request, org, written)
         query = urlencode({f"col_{i}": mapping.get(i, "") for i in range(len(sheet.headers))})
         return redirect(f"{reverse('roster:preview', args=[token])}?{query}")
+    if request.method == "POST" and len(sheet.rows) > settings.DANGJIAN_BACKGROUND_ROWS:
+        return _import_in_background(request, token, info, org, mapping, len(sheet.rows))
     try:
         outcome = services.import_rows(
             acting_user=request.user,
@@ -199,6 +202,34 @@ def preview(request: HttpRequest, token: str) -> HttpResponse:
             "remembered": sorted(outcome.remembered.items()),
         },
     )
+
+
+def _import_in_background(
+    request: HttpRequest,
+    token: str,
+    info: dict[str, Any],
+    org: Organisation,
+    mapping: dict[int, str],
+    rows: int,
+) -> HttpResponse:
+    """确认导入 of a big sheet: the worker imports it (the same service, all or nothing) and the
+    user watches its page. The token leaves the session (the preview cannot be confirmed twice);
+    the rows stay on disk for the worker, which deletes them once the import is committed."""
+    from dangjian.background import services as background
+
+    job = background.request_import(
+        acting_user=request.user,
+        org=org,
+        token=token,
+        mapping=mapping,
+        filename=info["name"],
+        rows=rows,
+        ip=request.META.get("REMOTE_ADDR"),
+    )
+    stored = request.session.get(SESSION_KEY, {})
+    stored.pop(token, None)
+    request.session[SESSION_KEY] = stored
+    return redirect("background:detail", pk=job.pk)
 
 
 def _targets(request: HttpRequest, org: Organisation) -> QuerySet[Organisation]:
