@@ -91,7 +91,7 @@ def recipients_visible(
     elif reason in REASONS:
         qs = qs.filter(**{reason: True})
     if q:
-        qs = qs.filter(search_filter(q, using=qs.db, prefix="member__"))
+        qs = qs.filter(search_filter(q, using=qs.db, prefix="member__", indexed=False))
     aid = (
         AidGrant.objects.filter(
             recipient=OuterRef("pk"), round__state=AidState.PAID, round__paid_on__year=year
@@ -218,7 +218,7 @@ def visits_visible(
     if year:
         qs = qs.filter(date__year=year)
     if q:
-        qs = qs.filter(search_filter(q, using=qs.db, prefix="recipient__member__"))
+        qs = qs.filter(search_filter(q, using=qs.db, prefix="recipient__member__", indexed=False))
     return qs.select_related("recipient__member__org").order_by("-date", "-id")
 
 

@@ -41,7 +41,8 @@ def commitments_visible(
     if q:
         if fold_query(q):
             qs = qs.filter(
-                search_filter(q, using=qs.db, prefix="member__") | Q(title__contains=q.strip())
+                search_filter(q, using=qs.db, prefix="member__", indexed=False)
+                | Q(title__contains=q.strip())
             )
     return qs.select_related("member", "org").order_by("org__path", "member__name", "pk")
 

@@ -71,7 +71,7 @@ def _filtered(request: HttpRequest, community: Organisation | None) -> Any:
     q = request.GET.get("q", "").strip()
     if q:
         # the member search (pinyin, initials, the SQLite index) through the participants
-        qs = qs.filter(search_filter(q, prefix="participants__member__")).distinct()
+        qs = qs.filter(search_filter(q, prefix="participants__member__", indexed=False)).distinct()
     return qs, start, end
 
 

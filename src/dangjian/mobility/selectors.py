@@ -76,7 +76,7 @@ def outbounds_visible(
     if state in (OUT, RETURNED):
         qs = qs.filter(state=state)
     if q:
-        qs = qs.filter(search_filter(q, using=qs.db, prefix="member__"))
+        qs = qs.filter(search_filter(q, using=qs.db, prefix="member__", indexed=False))
     qs = qs.annotate(since=Coalesce("last_contact_on", "left_on")).annotate(warn_rank=_rank(on, r))
     if warn_only:
         qs = qs.filter(warn_rank__lt=8)
