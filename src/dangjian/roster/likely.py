@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
@@ -34,37 +34,52 @@ from .columns import FIELDS
 CHUNK = 900
 
 
+class Row(Protocol):
+    """What is compared of a row the import would create."""
+
+    n: int  # the row number as Excel shows it
+    name: str
+    birth_date: dt.date | None
+    id_hash: str | None
+
+
 def warnings(
     *,
     acting_user: Any,
-    rows: Iterable[tuple[int, dict[str, Any]]],
+    rows: Iterable[Row],
     label: dict[str, str],
     problem: Any,
 ) -> list[Any]:
-    """``problem(row, column, reason)`` for each likely duplicate among ``rows`` — (row number,
-    fields with ``name``, ``birth_date`` and ``id_hash``) of the members the import would create
-    — in row order. ``label``: the file's own column headers by field."""
-    rows = [(n, f) for n, f in rows if f.get("name") and f.get("birth_date")]
+    """``problem(row, column, reason)`` for each likely duplicate among ``rows`` — the members
+    the import would create (row number, ``name``, ``birth_date`` and ``id_hash``) — in row
+    order. ``label``: the file's own column headers by field."""
     column = label.get("name", FIELDS["name"][0])
     out: list[tuple[int, str]] = []
-    first: dict[tuple[str, dt.date], tuple[int, str]] = {}
-    for n, f in rows:
-        key = (name_key(f["name"]), f["birth_date"])
+    # the rows of each (name, birth date): the first, and the later ones (few) — the rows
+    # themselves, no copies: a file of a hundred thousand rows is held once
+    first: dict[tuple[str, dt.date], Row] = {}
+    later: dict[tuple[str, dt.date], list[Row]] = {}
+    for r in rows:
+        if not (r.name and r.birth_date):
+            continue
+        key = (name_key(r.name), r.birth_date)
         seen = first.get(key)
         if seen is None:
-            first[key] = (n, f.get("id_hash") or "")
-        elif seen[1] != f.get("id_hash"):
+            first[key] = r
+            continue
+        later.setdefault(key, []).append(r)
+        if (seen.id_hash or "") != r.id_hash:
             out.append(
                 (
-                    n,
+                    r.n,
                     _(
                         "与第 %(r)d 行姓名、出生日期相同，身份证号不同：是同一人填错了号码，"
                         "还是同名的两个人？请核对。"
                     )
-                    % {"r": seen[0]},
+                    % {"r": seen.n},
                 )
             )
-    for n, member in _on_register(acting_user, rows):
+    for n, member in _on_register(acting_user, first, later):
         state = "" if member.state == State.ACTIVE else f"，{member.get_state_display()}"
         out.append(
             (
@@ -86,15 +101,13 @@ def warnings(
 
 
 def _on_register(
-    acting_user: Any, rows: list[tuple[int, dict[str, Any]]]
+    acting_user: Any,
+    first: dict[tuple[str, dt.date], Row],
+    later: dict[tuple[str, dt.date], list[Row]],
 ) -> list[tuple[int, Member]]:
-    """(row, member) for each visible member of a row's name and birth date, another number."""
-    by_key: dict[tuple[str, dt.date], list[tuple[int, str]]] = {}
-    for n, f in rows:
-        by_key.setdefault((name_key(f["name"]), f["birth_date"]), []).append(
-            (n, f.get("id_hash") or "")
-        )
-    names = sorted({f["name"] for _n, f in rows})
+    """(row, member) for each visible member of a row's name and birth date, another number.
+    ``first`` / ``later``: the rows by (``name_key``, birth date), the first and the others."""
+    names = sorted({r.name for r in first.values()} | {r.name for rs in later.values() for r in rs})
     found: list[tuple[int, Member]] = []
     for i in range(0, len(names), CHUNK):
         members = (
@@ -105,7 +118,10 @@ def _on_register(
             .order_by("pk")
         )
         for m in members:
-            for n, h in by_key.get((name_key(m.name), m.birth_date), []):
-                if h != m.id_hash:
-                    found.append((n, m))
+            key = (name_key(m.name), m.birth_date)
+            if key not in first:
+                continue
+            for r in (first[key], *later.get(key, ())):
+                if (r.id_hash or "") != m.id_hash:
+                    found.append((r.n, m))
     return found

@@ -19,11 +19,13 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -42,6 +44,8 @@ from .models import ImportRun, OrgAlias
 
 #: distinct unknown organisation names that get a proposal (and are offered for mapping)
 MAX_NAMES_SUGGESTED = 200
+#: SQLite's page cache (KiB) for the connection while an import writes (``_bulk_cache``)
+BULK_CACHE_KIB = 16 * 1024
 
 
 @dataclass(frozen=True)
@@ -133,8 +137,35 @@ class _Context:
         return found
 
 
-def _cell(row: list[Any], i: int | None) -> Any:
-    return row[i] if i is not None and i < len(row) else None
+#: members handed to ``bulk_register`` at a time: a big import holds its checked rows compact and
+#: makes each member's full set of values (cipher, masked number, search key …) only for the
+#: chunk being written, so memory does not grow with a second full copy of the file
+WRITE_CHUNK = 2000
+
+_UNREADABLE = object()
+_FULL, _PROBATIONARY = Status.FULL.value, Status.PROBATIONARY.value
+
+
+class _Checked(NamedTuple):
+    """A row with no problem: what its member is made of, compact until it is written."""
+
+    n: int  # the row number as Excel shows it
+    name: str
+    gender: str | None
+    birth_date: dt.date | None
+    joined_on: dt.date | None
+    full_on: dt.date | None
+    status: str
+    education: str
+    mode: str
+    org: Organisation
+    ethnicity: str
+    work_unit: str
+    phone: str
+    address: str
+    categories: list[str]
+    id_hash: str | None  # None: a masked number (an export's)
+    number: str  # the ID number, normalised ("" when masked)
 
 
 def check(
@@ -147,10 +178,14 @@ def check(
     header_row: int = 1,
     today: dt.date | None = None,
     names: dict[str, Organisation] | None = None,
-) -> tuple[Outcome, list[tuple[dict[str, Any], list[str]]]]:
-    """Check every row; the members to create (their field values, their categories) when all
-    are good. ``names``: organisation names as written → the organisation meant, for this
-    import; each must be one the rows may go to (else ValidationError, nothing checked)."""
+) -> tuple[Outcome, list[_Checked]]:
+    """Check every row; the members to create when all are good (their values, made into
+    register rows by ``_member`` when written). ``names``: organisation names as written → the
+    organisation meant, for this import; each must be one the rows may go to (else
+    ValidationError, nothing checked).
+
+    One pass over the rows, each cell cleaned once; dates and categories, which repeat through a
+    roster, are read once per distinct text. Only the good rows are kept, as tuples."""
     today = today or timezone.localdate()
     if not scope_for(acting_user).reaches_path(org.path, CHANGE):
         raise PermissionDenied(_("只能导入到您负责的党组织。"))
@@ -180,106 +215,134 @@ def check(
         )
         return out, []
 
-    parsed: list[tuple[int, dict[str, Any]]] = []
-    for n, row in enumerate(rows, start=header_row + 1):
-        values = {f: _cell(row, i) for f, i in col.items()}
-        if not any(parse.text(v) for v in values.values()):
-            continue  # an empty line in the middle
-        parsed.append((n, values))
+    # the mapped cells of a row, in this order, then a None (its text ""): an unmapped field
+    # reads position -1, i.e. an empty cell
+    mapped = list(col)
+    where = [col[f] for f in mapped]
+    pos = {f: (mapped.index(f) if f in col else -1) for f in FIELDS}
+    p_name, p_id, p_gender, p_status = pos["name"], pos["id_number"], pos["gender"], pos["status"]
+    p_edu, p_cats, p_mode, p_org = pos["education"], pos["categories"], pos["mode"], pos["org"]
+    p_eth, p_unit, p_phone, p_addr = (
+        pos[f] for f in ("ethnicity", "work_unit", "phone", "address")
+    )
+    dates = tuple((f, pos[f]) for f in ("birth_date", "joined_on", "full_on"))
+    text = parse.text
+    min_age = ctx.min_age
+    home = org if ctx.holds_members else None
+    read_dates: dict[str, Any] = {}  # text → (date, month only) or _UNREADABLE
+    read_cats: dict[str, Any] = {}  # text → categories or the part not known (a ValueError's)
 
     hashes: dict[str, int] = {}
-    numbers: dict[int, idcard.IdInfo] = {}
     masked: dict[int, str] = {}
-    records: list[tuple[int, dict[str, Any], list[str]]] = []
-    for n, v in parsed:
+    records: list[_Checked] = []
+    for n, row in enumerate(rows, start=header_row + 1):
+        size = len(row)
+        raw = [row[i] if i < size else None for i in where]
+        raw.append(None)
+        cells = [text(v) for v in raw]
+        if not any(cells):
+            continue  # an empty line in the middle
         problems: list[Problem] = []
-
         bad_fields: set[str] = set()
 
         def bad(f: str, reason: str) -> None:
             bad_fields.add(f)  # noqa: B023
             problems.append(Problem(n, label.get(f, FIELDS[f][0]), reason))  # noqa: B023
 
-        name = parse.text(v.get("name"))
+        name = cells[p_name]
         if not name:
             bad("name", _("姓名为空。"))
-        raw_id = parse.text(v.get("id_number")).replace(" ", "")
+        raw_id = cells[p_id].replace(" ", "")
         info = None
         if "*" in raw_id:
             masked[n] = raw_id.upper()
         else:
             try:
                 info = idcard.parse(raw_id)
-                numbers[n] = info
             except ValidationError as exc:
                 bad("id_number", exc.messages[0])
-        fields: dict[str, Any] = {"name": name}
+        read: dict[str, dt.date | None] = {}
         month_only: set[str] = set()
-        for f in ("birth_date", "joined_on", "full_on"):
-            try:
-                d, only_month = parse.dated(v.get(f))
-                if only_month:
-                    month_only.add(f)
-            except ValueError:
-                bad(
-                    f,
-                    _("无法识别的日期“%(v)s”，请写成 1985-03-01 或 1985.03。")
-                    % {"v": parse.text(v.get(f))},
-                )
+        for f, p in dates:
+            value = raw[p]
+            if value is None:
+                read[f] = None
                 continue
+            if type(value) is str:
+                hit = read_dates.get(value)
+                if hit is None:
+                    try:
+                        hit = parse.dated(value)
+                    except ValueError:
+                        hit = _UNREADABLE
+                    read_dates[value] = hit
+            else:
+                try:
+                    hit = parse.dated(value)
+                except ValueError:
+                    hit = _UNREADABLE
+            if hit is _UNREADABLE:
+                bad(f, _("无法识别的日期“%(v)s”，请写成 1985-03-01 或 1985.03。") % {"v": cells[p]})
+                continue
+            d, only_month = hit
+            if only_month:
+                month_only.add(f)
             if d and d > today:
                 bad(f, _("日期不能晚于今天。"))
-            fields[f] = d
-        g = parse.text(v.get("gender"))
+            read[f] = d
+        g = cells[p_gender]
         if g and g not in parse.GENDERS:
             bad("gender", _("性别应为“男”或“女”。"))
-        fields["gender"] = parse.GENDERS.get(g)
+        gender = parse.GENDERS.get(g)
+        birth = read.get("birth_date")
         if info is not None:
-            given = fields.get("birth_date")
+            given = birth
             if (
                 given
                 and "birth_date" in month_only
                 and given.replace(day=1) == info.birth_date.replace(day=1)
             ):
                 given = info.birth_date  # 出生年月 1985.03 agrees with the ID's 1985-03-17
-            for msg in idcard.check_consistency(info, birth_date=given, gender=fields["gender"]):
+            for msg in idcard.check_consistency(info, birth_date=given, gender=gender):
                 bad("birth_date" if "出生" in msg else "gender", msg)
-            fields["birth_date"] = info.birth_date
-            fields["gender"] = fields["gender"] or info.gender
-        if fields.get("joined_on") is None and "joined_on" not in bad_fields:
+            birth = info.birth_date
+            gender = gender or info.gender
+        joined = read.get("joined_on")
+        if joined is None and "joined_on" not in bad_fields:
             bad("joined_on", _("入党时间为空。"))
-        birth, joined = fields.get("birth_date"), fields.get("joined_on")
-        if birth and joined and joined < _add_years(birth, ctx.min_age):
+        if birth and joined and joined < _add_years(birth, min_age):
             bad(
                 "joined_on",
-                _("入党时不满 %(n)d 周岁，请核对入党时间和出生日期。") % {"n": ctx.min_age},
+                _("入党时不满 %(n)d 周岁，请核对入党时间和出生日期。") % {"n": min_age},
             )
-        full = fields.get("full_on")
+        full = read.get("full_on")
         if full and joined and full < joined:
             bad("full_on", _("转正时间早于入党时间。"))
-        st = parse.text(v.get("status"))
+        st = cells[p_status]
         if st and st not in parse.STATUSES:
             bad("status", _("党员身份应为“正式党员”或“预备党员”。"))
-        fields["status"] = parse.STATUSES.get(st) or (
-            Status.FULL
-            if full or not joined or _add_years(joined, 1) <= today
-            else Status.PROBATIONARY
+        status = parse.STATUSES.get(st) or (
+            _FULL if full or not joined or _add_years(joined, 1) <= today else _PROBATIONARY
         )
-        edu = parse.text(v.get("education"))
+        edu = cells[p_edu]
         if edu and edu not in parse.EDUCATION:
             bad("education", _("无法识别的学历“%(v)s”。") % {"v": edu})
-        fields["education"] = parse.EDUCATION.get(edu, "")
-        try:
-            cats = parse.categories(v.get("categories"))
-        except ValueError as exc:
-            bad("categories", _("无法识别的党员类别“%(v)s”。") % {"v": exc.args[0]})
+        cat_text = cells[p_cats]
+        cats = read_cats.get(cat_text)
+        if cats is None:
+            try:
+                cats = parse.categories(cat_text)
+            except ValueError as exc:
+                cats = exc.args[0]
+            read_cats[cat_text] = cats
+        if type(cats) is str:
+            bad("categories", _("无法识别的党员类别“%(v)s”。") % {"v": cats})
             cats = []
-        mode = parse.text(v.get("mode"))
+        mode = cells[p_mode]
         if mode and mode not in parse.MODES:
             bad("mode", _("管理方式应为“自管党员”或“双重管理”。"))
-        fields["mode"] = parse.MODES.get(mode, "self")
-        org_name = parse.text(v.get("org"))
-        target = ctx.org_for(org_name, out) if org_name else (org if ctx.holds_members else None)
+        org_name = cells[p_org]
+        target = ctx.org_for(org_name, out) if org_name else home
         if target is None:
             reason = _("“%(v)s”不是%(o)s下您负责的党支部或社区党组织。") % {
                 "v": org_name,
@@ -302,28 +365,39 @@ def check(
                 out.unknown.setdefault(org_name, []).append(n)
             bad_fields.add("org")
             problems.append(Problem(n, label.get("org", FIELDS["org"][0]), reason, org_name))
-        fields["org"] = target
-        for f in ("ethnicity", "work_unit", "phone", "address"):
-            fields[f] = parse.text(v.get(f))
-        fields["ethnicity"] = fields["ethnicity"] or "汉族"
+        h = None
         if info is not None:
             h = crypto.blind_index(info.number)
             if h in hashes:
                 bad("id_number", _("与第 %(r)d 行的身份证号重复。") % {"r": hashes[h]})
             hashes.setdefault(h, n)
-            fields["_hash"] = h
-        out.problems.extend(problems)
-        if not problems:
-            records.append((n, fields, cats))
+        if problems:
+            out.problems.extend(problems)
+            continue
+        records.append(
+            _Checked(
+                n,
+                name,
+                gender,
+                birth,
+                joined,
+                full,
+                status,
+                parse.EDUCATION.get(edu, ""),
+                parse.MODES.get(mode, "self"),
+                target,  # type: ignore[arg-type]  # not None: else a problem above
+                cells[p_eth] or "汉族",
+                cells[p_unit],
+                cells[p_phone],
+                cells[p_addr],
+                cats,
+                h,
+                info.number if info is not None else "",
+            )
+        )
 
-    # the register as it stands, for the file's people only (chunked: bounded query size)
-    existing: dict[str, tuple[str, str]] = {}
-    keys = list(hashes)
-    for i in range(0, len(keys), 900):
-        for h, name, path in Member.objects.filter(id_hash__in=keys[i : i + 900]).values_list(
-            "id_hash", "name", "org__path"
-        ):
-            existing[h] = (name, path)
+    existing = _registered(list(hashes))
+    del hashes
     masked_rows: dict[tuple[str, str], list[str]] = {}
     if masked:
         for mask, name, birth, path in (
@@ -333,14 +407,12 @@ def check(
         ):
             masked_rows.setdefault((mask, name), []).append(f"{birth}|{path}")
 
-    to_create: list[tuple[dict[str, Any], list[str]]] = []
-    new_rows: list[tuple[int, dict[str, Any]]] = []
-    for n, fields, cats in records:
-        h = fields.pop("_hash", None)
-        org_of_row: Organisation = fields["org"]
+    to_create: list[_Checked] = []
+    for rec in records:
+        n = rec.n
         if n in masked:
-            hits = masked_rows.get((masked[n], fields["name"]), [])
-            if any(x.split("|")[0] == str(fields.get("birth_date")) for x in hits):
+            hits = masked_rows.get((masked[n], rec.name), [])
+            if any(x.split("|")[0] == str(rec.birth_date) for x in hits):
                 out.skipped += 1
             else:
                 out.problems.append(
@@ -353,9 +425,9 @@ def check(
                     )
                 )
             continue
-        if h in existing:
-            name, path = existing[h]
-            if name == fields["name"] and path.startswith(org.path):
+        if rec.id_hash in existing:
+            name, path = existing[rec.id_hash]
+            if name == rec.name and path.startswith(org.path):
                 out.skipped += 1
             else:
                 out.problems.append(
@@ -366,24 +438,66 @@ def check(
                     )
                 )
             continue
-        info = numbers[n]
-        fields.update(
-            id_cipher=crypto.encrypt(info.number),
-            id_hash=h,
-            id_masked=idcard.mask(info.number),
-            search_key=search_key(fields["name"]),
-            org=org_of_row,
-        )
-        to_create.append((fields, cats))
-        new_rows.append((n, fields))
+        to_create.append(rec)
+    del records
     out.warnings = likely.warnings(
-        acting_user=acting_user, rows=new_rows, label=label, problem=Problem
+        acting_user=acting_user, rows=to_create, label=label, problem=Problem
     )
     if out.problems:
         out.problems.sort(key=lambda p: (p.row, p.column))
         return out, []
     out.to_create = len(to_create)
     return out, to_create
+
+
+def _registered(hashes: list[str]) -> dict[str, tuple[str, str]]:
+    """The register as it stands, for the file's people only: ID hash → (name, organisation
+    path) of the members holding these numbers. One query per 900 numbers (bounded size),
+    written out: the ORM prepares every value of an ``IN`` list one by one, which at a hundred
+    thousand numbers costs more than the database's lookups."""
+    quote = connection.ops.quote_name
+    members, orgs = Member._meta, Organisation._meta
+    head = (
+        f"SELECT m.{quote('id_hash')}, m.{quote('name')}, o.{quote('path')} "
+        f"FROM {quote(members.db_table)} m JOIN {quote(orgs.db_table)} o "
+        f"ON o.{quote(orgs.pk.column)} = m.{quote(members.get_field('org').column)} "
+        f"WHERE m.{quote('id_hash')} IN "
+    )
+    found: dict[str, tuple[str, str]] = {}
+    with connection.cursor() as cur:
+        for i in range(0, len(hashes), 900):
+            chunk = hashes[i : i + 900]
+            cur.execute(head + "(" + ", ".join(["%s"] * len(chunk)) + ")", chunk)
+            for h, name, path in cur.fetchall():
+                found[h] = (name, path)
+    return found
+
+
+def _member(rec: _Checked, search_keys: dict[str, str]) -> dict[str, Any]:
+    """A checked row as ``bulk_register`` takes it: field values by name, the ID number
+    encrypted, masked and hashed (the search key of a name made once per name)."""
+    key = search_keys.get(rec.name)
+    if key is None:
+        key = search_keys[rec.name] = search_key(rec.name)
+    return {
+        "name": rec.name,
+        "birth_date": rec.birth_date,
+        "joined_on": rec.joined_on,
+        "full_on": rec.full_on,
+        "gender": rec.gender,
+        "status": rec.status,
+        "education": rec.education,
+        "mode": rec.mode,
+        "org": rec.org,
+        "ethnicity": rec.ethnicity,
+        "work_unit": rec.work_unit,
+        "phone": rec.phone,
+        "address": rec.address,
+        "id_cipher": crypto.encrypt(rec.number),
+        "id_hash": rec.id_hash,
+        "id_masked": idcard.mask(rec.number),
+        "search_key": key,
+    }
 
 
 @transaction.atomic
@@ -418,12 +532,17 @@ def import_rows(
         return out
     if remember and out.mapped:
         alias_remember(acting_user=acting_user, scope=org, names=out.mapped)
-    bulk_register(
-        acting_user=acting_user,
-        members=[m for m, _c in to_create],
-        categories=[c for _m, c in to_create],
-        note=_("名册导入：%(f)s") % {"f": filename[:100]},
-    )
+    note = _("名册导入：%(f)s") % {"f": filename[:100]}
+    search_keys: dict[str, str] = {}
+    with _bulk_cache():
+        for start in range(0, len(to_create), WRITE_CHUNK):
+            chunk = to_create[start : start + WRITE_CHUNK]
+            bulk_register(
+                acting_user=acting_user,
+                members=[_member(rec, search_keys) for rec in chunk],
+                categories=[rec.categories for rec in chunk],
+                note=note,
+            )
     out.created = len(to_create)
     user = acting_user if getattr(acting_user, "is_authenticated", False) else None
     out.run = ImportRun.objects.create(
@@ -441,6 +560,25 @@ def import_rows(
         changes={"rows": out.rows, "created": out.created, "skipped": out.skipped},
     )
     return out
+
+
+@contextmanager
+def _bulk_cache() -> Iterator[None]:
+    """On SQLite, a larger page cache for this connection while the rows are written (its
+    default 2 MB is outgrown by the indexes of a big import, and each insert with a random key
+    then reads pages back); the setting as it was afterwards. Durability is not touched."""
+    if connection.vendor != "sqlite":
+        yield
+        return
+    with connection.cursor() as cur:
+        cur.execute("PRAGMA cache_size")
+        (before,) = cur.fetchone()
+        cur.execute(f"PRAGMA cache_size = {-BULK_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        with connection.cursor() as cur:
+            cur.execute(f"PRAGMA cache_size = {int(before)}")
 
 
 # ---- remembered organisation names -------------------------------------------------------------
