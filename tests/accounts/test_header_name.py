@@ -66,6 +66,22 @@ def test_the_highest_office_names_the_role(cast, client_for, secretary_with_reco
     assert header(client_for(secretary_with_record)) == ("李桂兰", "社区党委书记")
 
 
+def test_an_office_in_a_closed_organisation_does_not_name_the_role(
+    cast, client_for, secretary_with_record
+):
+    li = Member.objects.get(user=secretary_with_record)
+    office_create(
+        acting_user=None,
+        org=cast.street_a,
+        title="secretary",
+        member=li,
+        term_start=dt.date(2024, 1, 1),
+    )
+    assert header(client_for(secretary_with_record)) == ("李桂兰", "街道党工委书记")
+    type(cast.street_a).objects.filter(pk=cast.street_a.pk).update(is_active=False)
+    assert header(client_for(secretary_with_record)) == ("李桂兰", "社区党委书记")
+
+
 def test_an_office_left_no_longer_names_the_role(cast, client_for, secretary_with_record):
     from dangjian.orgs.models import Office
 
