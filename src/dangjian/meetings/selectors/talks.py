@@ -16,7 +16,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from dangjian.core import rules
@@ -128,13 +129,22 @@ def missing_count(*, user: Any, org: Organisation, today: dt.date) -> int:
         return talk_cadence(user=user, org=org, today=today, with_talks=False).missing_count
     numbers = rules.effective(RULE)
     period = cad.period_of(today, str(numbers["period"]))
-    in_period = Q(
-        heart_talks__date__gte=period.start, heart_talks__date__lte=min(period.end, today)
+    # each member's talks of the period counted in a correlated subquery, not by grouping the
+    # members: a GROUP BY made SQLite read every member of the city in id order (285 ms at
+    # 1,000,000 members for a community of 400), this reads the community's members only
+    talks = (
+        HeartTalk.objects.filter(
+            member=OuterRef("pk"), date__gte=period.start, date__lte=min(period.end, today)
+        )
+        .order_by()
+        .values("member")
+        .annotate(c=Count("pk"))
+        .values("c")
     )
     return (
         Member.objects.visible_to(user)
         .filter(subtree_q("org__path", org.path), state=State.ACTIVE)
-        .annotate(n=Count("heart_talks", filter=in_period))
+        .annotate(n=Coalesce(Subquery(talks), 0))
         .filter(n__lt=int(numbers["min_count"]))
         .count()
     )
