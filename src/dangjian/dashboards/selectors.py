@@ -23,7 +23,7 @@ from django.db.models.functions import Cast, Coalesce, Substr
 from django.http import Http404
 
 from dangjian.cobuild.models import StarRating
-from dangjian.core import rules
+from dangjian.core import rules, sqlplan
 from dangjian.core.access import ancestor_paths, scope_for, subtree_q
 from dangjian.meetings import cadence as cad
 from dangjian.meetings.models import Meeting
@@ -340,9 +340,11 @@ def _requests(user: Any, org: Organisation, g: _Grouper, year: int, on: dt.date,
 def _trends(user: Any, org: Organisation, year: int, on: dt.date, months) -> None:
     """Meetings held and new members admitted per month — one query each."""
     start = dt.date(year, 1, 1)
+    wide = sqlplan.is_wide(org)  # a street's rows are read from its organisations (SQLite)
     for month, n in (
         Meeting.objects.visible_to(user)
-        .filter(subtree_q("org__path", org.path), cancelled=False, date__gte=start, date__lte=on)
+        .alias(_day=sqlplan.day_alias("date", using=Meeting.objects.db, wide=wide))
+        .filter(subtree_q("org__path", org.path), cancelled=False, _day__gte=start, _day__lte=on)
         .annotate(m=_month("date"))
         .values_list("m")
         .annotate(n=Count("pk"))
@@ -353,13 +355,14 @@ def _trends(user: Any, org: Organisation, year: int, on: dt.date, months) -> Non
     # development pipeline's admission), not an old member entered later or transferred in
     for month, n in (
         MemberEvent.objects.visible_to(user)
+        .alias(_day=sqlplan.day_alias("date", using=MemberEvent.objects.db, wide=wide))
         .filter(
             subtree_q("org__path", org.path),
             kind=EventKind.REGISTERED,
             status=Status.PROBATIONARY,
-            date=F("member__joined_on"),
-            date__gte=start,
-            date__lte=on,
+            _day=F("member__joined_on"),
+            _day__gte=start,
+            _day__lte=on,
         )
         .annotate(m=_month("date"))
         .values_list("m")

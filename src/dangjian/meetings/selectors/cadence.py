@@ -25,7 +25,7 @@ from django.db import connection
 from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Value
 from django.db.models.functions import Cast, Substr
 
-from dangjian.core import rules
+from dangjian.core import rules, sqlplan
 from dangjian.core.access import get_visible_or_404, subtree_q
 from dangjian.members.models import State, Status
 from dangjian.orgs.models import COMMUNITY_KINDS, UPPER_KINDS, Organisation
@@ -99,14 +99,24 @@ def _year_bounds(year: int, today: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def _held(
-    user: Any, *, root_path: str, year: int, today: dt.date, kinds: bool = True
+    user: Any,
+    *,
+    root_path: str,
+    year: int,
+    today: dt.date,
+    kinds: bool = True,
+    wide: bool = False,
 ) -> QuerySet[Meeting]:
     """Held meetings of the subtree in ``year`` up to ``today``, of the kinds a rule counts
     (``kinds=False``: the caller filters kinds itself — each kind in an ``IN`` list is one
     more index range per organisation)."""
     start, end = _year_bounds(year, today)
-    held = Meeting.objects.visible_to(user).filter(
-        subtree_q("org__path", root_path), cancelled=False, date__gte=start, date__lte=end
+    # the date's own index left aside on SQLite (core.sqlplan): the subtree's organisations
+    # lead, and every date condition (here and in the parts of _grouped) is on ``_day``
+    held = (
+        Meeting.objects.visible_to(user)
+        .alias(_day=sqlplan.day_alias("date", using=Meeting.objects.db, wide=wide))
+        .filter(subtree_q("org__path", root_path), cancelled=False, _day__gte=start, _day__lte=end)
     )
     if kinds:
         held = held.filter(kind__in=cad.COUNTED_KINDS)
@@ -208,7 +218,7 @@ def evaluations_under(
     )
     held: dict[int, list[cad.Held]] = {o.pk: [] for o in orgs}
     for org_id, day, kind, body_kind, led in _held(
-        user, root_path=root.path, year=year, today=today
+        user, root_path=root.path, year=year, today=today, wide=sqlplan.is_wide(root)
     ).values_list("org_id", "date", "kind", "body__kind", "led"):
         if org_id in held:
             held[org_id].append(cad.Held(month=day, kind=kind, body_kind=body_kind, led=led))
@@ -370,7 +380,9 @@ def _grouped(
         )
 
     if parts:
-        first, *others = [grouped(held.filter(q), tag) for tag, q in parts]
+        first, *others = [
+            grouped(held.filter(sqlplan.renamed(q, "date", "_day")), tag) for tag, q in parts
+        ]
         held = first.union(*others, all=True) if others else first
     else:
         held = grouped(held, OPEN_PART)
@@ -444,7 +456,15 @@ def cadence_rollup(
         if stale:
             parts.append((CLOSED_PART, _closed_filter(stale, year, months)))
     held = _grouped(
-        _held(user, root_path=root.path, year=year, today=today, kinds=parts is None), parts
+        _held(
+            user,
+            root_path=root.path,
+            year=year,
+            today=today,
+            kinds=parts is None,
+            wide=sqlplan.is_wide(root),
+        ),
+        parts,
     )
     buckets = held[OPEN_PART]
     if stale:
