@@ -44,8 +44,20 @@ def send_post_migrate() -> None:
     )
 
 
+@pytest.fixture
+def in_step(cast):
+    """The index as a fresh database has it. Django's flush after a transactional test on this
+    worker empties the members table but not the FTS table or its pending list (they are no
+    models), so a stale pending note could name the id a new member here gets."""
+    if SQLITE:
+        ensure_member_search()
+        flush()
+        assert index_out_of_step() == []
+    return cast
+
+
 @only_sqlite
-def test_a_dropped_trigger_is_back_after_migrate_and_new_members_are_found(cast):
+def test_a_dropped_trigger_is_back_after_migrate_and_new_members_are_found(cast, in_step):
     assert triggers() == TRIGGERS
     with connection.cursor() as cur:
         cur.execute(f"DROP TRIGGER {FTS_TABLE}_ai")
@@ -62,7 +74,7 @@ def test_a_dropped_trigger_is_back_after_migrate_and_new_members_are_found(cast)
 
 
 @only_sqlite
-def test_every_trigger_is_put_back_and_the_lost_writes_re_copied(cast):
+def test_every_trigger_is_put_back_and_the_lost_writes_re_copied(cast, in_step):
     kept = bulk_members(cast.branch_a, ["诸葛亮明", "诸葛瑾瑜"], seed=41)
     flush()
     with connection.cursor() as cur:
