@@ -17,6 +17,7 @@ import stat
 import subprocess
 import sys
 import tarfile
+import zlib
 from pathlib import Path
 
 import pytest
@@ -226,6 +227,42 @@ def test_a_damaged_archive_is_refused_and_changes_nothing(world, settings, tmp_p
     assert message.endswith("没有做任何更改。") and "\n" not in message
     assert everything() == before and media_bytes(settings) == files_before
     assert leftovers(settings) == []
+
+
+def _raises_zlib_error_midway(blob: bytes) -> bool:
+    try:
+        with tarfile.open(fileobj=io.BytesIO(blob), mode="r:gz") as tar:
+            for member in tar:
+                if member.isfile():
+                    tar.extractfile(member).read()
+    except zlib.error:
+        return True
+    except (tarfile.TarError, EOFError, OSError):
+        return False
+    return False
+
+
+def test_a_broken_compressed_block_is_refused_in_chinese(world, settings, tmp_path):
+    """A damaged deflate block met while extracting surfaces as zlib.error, which is no
+    OSError (CI once flipped a byte that landed in one and got a traceback). The test looks for
+    such a byte (past the first tar header, which tarfile.open reads and wraps), so it meets that
+    path every time."""
+    good = backup.create_backup(output=tmp_path / "good.tar.gz").path
+    blob = good.read_bytes()
+    for at in range(32, len(blob) - 8):
+        damaged = blob[:at] + bytes([blob[at] ^ 0xFF]) + blob[at + 1 :]
+        if _raises_zlib_error_midway(damaged):
+            break
+    else:
+        pytest.fail("no flipped byte gave zlib.error")
+    bad = tmp_path / "bad.tar.gz"
+    bad.write_bytes(damaged)
+    before = everything()
+    with pytest.raises(backup.BackupError) as refused:
+        backup.open_backup(bad)
+    message = str(refused.value)
+    assert "损坏" in message and message.endswith("没有做任何更改。"), message
+    assert everything() == before and leftovers(settings) == []
 
 
 def test_a_backup_of_the_other_database_vendor_is_refused(world, settings, tmp_path):

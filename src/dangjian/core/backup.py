@@ -42,6 +42,7 @@ import sqlite3
 import subprocess
 import tarfile
 import tempfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib import metadata
@@ -574,10 +575,15 @@ def open_backup(path: Path) -> OpenedBackup:
     return opened
 
 
+# What reading a damaged .tar.gz raises: gzip's own errors are OSError, but a flipped bit
+# inside a compressed block surfaces as zlib.error, which is not.
+_ARCHIVE_ERRORS = (tarfile.TarError, EOFError, OSError, zlib.error)
+
+
 def _unpack(path: Path, workdir: Path) -> OpenedBackup:
     try:
         tar = tarfile.open(path, mode="r:gz")
-    except (tarfile.TarError, OSError, EOFError) as exc:
+    except _ARCHIVE_ERRORS as exc:
         raise _damaged(f"无法打开：{_first_line(exc)}") from None
     seen: set[str] = set()
     try:
@@ -619,7 +625,7 @@ def _unpack(path: Path, workdir: Path) -> OpenedBackup:
                 if name.startswith(MEDIA_PREFIX + "/"):
                     target.chmod(0o644)  # Django's FILE_UPLOAD_PERMISSIONS default
                 seen.add(name)
-    except (tarfile.TarError, EOFError, OSError) as exc:
+    except _ARCHIVE_ERRORS as exc:
         raise _damaged(_first_line(exc)) from None
     missing = sorted(set(files) - seen)
     if missing:
