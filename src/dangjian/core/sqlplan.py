@@ -18,7 +18,7 @@ from django.db import connections
 from django.db.models import DateField, F, Func, Q
 
 
-class _Unindexed(Func):
+class Unindexed(Func):
     """``+column``: SQLite's way to keep a condition from being answered through an index."""
 
     template = "+%(expressions)s"
@@ -38,7 +38,7 @@ def day_alias(field: str, *, using: str, wide: bool = False, output_field: Any =
     SQLite for a narrow subtree, the field itself for a wide one and on other databases."""
     if wide or connections[using].vendor != "sqlite":
         return F(field)
-    return _Unindexed(F(field), output_field=output_field or DateField())
+    return Unindexed(F(field), output_field=output_field or DateField())
 
 
 def renamed(q: Q, field: str, alias: str) -> Q:

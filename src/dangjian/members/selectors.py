@@ -14,7 +14,6 @@ from django.db.models import (
     Count,
     Exists,
     F,
-    Func,
     OuterRef,
     Prefetch,
     Q,
@@ -24,7 +23,7 @@ from django.db.models import (
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
 
-from dangjian.core import crypto, idcard
+from dangjian.core import crypto, idcard, sqlplan
 from dangjian.core.access import subtree_q
 from dangjian.core.search import fold_query
 from dangjian.orgs.models import COMMUNITY_KINDS, UPPER_KINDS, Office, Organisation, OrgKind
@@ -104,7 +103,8 @@ def members_visible(
             # SQLite guesses "state = ?" picks ten rows and would read every member through
             # the (state, search_key) index, asking the FTS table about each; "+state" leaves
             # the index aside, so it reads just the members the FTS table names (36 ms → 2 ms).
-            qs = qs.alias(_state_unindexed=_NoIndex(F("state"))).filter(_state_unindexed=state)
+            unindexed = sqlplan.Unindexed(F("state"), output_field=CharField())
+            qs = qs.alias(_state_unindexed=unindexed).filter(_state_unindexed=state)
         else:
             qs = qs.filter(state=state)
     if status:
@@ -213,13 +213,6 @@ def _fts_phrase_for(q: str, *, using: str) -> str | None:
     if re.fullmatch(r"\d{17}[\dX]", idcard.normalise(q)) or folded.isdigit():
         return None
     return fts_phrase(folded)
-
-
-class _NoIndex(Func):
-    """``+column``: SQLite's way to keep a term from being answered through an index."""
-
-    template = "+%(expressions)s"
-    output_field = CharField()
 
 
 def _member_search_table(using: str) -> bool:
