@@ -10,6 +10,7 @@ import random
 from types import SimpleNamespace
 
 import pytest
+from django.core.management.color import no_style
 from django.db import connection
 from django.utils import timezone
 
@@ -85,6 +86,11 @@ def bulk_members(org, names: list[str], *, seed: int = 1) -> list[int]:
             search_key=search_key(name),
         )
     table.write(table.take_rows())
+    # the keys were chosen here, not drawn from PostgreSQL's sequence: move it past them, or the
+    # next member the ORM saves would be given one of these ids
+    with connection.cursor() as cursor:
+        for statement in connection.ops.sequence_reset_sql(no_style(), [Member]):
+            cursor.execute(statement)
     return ids
 
 
@@ -180,6 +186,12 @@ def test_the_list_search_still_respects_the_scope(cast):
     mine = [m.name for m in members_visible(user=cast.comm_a_sec, q="欧阳修")]
     assert mine == ["欧阳修远"]
     assert [m.name for m in members_visible(user=cast.outsider, q="欧阳修")] == []
+
+
+def test_a_member_saved_after_bulk_written_ones_gets_a_key_of_its_own(cast):
+    ids = bulk_members(cast.branch_a, ["上官一", "上官二"], seed=9)
+    later = make_member(org=cast.branch_a, name="上官三")
+    assert later.pk > max(ids)
 
 
 @only_sqlite
