@@ -44,7 +44,7 @@ def ensure_member_search(using: str = DEFAULT_DB_ALIAS) -> int:
         # anyway), then rows of members that are gone.
         cur.execute(
             f"SELECT m.id FROM members_member m LEFT JOIN {table} s ON s.rowid = m.id "
-            f"WHERE s.search_key IS NOT m.search_key "
+            f"WHERE s.search_key IS NOT (m.{m.INDEXED}) "
             f"AND m.id NOT IN (SELECT member_id FROM {pending})"
         )
         ids = [pk for (pk,) in cur.fetchall()]
@@ -54,7 +54,7 @@ def ensure_member_search(using: str = DEFAULT_DB_ALIAS) -> int:
             cur.execute(f"DELETE FROM {table} WHERE rowid IN ({marks})", chunk)
             cur.execute(
                 f"INSERT INTO {table}(rowid, search_key) "
-                f"SELECT id, search_key FROM members_member WHERE id IN ({marks})",
+                f"SELECT id, {m.INDEXED} FROM members_member WHERE id IN ({marks})",
                 chunk,
             )
         cur.execute(f"DELETE FROM {table} WHERE rowid NOT IN (SELECT id FROM members_member)")

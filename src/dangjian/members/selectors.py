@@ -96,8 +96,9 @@ def members_visible(
         # the FTS table only pays over a wide scope: within a street the scope's own rows are
         # read in a few milliseconds, while "wang" names a tenth of a city's members to the FTS
         # table (at 1,000,000 members: 3.8 ms by the scope, 367 ms through the index)
-        qs = qs.filter(search_filter(q, using=qs.db, indexed=wide))
-        indexed_search = wide and _fts_phrase_for(q, using=qs.db) is not None
+        found = _fts_found(q, using=qs.db) if wide else None
+        qs = qs.filter(_search_q(q, prefix="", found=found))
+        indexed_search = found is not None
     if state and state != ANY_STATE:
         if indexed_search:
             # SQLite guesses "state = ?" picks ten rows and would read every member through
@@ -162,8 +163,10 @@ def search_filter(
     table ``member_search`` (migration 0005) for the members containing it — a superset of the
     LIKE's matches, as the tokenizer folds case at least as widely as SQLite's LIKE (members
     written since the table was last brought up to date are listed apart and always checked) —
-    and the LIKE then checks only those, so the result is exactly the LIKE's. Shorter queries
-    ("zs", "王伟") have no trigram to look up and stay a LIKE over the (state, search_key) index.
+    and the LIKE then checks only those, so the result is exactly the LIKE's. Two characters
+    ("zs", "王伟") are looked up through the trigrams they begin (migration 0007). A query common
+    enough to name more than ``DENSE_SHARE`` of all members stays a LIKE over every key, which is
+    then the cheaper plan (one small statement on the FTS vocabulary tells).
 
     ``indexed=False`` leaves the FTS table out: it pays over a whole county or city, where the
     LIKE reads every member, but within a street or a community list the scope's own rows are
@@ -171,6 +174,11 @@ def search_filter(
     table (1,000,000 members: 3.8 ms by the street's rows, 367 ms through the index). The lists
     of other parts (care, mobility, commitments, deeds) therefore pass ``indexed=False``.
     """
+    return _search_q(q, prefix=prefix, found=_fts_found(q, using=using) if indexed else None)
+
+
+def _search_q(q: str, *, prefix: str, found: RawSQL | None) -> Q:
+    """``search_filter``'s condition, given the FTS table's candidates (or None: no FTS)."""
     folded = fold_query(q)
     if not folded:
         return Q()
@@ -180,13 +188,7 @@ def search_filter(
     if folded.isdigit() and len(folded) >= 4:
         return Q(**{f"{prefix}phone__contains": folded})
     match = Q(**{f"{prefix}search_key__contains": folded})
-    phrase = _fts_phrase_for(q, using=using) if indexed else None
-    if phrase is not None:
-        found = RawSQL(
-            f"SELECT rowid FROM {FTS_TABLE} WHERE {FTS_TABLE} MATCH %s"
-            f" UNION ALL SELECT member_id FROM {FTS_PENDING}",
-            [phrase],
-        )
+    if found is not None:
         match &= Q(**{f"{prefix}pk__in": found})
     return match
 
@@ -196,7 +198,16 @@ def search_filter(
 #: trigram tokenizer finds nothing for fewer than three characters).
 FTS_TABLE = "member_search"
 FTS_PENDING = "member_search_pending"
+FTS_VOCAB = "member_search_vocab"
 TRIGRAM = 3
+#: A query of two characters is looked up through the trigrams it begins (migration 0007).
+BIGRAM = 2
+#: The largest character: "ab" + it bounds every term that begins with "ab".
+LAST_CHARACTER = "\U0010ffff"
+#: When the FTS table would name more than this share of all members, the LIKE over every key
+#: is the cheaper plan (1,000,000 members: the FTS table costs ~4 µs per member it names, the
+#: LIKE ~0.13 µs per key read — even at 3 % the LIKE is not much slower).
+DENSE_SHARE = 0.03
 
 
 def fts_phrase(text: str) -> str:
@@ -204,15 +215,58 @@ def fts_phrase(text: str) -> str:
     return '"' + text.replace('"', '""') + '"'
 
 
-def _fts_phrase_for(q: str, *, using: str) -> str | None:
-    """The FTS5 query for a name search on SQLite, or None when the FTS table does not serve
-    it (PostgreSQL, fewer than three characters, an ID or phone number)."""
+def _fts_match_for(q: str, *, using: str) -> tuple[str, list[str], str, list[str]] | None:
+    """The FTS5 condition for a name search on SQLite and the statement that estimates how many
+    members it names, or None when the FTS table does not serve it (PostgreSQL, fewer than two
+    characters, an ID or phone number).
+
+    Three or more characters are one FTS5 phrase; its rarest trigram bounds the matches. Two
+    characters begin some of the table's trigrams (every key is held with a space after it, so
+    the key's last two characters too): the vocabulary gives those trigrams by a range, and the
+    members holding any of them are a superset of the LIKE's matches. No such trigram: a phrase
+    of control characters, which no key holds, so the MATCH finds nothing."""
     folded = fold_query(q)
-    if len(folded) < TRIGRAM or not _member_search_table(using):
+    if len(folded) < BIGRAM or not _member_search_table(using):
         return None
     if re.fullmatch(r"\d{17}[\dX]", idcard.normalise(q)) or folded.isdigit():
         return None
-    return fts_phrase(folded)
+    if len(folded) >= TRIGRAM:
+        trigrams = sorted({folded[i : i + TRIGRAM] for i in range(len(folded) - TRIGRAM + 1)})
+        marks = ", ".join(["%s"] * len(trigrams))
+        estimate = (
+            f"SELECT CASE WHEN count(*) < {len(trigrams)} THEN 0 ELSE min(doc) END"
+            f" FROM {FTS_VOCAB} WHERE term IN ({marks})"
+        )
+        return f"{FTS_TABLE} MATCH %s", [fts_phrase(folded)], estimate, trigrams
+    begun = [folded, folded + LAST_CHARACTER]
+    terms = f"FROM {FTS_VOCAB} WHERE term >= %s AND term < %s"
+    quoted = "'\"' || replace(term, '\"', '\"\"') || '\"'"
+    nothing = "'\"' || char(1, 1, 1) || '\"'"
+    match = (
+        f"{FTS_TABLE} MATCH (SELECT coalesce(group_concat({quoted}, ' OR '), {nothing}) {terms})"
+    )
+    return match, begun, f"SELECT coalesce(sum(doc), 0) {terms}", begun
+
+
+def _fts_found(q: str, *, using: str) -> RawSQL | None:
+    """The members the FTS table names for ``q`` (with the pending ones), or None when the LIKE
+    alone is the better plan: the FTS table does not serve the query, or the query is common
+    enough that reading every key costs less than visiting the members it names (at 1,000,000
+    members "wang", a tenth of the city: 373 ms through the FTS table, 128 ms by the LIKE; a
+    two-letter "li" likewise). One small statement on the vocabulary decides."""
+    fts = _fts_match_for(q, using=using)
+    if fts is None:
+        return None
+    match, params, estimate, estimate_params = fts
+    with connections[using].cursor() as cur:
+        cur.execute(f"SELECT ({estimate}), (SELECT max(id) FROM members_member)", estimate_params)
+        named, size = cur.fetchone()
+    if named > DENSE_SHARE * (size or 0):
+        return None
+    return RawSQL(
+        f"SELECT rowid FROM {FTS_TABLE} WHERE {match} UNION ALL SELECT member_id FROM {FTS_PENDING}",
+        params,
+    )
 
 
 def _member_search_table(using: str) -> bool:

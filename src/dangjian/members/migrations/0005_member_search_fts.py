@@ -29,16 +29,23 @@ TABLE = "member_search"
 PENDING = "member_search_pending"
 #: Members noted as pending before they are moved into the FTS table in one statement.
 FLUSH_EVERY = 1000
+#: The FTS table's terms with the number of members holding each (migration 0007): a query of
+#: two characters is looked up through the trigrams it begins.
+VOCAB = "member_search_vocab"
+#: What the FTS table holds of a member: its search key and a space, so that every two characters
+#: of the key begin one of its trigrams — the last two as well (since migration 0007).
+INDEXED = "search_key || ' '"
 
 FLUSH = f"""
     DELETE FROM {TABLE} WHERE rowid IN (SELECT member_id FROM {PENDING});
     INSERT INTO {TABLE}(rowid, search_key)
-        SELECT id, search_key FROM members_member WHERE id IN (SELECT member_id FROM {PENDING});
+        SELECT id, {INDEXED} FROM members_member WHERE id IN (SELECT member_id FROM {PENDING});
     DELETE FROM {PENDING};
 """
 
 CREATE = [
     f"CREATE VIRTUAL TABLE {TABLE} USING fts5(search_key, tokenize='trigram')",
+    f"CREATE VIRTUAL TABLE {VOCAB} USING fts5vocab({TABLE}, 'row')",
     f"CREATE TABLE {PENDING} (seq INTEGER PRIMARY KEY, member_id INTEGER NOT NULL)",
     f"""CREATE TRIGGER {TABLE}_ai AFTER INSERT ON members_member BEGIN
         INSERT INTO {PENDING}(member_id) VALUES (new.id);
@@ -58,6 +65,7 @@ DROP = [
     f"DROP TRIGGER IF EXISTS {TABLE}_ad",
     f"DROP TRIGGER IF EXISTS {TABLE}_flush",
     f"DROP TABLE IF EXISTS {PENDING}",
+    f"DROP TABLE IF EXISTS {VOCAB}",
     f"DROP TABLE IF EXISTS {TABLE}",
 ]
 
@@ -79,7 +87,7 @@ def install_member_search(apps, schema_editor):
         for sql in CREATE:
             cur.execute(sql)
         cur.execute(
-            f"INSERT INTO {TABLE}(rowid, search_key) SELECT id, search_key FROM members_member"
+            f"INSERT INTO {TABLE}(rowid, search_key) SELECT id, {INDEXED} FROM members_member"
         )
 
 
