@@ -131,6 +131,38 @@ def test_dues_running_year_counts_ended_months_only(cast, year):
     assert "1–2 月" in m.note
 
 
+def test_it_counts_a_member_moved_to_another_community_in_each_for_the_months_there(cast, year):
+    """Measured together (the street's table) and alone: the months before the move in the
+    first community under its branch, those after in the second under the new branch — the
+    member's name, admission and dues base read apart from the events (issue 21)."""
+    jan = dt.date(year, 1, 1)
+    mover = make_member(
+        org=cast.branch_a,
+        name="调动庚",
+        joined_on=dt.date(1990, 7, 1),
+        birth_date=dt.date(1960, 5, 5),
+    )
+    dues.base_set(acting_user=cast.admin, member=mover, kind="flat", base=None, from_month=jan)
+    pay(cast.admin, mover, jan, 12, dt.date(year, 1, 5))
+    member_record_event(
+        member=mover,
+        kind=EventKind.INTERNAL_MOVE,
+        date=dt.date(year, 5, 15),
+        acting_user=cast.admin,
+        to_org=cast.branch_b,
+    )
+    expect = {
+        cast.comm_a.pk: (f"调动庚（{cast.branch_a.name}）", 4),  # January–April
+        cast.comm_b.pk: (f"调动庚（{cast.branch_b.name}）", 8),  # May–December
+    }
+    cards = scoring.scorecards([cast.comm_a, cast.comm_b], year)
+    for community, card in zip([cast.comm_a, cast.comm_b], cards, strict=True):
+        label, months = expect[community.pk]
+        for m in (card.line("members.dues").measure, measure("members.dues", community, year)):
+            row = by_label(m)[label]
+            assert (row.earned, row.out_of, row.ok) == (months, months, True)
+
+
 def test_dues_queries_do_not_grow(cast, year):
     jan = dt.date(year, 1, 1)
 

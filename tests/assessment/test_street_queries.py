@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dangjian.assessment import scoring
-from dangjian.assessment.indicators import Batch, Ctx, all_indicators
+from dangjian.assessment.indicators import Batch, Ctx, all_indicators, get
 from dangjian.orgs.models import COMMUNITY_KINDS, Organisation, OrgKind
 from tests.exports_helpers import queries
 from tests.factories import make_org
@@ -103,3 +103,55 @@ def test_each_communitys_figures_are_its_own_scorecards(city, year):
             assert [g.points for g in card.goods] == [g.points for g in one.goods]
             assert (card.total, card.level) == (one.total, one.level)
     assert compared > 50, compared  # the city has records to compare
+
+
+def test_it_marks_exactly_the_coverage_pages_gaps_as_not_covered(city):
+    """The coverage records test each place with one look-up per place (PostgreSQL would hash
+    the whole city's links for ``EXISTS``): the same judgement as the coverage page's gaps."""
+    from dangjian.assessment.indicators.base import system_user
+    from dangjian.orgs.selectors.coverage import coverage_for
+
+    street = Organisation.objects.filter(kind=OrgKind.STREET).order_by("path").first()
+    communities = list(
+        Organisation.objects.filter(
+            parent=street, kind__in=list(COMMUNITY_KINDS), is_active=True
+        ).order_by("path")
+    )
+    measured = get("mech.coverage").measure_all(Batch([Ctx.of(c, 2026) for c in communities]))
+    gaps = covered = 0
+    for c in communities:
+        page = coverage_for(user=system_user(), org=c, gaps=True).communities[0]
+        expected = {p.pk for p in [*page.uncovered_buildings, *page.uncovered_corridors]}
+        records = measured[c.pk].records
+        unmet = {int(r.url.rstrip("/").split("/")[-1]) for r in records if not r.ok}
+        assert unmet == expected, c.name
+        assert len(records) == page.buildings + page.corridors
+        gaps, covered = gaps + len(unmet), covered + len(records) - len(unmet)
+    assert gaps and covered  # the city has both to compare
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "orgs:detail",
+        "orgs:place",
+        "training:member",
+        "dues:member",
+        "development:detail",
+        "commitments:detail",
+        "checkin:detail",
+        "servicedesk:detail",
+        "cobuild:unit",
+        "mediation:detail",
+        "households:detail",
+    ],
+)
+def test_it_builds_each_records_link_as_reverse_would(name):
+    """Records' links are reversed once per batch, each pk put in (a street has thousands)."""
+    from django.urls import reverse
+
+    from dangjian.assessment.indicators.base import url_of
+
+    link = url_of(name)
+    for pk in (1, 7, 918273645, 10**12):
+        assert link(pk) == reverse(name, args=[pk])

@@ -20,7 +20,7 @@ from dangjian.orgs.models import BRANCH_KINDS, Office, Organisation
 from dangjian.orgs.selectors.tree import member_counts
 from dangjian.orgs.selectors.warnings import WarningKind, org_warnings
 
-from .base import Batch, Ctx, Good, Indicator, Measure, Record
+from .base import Batch, Ctx, Good, Indicator, Measure, Record, url_of
 
 
 def as_of_note(ctx: Ctx) -> str:
@@ -82,6 +82,7 @@ def _committee(b: Batch) -> dict[int, Measure]:
         for pk, here in mine.items()
     }
     found = org_warnings(orgs=[o for here in judged.values() for o in here], on=b.end)
+    detail = url_of("orgs:detail")
     out = {}
     for ctx in b.ctxs:
         records = []
@@ -106,7 +107,7 @@ def _committee(b: Batch) -> dict[int, Measure]:
                 Record(
                     label=label,
                     ok=not bad,
-                    url=reverse("orgs:detail", args=[org.pk]),
+                    url=detail(org.pk),
                     note=note,
                 )
             )
@@ -162,7 +163,10 @@ def _community_secretary_lectures(
     return {pk: (office, days[pk]) for pk, office in offices.items()}
 
 
-def _lecture_record(ctx: Ctx, org: Organisation, office: Office, need: int, days: list) -> Record:
+def _lecture_record(
+    ctx: Ctx, org: Organisation, office: Office, need: int, days: list, *, page: str
+) -> Record:
+    """``page``: the cadence page's URL, reversed once for the batch."""
     done = len(days) >= need
     if office.member_id is None:
         # the lectures selector's own rule: a secretary not on the register cannot be matched
@@ -174,7 +178,7 @@ def _lecture_record(ctx: Ctx, org: Organisation, office: Office, need: int, days
     return Record(
         label=_("%(org)s 书记 %(name)s") % {"org": org.name, "name": office.holder_name},
         ok=done,
-        url=_with_query("meetings:cadence", org=org.pk, year=ctx.year),
+        url=f"{page}?org={org.pk}&year={ctx.year}",
         note=note,
         day=days[-1] if days else None,
     )
@@ -188,6 +192,7 @@ def _lectures(b: Batch) -> dict[int, Measure]:
     from dangjian.meetings.selectors.rulenums import numbers_by_org
 
     records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
+    page = reverse("meetings:cadence")
     own = [c for c in b.communities if c.kind not in BRANCH_KINDS]
     if own:
         need = numbers_by_org(RULE, root=own[0], orgs=own)
@@ -197,7 +202,9 @@ def _lectures(b: Batch) -> dict[int, Measure]:
                 office, days = secretaries[community.pk]
                 n = int(need[community.pk][NUMBER])
                 ctx = b.by_pk[community.pk]
-                records[community.pk].append(_lecture_record(ctx, community, office, n, days))
+                records[community.pk].append(
+                    _lecture_record(ctx, community, office, n, days, page=page)
+                )
     roots = [b.root] if b.root is not None else b.communities
     for root in roots:
         result = secretary_lectures(user=b.user, org=root, year=b.year, today=b.end)
@@ -207,7 +214,9 @@ def _lectures(b: Batch) -> dict[int, Measure]:
                 continue  # no secretary in office: lead.committee counts that
             days = [day for _pk, day in row.lectures]
             ctx = b.by_pk[owner]
-            records[owner].append(_lecture_record(ctx, row.org, row.office, row.need, days))
+            records[owner].append(
+                _lecture_record(ctx, row.org, row.office, row.need, days, page=page)
+            )
     return {
         ctx.community.pk: Measure(
             key="lead.lectures", records=records[ctx.community.pk], note=as_of_note(ctx)
@@ -278,6 +287,7 @@ def _training(b: Batch) -> dict[int, Measure]:
     else:
         checked = staff_compliance(staff, year=b.year, org=b.communities[0])
     school = {"county": _("县委党校"), "town": _("镇党校")}
+    member_url = url_of("training:member")
     records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
     for t in checked:
         s = t.staff
@@ -296,7 +306,7 @@ def _training(b: Batch) -> dict[int, Measure]:
             Record(
                 label=_("%(name)s（%(kind)s）") % {"name": s.name, "kind": s.get_kind_display()},
                 ok=t.met,
-                url=reverse("training:member", args=[s.member_id]) if s.member_id else roster,
+                url=member_url(s.member_id) if s.member_id else roster,
                 note=note + "。",
             )
         )

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from dangjian.core import rules
 
-from .base import Batch, Ctx, Good, Indicator, Measure, Record
+from .base import Batch, Ctx, Good, Indicator, Measure, Record, url_of
 
 
 def satisfied_from(community) -> int:  # noqa: ANN001
@@ -71,6 +71,7 @@ def measure_requests(b: Batch) -> dict[int, Measure]:
         .only("pk", "received_on", "deadline", "done_on", "category", "community_id")
     )
     records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
+    detail = url_of("servicedesk:detail")
     for r in rows:
         owner = b.owner(r.community_path)
         if owner is None:
@@ -90,7 +91,7 @@ def measure_requests(b: Batch) -> dict[int, Measure]:
             Record(
                 label=f"{r.number} {r.category_label}",
                 ok=ok,
-                url=reverse("servicedesk:detail", args=[r.pk]),
+                url=detail(r.pk),
                 note=note,
                 day=r.deadline,
             )
@@ -154,6 +155,7 @@ def request_ratings(b: Batch) -> dict[int, list[Record]]:
     )
     thresholds = {c.pk: satisfied_from(c) for c in b.communities}
     found = []
+    detail = url_of("servicedesk:detail")
     for s in steps:
         r = s.request
         owner = b.owner(s.community_path)
@@ -166,7 +168,7 @@ def request_ratings(b: Batch) -> dict[int, list[Record]]:
                 Record(
                     label=f"工单 {r.number} {r.category_label}",
                     ok=r.satisfaction >= thresholds[owner],
-                    url=reverse("servicedesk:detail", args=[r.pk]),
+                    url=detail(r.pk),
                     note=f"满意度 {r.satisfaction}/5（{who}）",
                     day=_local_day(s.at),
                 ),
@@ -197,6 +199,7 @@ def commitment_ratings(b: Batch) -> dict[int, list[Record]]:
         .order_by("at", "pk")
     )
     found = []
+    detail = url_of("commitments:detail")
     for rt in ratings:
         owner = b.owner(rt.org_path)
         if owner is None:
@@ -208,7 +211,7 @@ def commitment_ratings(b: Batch) -> dict[int, list[Record]]:
                 Record(
                     label=f"承诺 {c.member.name}：{c.title}",
                     ok=rt.score >= basic,
-                    url=reverse("commitments:detail", args=[c.pk]),
+                    url=detail(c.pk),
                     note=f"居民评议 {rt.score} 分（{basic} 分以上为满意或基本满意）",
                     day=_local_day(rt.at),
                 ),

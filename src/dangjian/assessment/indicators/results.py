@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from dangjian.core import rules
 
-from .base import Batch, Ctx, Good, Indicator, Measure, Record
+from .base import Batch, Ctx, Good, Indicator, Measure, Record, url_of
 
 
 # ---- 共驻共建星级 ------------------------------------------------------------------------------
@@ -50,6 +50,7 @@ def cobuild(b: Batch) -> dict[int, Measure]:
     counts = year_counts(units, b.year) if units else {}
     decided = {s.unit_id: s for s in StarRating.objects.filter(unit__in=units, year=b.year)}
     out = {}
+    detail = url_of("cobuild:unit")
     for ctx in b.ctxs:
         community = ctx.community
         top = int(rules.value("cobuild.stars", "max", org=community))
@@ -70,7 +71,7 @@ def cobuild(b: Batch) -> dict[int, Measure]:
                 Record(
                     label=u.name,
                     ok=stars >= good_from,
-                    url=reverse("cobuild:unit", args=[u.pk]),
+                    url=detail(u.pk),
                     note=f"{note}；{good_from} 星及以上为达标",
                     day=day,
                     points=stars,
@@ -144,7 +145,8 @@ def grid_visits(b: Batch) -> dict[int, Measure]:
             records[ctx.community.pk] = _grid_visits_one(ctx)
     elif areas:
         (width,) = widths
-        per_month: dict[tuple[str, int], tuple[int, int]] = {}
+        # (month, visits, households) of each area, looked up by the area's path
+        per_month: dict[str, list[tuple[int, int, int]]] = defaultdict(list)
         for row in (
             Visit.objects.visible_to(b.user)
             .filter(household__community__in=b.pks, visited_on__year=b.year, visited_on__lte=b.end)
@@ -153,7 +155,7 @@ def grid_visits(b: Batch) -> dict[int, Measure]:
             .values("area_path", "m")
             .annotate(n=Count("pk"), hh=Count("household_id", distinct=True))
         ):
-            per_month[(row["area_path"], row["m"])] = (row["n"], row["hh"])
+            per_month[row["area_path"]].append((row["m"], row["n"], row["hh"]))
         for ctx in b.ctxs:
             community = ctx.community
             required = int(rules.value("grid.area_visits", "min_count", org=community))
@@ -161,11 +163,10 @@ def grid_visits(b: Batch) -> dict[int, Measure]:
             periods = periods_in(b.year, kind)
             for area in (a for a in areas if a.community_id == community.pk):
                 per: dict[str, list[int]] = defaultdict(lambda: [0, 0])
-                for (path, m), (n, hh) in per_month.items():
-                    if path == area.path:
-                        cell = per[period_of(dt.date(b.year, m, 1), kind).key]
-                        cell[0] += n
-                        cell[1] += hh  # exact for monthly periods; a sum otherwise (as the page)
+                for m, n, hh in per_month.get(area.path, ()):
+                    cell = per[period_of(dt.date(b.year, m, 1), kind).key]
+                    cell[0] += n
+                    cell[1] += hh  # exact for monthly periods; a sum otherwise (as the page)
                 cells = [(p, *per.get(p.key, (0, 0))) for p in periods]
                 records[community.pk] += _visit_records(ctx, area, required, cells)
     return {
@@ -191,6 +192,7 @@ def cases(b: Batch) -> dict[int, Measure]:
     from dangjian.mediation.selectors import cases as cases_of
 
     records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
+    detail = url_of("mediation:detail")
     roots = [b.root] if b.root is not None else b.communities
     for root in roots:
         qs = cases_of(user=b.user, today=b.end, org=root).filter(
@@ -218,7 +220,7 @@ def cases(b: Batch) -> dict[int, Measure]:
                 Record(
                     label=f"{case.number} {case.get_kind_display()}",
                     ok=ok,
-                    url=reverse("mediation:detail", args=[case.pk]),
+                    url=detail(case.pk),
                     note=note,
                     day=closed or deadline,
                 )
@@ -276,6 +278,7 @@ def households(b: Batch) -> dict[int, Measure]:
         ).values_list("household_id", "since", "until", "checkin__ended_on"):
             pairings[hid].append((since, until, ended))
     records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
+    detail = url_of("households:detail")
     needs = {
         c.pk: int(rules.value("households.pairing", "min_members", org=c)) for c in b.communities
     }
@@ -292,7 +295,7 @@ def households(b: Batch) -> dict[int, Measure]:
             Record(
                 label=_place_label(h),
                 ok=n >= need,
-                url=reverse("households:detail", args=[h.pk]),
+                url=detail(h.pk),
                 note=f"{on:%Y-%m-%d} 有结对党员 {n} 名，应不少于 {need} 名",
                 day=on,
             )

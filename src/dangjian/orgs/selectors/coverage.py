@@ -18,7 +18,8 @@ from dataclasses import dataclass, field
 from itertools import groupby
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q
+from django.db.models import Count, Exists, OuterRef, Q, Subquery
+from django.db.models.lookups import IsNull
 
 from ..models import BRANCH_KINDS, COMMUNITY_KINDS, Organisation, OrgKind, Place, PlaceKind
 from .tree import orgs_visible
@@ -26,20 +27,31 @@ from .tree import orgs_visible
 Link = Organisation.places.through
 
 
-def _covered_by(kinds: set[str]) -> Q:
-    """``EXISTS`` a link of an active organisation of ``kinds`` to the place or its parent."""
+def _covered_by(kinds: set[str], *, per_place: bool = False) -> Q:
+    """``EXISTS`` a link of an active organisation of ``kinds`` to the place or its parent.
+
+    ``per_place``: the same test as one indexed look-up of the link per place, for a query that
+    lists each place (the “五个好” coverage records): given ``EXISTS`` there, PostgreSQL hashes
+    every link of the whole city first, so the list would cost as much as the city is large.
+    """
     links = Link.objects.filter(organisation__kind__in=kinds, organisation__is_active=True)
+    if per_place:
+
+        def linked(ref: str) -> IsNull:
+            return IsNull(Subquery(links.filter(place_id=OuterRef(ref)).values("pk")[:1]), False)
+
+        return Q(linked("pk")) | Q(linked("parent_id"))
     return Q(Exists(links.filter(place_id=OuterRef("pk")))) | Q(
         Exists(links.filter(place_id=OuterRef("parent_id")))
     )
 
 
-def building_covered() -> Q:
-    return _covered_by(set(BRANCH_KINDS))
+def building_covered(*, per_place: bool = False) -> Q:
+    return _covered_by(set(BRANCH_KINDS), per_place=per_place)
 
 
-def corridor_covered() -> Q:
-    return _covered_by({OrgKind.GROUP})
+def corridor_covered(*, per_place: bool = False) -> Q:
+    return _covered_by({OrgKind.GROUP}, per_place=per_place)
 
 
 def _percent(part: int, whole: int) -> float | None:
