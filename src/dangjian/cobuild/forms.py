@@ -162,6 +162,14 @@ class AgreementForm(StyledForm):
     )
 
 
+class StarsForm(StyledForm):
+    """The community's star decision for a unit's year. The range (a rule) and the reason asked
+    for when it differs from the proposal are the service's to check."""
+
+    stars = forms.IntegerField(label=_("评定星级"))
+    reason = forms.CharField(label=_("调整理由"), required=False, max_length=300)
+
+
 class ResourceForm(StyledForm):
     kind = forms.ChoiceField(label=_("类别"), choices=ResourceKind.choices)
     name = forms.CharField(label=_("名称"), max_length=100)

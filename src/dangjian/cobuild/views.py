@@ -34,6 +34,7 @@ from .forms import (
     AgreementForm,
     BookingForm,
     ResourceForm,
+    StarsForm,
     UnitForm,
 )
 from .models import Activity, Photo, Pledge, Resource, StarRating
@@ -126,11 +127,15 @@ def unit_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-def unit_detail(request: HttpRequest, pk: int, bound: dict | None = None) -> HttpResponse:
+def unit_detail(
+    request: HttpRequest, pk: int, bound: dict | None = None, year: int | None = None
+) -> HttpResponse:
+    """One unit: its proposed and decided stars, agreements, deeds. A star decision or an
+    agreement typed wrong comes back here (``bound``), for the ``year`` it was about."""
     unit = get_visible_or_404(
         ResidentUnit.objects.select_related("community", "party_org"), request.user, pk=pk
     )
-    year = _year(request)
+    year = year or _year(request)
     return render(
         request,
         "cobuild/unit.html",
@@ -145,6 +150,7 @@ def unit_detail(request: HttpRequest, pk: int, bound: dict | None = None) -> Htt
             "resources": unit.resources.all(),
             "can_change": _can_change(request, unit.community),
             "agreement_form": bound_form(bound, "agreement_form") or AgreementForm(),
+            "stars_form": bound_form(bound, "stars_form"),
         },
     )
 
@@ -155,19 +161,19 @@ def stars_decide(request: HttpRequest, pk: int) -> HttpResponse:
     unit = get_visible_or_404(
         ResidentUnit.objects.select_related("community"), request.user, CHANGE, pk=pk
     )
-    raw_year, raw_stars = request.POST.get("year", ""), request.POST.get("stars", "")
+    raw_year = request.POST.get("year", "")
+    year = int(raw_year) if raw_year.isdigit() else timezone.localdate().year
+    form = StarsForm(request.POST)
+    # a mistake comes back on the unit's page, where the reason can be typed (the overview's
+    # "按建议评定" button has no field for it)
+    again = {"name": "stars_form", "pk": unit.pk, "year": year}
+    if not form.is_valid():
+        return rerender_on_error(unit_detail, request, form, **again)
     try:
-        services.stars_decide(
-            acting_user=request.user,
-            unit=unit,
-            year=int(raw_year) if raw_year.isdigit() else timezone.localdate().year,
-            stars=int(raw_stars) if raw_stars.isdigit() else 0,
-            reason=request.POST.get("reason", ""),
-        )
+        services.stars_decide(acting_user=request.user, unit=unit, year=year, **form.cleaned_data)
     except (ValidationError, PermissionDenied) as exc:
-        _say(request, exc)
-    else:
-        messages.success(request, _("已评定 %(u)s 的星级。") % {"u": unit.name})
+        return rerender_on_error(unit_detail, request, form, exc, **again)
+    messages.success(request, _("已评定 %(u)s 的星级。") % {"u": unit.name})
     nxt = request.POST.get("next", "")
     return redirect(nxt if nxt.startswith("/cobuild/") else reverse("cobuild:unit", args=[unit.pk]))
 
@@ -441,7 +447,8 @@ def resources(
     request: HttpRequest, org: str | None = None, row: int = 0, bound: dict | None = None
 ) -> HttpResponse:
     """The shared resources of a community, each with its booking form; a booking typed wrong
-    comes back on its resource's row (``row``, ``bound``) with the community ``org``."""
+    comes back on its resource's row (``row``, ``bound``) with the community ``org``, a new
+    resource typed wrong on the form below them."""
     community = _community(request, org)
     rows = (
         Resource.objects.visible_to(request.user)
@@ -457,7 +464,7 @@ def resources(
             "rows": rows,
             "units": selectors.units_visible(user=request.user, community=community),
             "can_change": _can_change(request, community),
-            "resource_form": ResourceForm(),
+            "resource_form": bound_form(bound, "resource_form") or ResourceForm(),
             "booking_form": bound_form(bound, "booking_form"),
             "row": row,
             "now": timezone.now(),
@@ -476,13 +483,14 @@ def resource_create(request: HttpRequest) -> HttpResponse:
         pk=raw if raw.isdigit() else 0,
     )
     form = ResourceForm(request.POST)
-    if form.is_valid():
-        try:
-            services.resource_create(acting_user=request.user, unit=unit, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            _say(request, exc)
-        else:
-            messages.success(request, _("已登记共享资源。"))
+    again = {"name": "resource_form", "org": str(unit.community_id)}
+    if not form.is_valid():
+        return rerender_on_error(resources, request, form, **again)
+    try:
+        services.resource_create(acting_user=request.user, unit=unit, **form.cleaned_data)
+    except (ValidationError, PermissionDenied) as exc:
+        return rerender_on_error(resources, request, form, exc, **again)
+    messages.success(request, _("已登记共享资源。"))
     return redirect(f"{reverse('cobuild:resources')}?org={unit.community_id}")
 
 

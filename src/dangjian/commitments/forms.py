@@ -59,6 +59,14 @@ class EvidenceForm(StyledForm):
     )
 
 
+class StepForm(StyledForm):
+    """A step of the workflow. What is typed is checked by the service (a return needs a reason,
+    a deliberation its meeting): the form only carries it back to the page on a refusal."""
+
+    reason = forms.CharField(label=_("退回原因"), required=False, max_length=300)
+    meeting = forms.CharField(label=_("议诺会议"), required=False)
+
+
 class RatingForm(StyledForm):
     score = forms.IntegerField(label=_("分数（0–100）"), min_value=0, max_value=100)
     comment = forms.CharField(label=_("评语"), required=False, max_length=300)

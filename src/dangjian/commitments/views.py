@@ -29,7 +29,7 @@ from dangjian.orgs.models import COMMUNITY_KINDS, Organisation
 
 from . import cards, exports, selectors, services, services_evidence, services_rating, views_board
 from .evaluation import TIER_LABELS
-from .forms import CommitmentForm, DraftForOtherForm, EvidenceForm, RatingForm
+from .forms import CommitmentForm, DraftForOtherForm, EvidenceForm, RatingForm, StepForm
 from .models import Commitment, Kind, State, Tier
 
 PAGE_SIZE = 50
@@ -244,7 +244,12 @@ def _version(request: HttpRequest) -> int | None:
 
 
 @login_required
-def commitment_detail(request: HttpRequest, pk: int, bound: dict | None = None) -> HttpResponse:
+def commitment_detail(
+    request: HttpRequest, pk: int, bound: dict | None = None, step: str = "", tier: str = ""
+) -> HttpResponse:
+    """One commitment with its steps. A step (``step``) or a rating (``tier``) typed wrong or
+    refused comes back on its own form (``bound``); one no longer offered (someone acted first)
+    says why above the steps."""
     c = selectors.commitment_for(user=request.user, pk=pk)
     today = timezone.localdate()
     actions = selectors.actions_for(c, request.user)
@@ -265,6 +270,7 @@ def commitment_detail(request: HttpRequest, pk: int, bound: dict | None = None) 
         if scope.reaches_path(c.org.path, CHANGE) and not c.ratings.filter(tier=Tier.ORG).exists():
             can_rate.append((Tier.ORG, TIER_LABELS[Tier.ORG]))
     can_log = c.state == State.PUBLISHED and (is_owner or scope.reaches_path(c.org.path, CHANGE))
+    step_form, rating_form = bound_form(bound, "step_form"), bound_form(bound, "rating_form")
     return render(
         request,
         "commitments/detail.html",
@@ -290,18 +296,35 @@ def commitment_detail(request: HttpRequest, pk: int, bound: dict | None = None) 
             "show_ratings": not is_owner or c.state == State.EVALUATED,
             "evidence_form": bound_form(bound, "evidence_form")
             or EvidenceForm(initial={"date": today}),
-            "rating_form": RatingForm(),
+            "step": step,
+            "step_form": step_form,
+            "step_refused": _refused(step_form, step, actions),
+            "tier": tier,
+            "rating_form": rating_form,
+            "rate_refused": _refused(rating_form, tier, can_rate),
         },
     )
+
+
+def _refused(form: Any, name: str, offered: Any) -> list[str]:
+    """Every message of a form sent back for a step or rating the page no longer offers (its
+    own form is gone), to show above the steps; nothing when its form is on the page."""
+    if form is None or name in {a for a, _label in offered}:
+        return []
+    return [str(m) for errors in form.errors.values() for m in errors]
 
 
 @login_required
 @require_POST
 def commitment_step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     c = _acting_or_404(request, pk)
+    form = StepForm(request.POST)
+    again = {"name": "step_form", "pk": c.pk, "step": action}
+    if not form.is_valid():
+        return rerender_on_error(commitment_detail, request, form, **again)
     meeting = None
     if action == "deliberate":
-        raw = request.POST.get("meeting", "")
+        raw = form.cleaned_data["meeting"]
         meeting = (
             selectors.deliberation_meetings(c, today=timezone.localdate())
             .filter(pk=raw if raw.isdigit() else 0)
@@ -314,14 +337,11 @@ def commitment_step(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             acting_user=request.user,
             expected_version=_version(request),
             meeting=meeting,
-            reason=request.POST.get("reason", ""),
+            reason=form.cleaned_data["reason"],
         )
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    except PermissionDenied as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(request, _("已办理：%(s)s。") % {"s": services.ACTIONS[action]})
+    except (ValidationError, PermissionDenied) as exc:
+        return rerender_on_error(commitment_detail, request, form, exc, **again)
+    messages.success(request, _("已办理：%(s)s。") % {"s": services.ACTIONS[action]})
     return redirect("commitments:detail", pk=c.pk)
 
 
@@ -379,15 +399,14 @@ def commitment_evidence_detach(request: HttpRequest, pk: int) -> HttpResponse:
 def commitment_rate(request: HttpRequest, pk: int, tier: str) -> HttpResponse:
     c = _acting_or_404(request, pk, peers=True)
     form = RatingForm(request.POST)
-    if form.is_valid():
-        try:
-            services_rating.rate(c, tier=tier, acting_user=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as exc:
-            messages.error(request, "；".join(getattr(exc, "messages", [str(exc)])))
-        else:
-            messages.success(request, _("评价已保存。"))
-    else:
-        messages.error(request, _("请打 0 到 100 之间的整数分。"))
+    again = {"name": "rating_form", "pk": c.pk, "tier": tier}
+    if not form.is_valid():
+        return rerender_on_error(commitment_detail, request, form, **again)
+    try:
+        services_rating.rate(c, tier=tier, acting_user=request.user, **form.cleaned_data)
+    except (ValidationError, PermissionDenied) as exc:
+        return rerender_on_error(commitment_detail, request, form, exc, **again)
+    messages.success(request, _("评价已保存。"))
     return redirect("commitments:detail", pk=c.pk)
 
 
