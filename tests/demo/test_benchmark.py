@@ -74,6 +74,8 @@ def test_it_runs_end_to_end_on_every_database_and_writes_a_valid_report(tmp_path
             assert page["ratio_p50"] > 0 and "sql_ratio_p50" in page
         # pages without a floor: timed, and they ran without error
         assert part["pages"]["dashboard"]["n"] == 3 and "error" not in part["pages"]["dashboard"]
+        county = part["pages"]["dashboard_county"]  # the whole city: a few requests only
+        assert "error" not in county and county["n"] == 5 and county["queries"] >= 1
         street = part["pages"]["assessment_street"]
         assert "error" not in street and street["n"] == 5 and street["queries"] >= 1
         for name in ("home_community", "nolife"):  # issue 20: a big community's two pages

@@ -5,7 +5,9 @@ Fast at city scale: every figure is one grouped query over the whole subtree, gr
 child it falls under through the materialised path — the children of one parent all have paths
 of the same length, so ``Substr(path, 1, len(child.path))`` *is* the child's path. Rows attached
 to the organisation itself (a request of a community, a member directly in the community
-committee) come out as the organisation's own path and are shown as "本级". The number of queries
+committee) come out as the organisation's own path and are shown as "本级". (The members are
+grouped by organisation and summed into the children in Python: see ``_members``, and the cadence
+lights come as one (path, light) per organisation.) The number of queries
 therefore depends neither on the number of children nor on the number of records (tested).
 
 Counts only: nothing personal leaves this module.
@@ -27,13 +29,12 @@ from dangjian.core import rules, sqlplan
 from dangjian.core.access import ancestor_paths, scope_for, subtree_q
 from dangjian.meetings import cadence as cad
 from dangjian.meetings.models import Meeting
-from dangjian.meetings.selectors.cadence import cadence_rollup
+from dangjian.meetings.selectors.cadence import cadence_lights
 from dangjian.members.models import (
     Category,
     Education,
     EventKind,
     Member,
-    MemberCategory,
     MemberEvent,
     State,
     Status,
@@ -214,58 +215,82 @@ def _coverage(user: Any, org: Organisation, g: _Grouper) -> bool:
 
 def _cadence(user: Any, org: Organisation, g: _Grouper, year: int, today: dt.date) -> bool:
     """Each organisation's light (三会一课 as the rules ask) counted under its child — the
-    roll-up reads the whole subtree in a fixed number of queries."""
+    lights of the roll-up, read as plain rows in a fixed number of queries (a county's tens of
+    thousands of organisations made into model instances and rows of the roll-up took most of
+    the county's page)."""
     own = False
-    for row in cadence_rollup(user=user, root=org, year=year, today=today).rows:
-        b = g[row.org.path[: g.length]]
+    for path, light in cadence_lights(user=user, root=org, year=year, today=today):
+        b = g[path[: g.length]]
         own |= b.own
-        b.lights[row.light] += 1
+        b.lights[light] += 1
     return own
 
 
+def _at_least(prefix: str, lookup: str, today: dt.date, bands, extra: Q | None = None):  # noqa: ANN001
+    """Conditional counts of the rows with at least ``n`` whole years since ``lookup``, for
+    every ``n`` that starts or ends a band: one comparison per count (a band's count is the
+    difference of two of them, :func:`_banded`)."""
+    years = sorted(
+        {lo for _l, lo, _h in bands} | {hi + 1 for _l, _lo, hi in bands if hi is not None}
+    )
+    return {
+        f"{prefix}{n}": Count("pk", filter=(extra or Q()) & _band_q(lookup, today, n, None))
+        for n in years
+    }
+
+
+def _banded(prefix: str, counted: dict[str, int], bands) -> dict[str, int]:  # noqa: ANN001
+    """Each band's count: at least its lowest years, less those with more than its highest."""
+    return {
+        label: counted[f"{prefix}{lo}"] - (counted[f"{prefix}{hi + 1}"] if hi is not None else 0)
+        for label, lo, hi in bands
+    }
+
+
 def _members(user: Any, org: Organisation, g: _Grouper, today: dt.date) -> tuple[bool, Any]:
-    """Members on the register today: per child, by category, education, age and standing."""
+    """Members on the register today: per child, by category, education, age and standing.
+
+    One read, grouped by organisation path (the order SQLite reads the subtree in, so grouping
+    needs no sort — grouped by child and education it sorted every member of a county) and
+    summed into the children here; education, ages and standing as conditional counts of one
+    comparison each (``_at_least``). For a county of 200,000 members: 370 → 290 ms."""
     on_register = Member.objects.visible_to(user).filter(
         subtree_q("org__path", org.path), state=State.ACTIVE
     )
-    bands = {
-        f"a{i}": Count("pk", filter=_band_q("birth_date", today, lo, hi))
-        for i, (_l, lo, hi) in enumerate(AGE_BANDS)
-    }
     full = Q(status=Status.FULL)
-    bands |= {
-        f"s{i}": Count("pk", filter=full & _band_q("standing_from", today, lo, hi))
-        for i, (_l, lo, hi) in enumerate(STANDING_BANDS)
+    counts = {
+        "n": Count("pk"),
+        "probationary": Count("pk", filter=Q(status=Status.PROBATIONARY)),
+        **{f"e{i}": Count("pk", filter=Q(education=v)) for i, v in enumerate(Education.values)},
+        **_at_least("a", "birth_date", today, AGE_BANDS),
+        **_at_least("s", "standing_from", today, STANDING_BANDS, full),
     }
-    bands["probationary"] = Count("pk", filter=Q(status=Status.PROBATIONARY))
-    # one read for the count per child, the education and the age and standing bands: grouped
-    # by child and education, every band a conditional count, summed here
-    counted = dict.fromkeys(bands, 0)
-    education = dict.fromkeys([*Education.values, NO_EDUCATION], 0)
+    counted = dict.fromkeys(counts, 0)
     own = False
     for row in (
-        on_register.annotate(
-            standing_from=Coalesce("full_on", "joined_on"), p=g.prefix("org__path")
-        )
+        on_register.annotate(standing_from=Coalesce("full_on", "joined_on"))
         .order_by()
-        .values("p", "education")
-        .annotate(n=Count("pk"), **bands)
+        .values("org__path")
+        .annotate(**counts)
     ):
-        b = g[row["p"]]
+        b = g[row["org__path"][: g.length]]
         own |= b.own
         b.members += row["n"]
-        education[row["education"] or NO_EDUCATION] += row["n"]
-        for key in bands:
+        for key in counts:
             counted[key] += row[key] or 0
-    ages = {label: counted[f"a{i}"] for i, (label, _lo, _hi) in enumerate(AGE_BANDS)}
-    standing = {label: counted[f"s{i}"] for i, (label, _lo, _hi) in enumerate(STANDING_BANDS)}
+    education = {v: counted[f"e{i}"] for i, v in enumerate(Education.values)}
+    education[NO_EDUCATION] = counted["n"] - sum(education.values())  # not filled in
+    ages = _banded("a", counted, AGE_BANDS)
+    standing = _banded("s", counted, STANDING_BANDS)
     standing[PROBATIONARY_BAND] = counted["probationary"]
     categories = dict.fromkeys(Category.values, 0)
+    # from the members to their categories (a join), not the categories of an ``IN`` list of
+    # members: a county's million members made that list the slower plan on SQLite
     for value, n in (
-        MemberCategory.objects.filter(member__in=on_register.values("pk"))
+        on_register.filter(categories__isnull=False)
         .order_by()
-        .values_list("category")
-        .annotate(n=Count("pk"))
+        .values_list("categories__category")
+        .annotate(n=Count("categories__id"))
     ):
         categories[value] = categories.get(value, 0) + n
     return own, (categories, education, ages, standing)

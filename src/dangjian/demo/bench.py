@@ -402,6 +402,26 @@ def community_client(street: Any) -> tuple[Any, Client]:
     return community, client
 
 
+#: A county viewer made for the benchmark (as 县委组织部 is): the county-wide dashboard is theirs.
+BENCH_COUNTY_USER = "bench_county"
+
+
+def county_viewer_client(street: Any) -> tuple[Any, Client]:
+    """The street's county and a logged-in client of a viewer of the whole county (made here)."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    county = street.parent or street
+    user = User.objects.filter(username=BENCH_COUNTY_USER).first()
+    if user is None:
+        user = User.objects.create_user(BENCH_COUNTY_USER, password=None)
+    Grant.objects.filter(user=user).delete()
+    Grant.objects.create(user=user, org=county, role=Grant.Role.VIEWER)
+    client = Client()
+    client.force_login(user)
+    return county, client
+
+
 def run_here(
     *,
     members: int,
@@ -450,6 +470,7 @@ def run_here(
     admin_client = Client()
     admin_client.force_login(admin)
     community, comm_client = community_client(street)
+    county, county_client = county_viewer_client(street)
     matches: list[int] = []
 
     def api_count(response: Any) -> None:
@@ -499,6 +520,15 @@ def run_here(
             "assessment_street",
             street_client,
             [f"/assessment/?org={street.pk}"] * (warmup + 5),
+            None,
+            None,
+        ),
+        # the county's dashboard: every member and organisation of the city; timed a few
+        # times only, like the assessment table
+        (
+            "dashboard_county",
+            county_client,
+            [f"/dashboards/?org={county.pk}"] * (warmup + 5),
             None,
             None,
         ),

@@ -10,6 +10,7 @@ query). Everything else is :mod:`dangjian.meetings.cadence`, in Python.
 The roll-up reads, with the organisations, what :mod:`dangjian.meetings.cadence_kept` keeps of
 their closed periods, and then only the meetings of the open periods (plus, in the same
 statement, the closed months of organisations with nothing valid kept) — see that module.
+``cadence_lights`` gives the roll-up's lights alone, from plain rows (a county's dashboard).
 """
 
 from __future__ import annotations
@@ -18,16 +19,27 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db import connection
-from django.db.models import CharField, Count, Exists, OuterRef, Q, QuerySet, Value
+from django.db.models import (
+    CharField,
+    Count,
+    Exists,
+    Func,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+)
 from django.db.models.functions import Cast, Substr
 
 from dangjian.core import rules, sqlplan
 from dangjian.core.access import get_visible_or_404, subtree_q
-from dangjian.members.models import State, Status
+from dangjian.members.models import Member, State, Status
 from dangjian.orgs.models import COMMUNITY_KINDS, UPPER_KINDS, Organisation
 
 from .. import cadence as cad
@@ -92,6 +104,26 @@ def _full_members() -> Count:
         filter=Q(members__status=Status.FULL, members__state=State.ACTIVE),
         distinct=True,
     )
+
+
+class _CountOf(Func):
+    """How many rows a (limited) subquery gives."""
+
+    template = "(SELECT COUNT(*) FROM %(expressions)s AS counted)"
+    output_field = IntegerField()
+
+
+def _full_members_up_to_a_committee() -> _CountOf:
+    """Full members counted only up to the largest committee threshold any locality sets: all
+    a light depends on is whether there are enough (``cadence_kept`` fingerprints that too), and
+    a county's branches need not have every member read — one index range of a few rows each."""
+    rule = "org.branch_committee_threshold"
+    cap = max(
+        int(rules.effective(rule, org_codes=codes)["min_full_members"])
+        for codes in [(), *((c,) for c in sorted(rules.override_org_codes()))]
+    )
+    full = Member.objects.filter(org_id=OuterRef("pk"), status=Status.FULL, state=State.ACTIVE)
+    return _CountOf(Subquery(full.order_by().values("pk")[:cap]))
 
 
 def _year_bounds(year: int, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -170,6 +202,23 @@ def _leader_check(org: Organisation, counts: dict[int, int], numbers: cad.Number
     return LeaderCheck(linked=counts.get(org.pk, 0), required=need)
 
 
+def _evaluate(
+    org: Any, counts: Any, numbers: cad.Numbers, *, year: int, today: dt.date, **options: Any
+) -> cad.Evaluation:
+    """``cad.evaluate`` for one organisation (a model instance or a plain row with ``kind``,
+    ``established_on`` and ``full``); ``options``: meetings, cells, only, kept, memo."""
+    return cad.evaluate(
+        org_kind=org.kind,
+        year=year,
+        today=today,
+        counts=counts,
+        numbers=numbers,
+        established_on=org.established_on,
+        full_members=org.full,
+        **options,
+    )
+
+
 def cadence_for_org(*, user: Any, org: Organisation | int, year: int, today: dt.date) -> OrgCadence:
     """One organisation's grid for ``year``, each done period with the meetings that did it.
     An organisation the user cannot see is a 404."""
@@ -187,14 +236,12 @@ def cadence_for_org(*, user: Any, org: Organisation | int, year: int, today: dt.
     numbers = _book(org, [org]).for_path(org.path)
     checks = cad.checks_for(org.kind)
     counts, found = cad.tally(held, checks, numbers)
-    evaluation = cad.evaluate(
-        org_kind=org.kind,
+    evaluation = _evaluate(
+        org,
+        counts,
+        numbers,
         year=year,
         today=today,
-        counts=counts,
-        numbers=numbers,
-        established_on=org.established_on,
-        full_members=org.full,
         meetings=found,
     )
     leaders = None
@@ -227,14 +274,12 @@ def evaluations_under(
     for org in orgs:
         numbers = book.for_path(org.path)
         counts, _found = cad.tally(held[org.pk], cad.checks_for(org.kind), numbers)
-        evaluation = cad.evaluate(
-            org_kind=org.kind,
+        evaluation = _evaluate(
+            org,
+            counts,
+            numbers,
             year=year,
             today=today,
-            counts=counts,
-            numbers=numbers,
-            established_on=org.established_on,
-            full_members=org.full,
         )
         out.append((org, evaluation))
     return out
@@ -263,14 +308,12 @@ def _closed_counts(
         numbers = numbers_of[org.pk]
         checks = cad.checks_for(org.kind)
         counts, _found = cad.tally(buckets.get(org.pk, ()), checks, numbers, memo)
-        evaluation = cad.evaluate(
-            org_kind=org.kind,
+        evaluation = _evaluate(
+            org,
+            counts,
+            numbers,
             year=year,
             today=today,
-            counts=counts,
-            numbers=numbers,
-            established_on=org.established_on,
-            full_members=org.full,
             cells=False,
             only=cad.CLOSED,
             memo=memo,
@@ -401,45 +444,35 @@ def _grouped(
     return out
 
 
-def cadence_rollup(
-    *,
-    user: Any,
-    root: Organisation | int,
-    year: int,
-    today: dt.date,
-    page: Any = None,
-    light: str = "",
-    sort: str = "light",
-    grouped: bool = False,
-    keep: bool = True,
-) -> Rollup:
-    """Every organisation of the subtree that has cadence rules, with its light, and the totals
-    of red/amber/green over all of them. ``page`` (a number) cuts the rows to one page of 50;
-    ``None`` gives every row (the export). ``light`` filters the rows, not the totals.
-    ``grouped``: the rows in their communities (tree order), sorted within each, and
-    ``groups`` holding each community's rows of the page with its subtotals over all its
-    organisations — no more queries than without.
-
-    ``keep``: use (and refresh) what :mod:`~dangjian.meetings.cadence_kept` keeps of the closed
-    periods and evaluate only the open ones; ``False`` evaluates every period from the meetings
-    (the same result, slower)."""
-    pk = root.pk if isinstance(root, Organisation) else root
-    root = get_visible_or_404(Organisation.objects, user, pk=pk)
-    months = kept.closed_months(year, today) if keep else 0
-    orgs_qs = (
+def _rule_orgs(
+    user: Any, root: Organisation, year: int, months: int, full: Any = None
+) -> QuerySet[Organisation]:
+    """The active organisations of the subtree that have cadence rules, in tree order, each with
+    ``full`` (by default every full member counted) and, when closed months are kept
+    (``months``), its kept row and stamp."""
+    orgs = (
         Organisation.objects.visible_to(user)
         .filter(subtree_q("path", root.path), is_active=True, kind__in=cad.KINDS_WITH_RULES)
         # a thousand rows: the two timestamps are a third of the time Django spends making them
         .defer("created_at", "updated_at")
-        .annotate(full=_full_members())
+        .annotate(full=full or _full_members())
     )
     if months:
-        orgs_qs = orgs_qs.annotate(**kept.annotations(year))
-    orgs = list(orgs_qs.order_by("path"))
+        orgs = orgs.annotate(**kept.annotations(year))
+    return orgs.order_by("path")
+
+
+def _evaluated_closed(
+    user: Any, root: Organisation, orgs: list[Any], year: int, today: dt.date, months: int
+) -> tuple[dict[int, cad.Numbers], dict[int, tuple[int, int]], dict[int, list[cad.Held]]]:
+    """Each organisation's rule numbers, its (overdue, done) of the closed periods — kept, or
+    computed now and kept for the next request — and its held meetings of the periods still to
+    evaluate (the open ones; all of them when nothing is kept, ``months`` 0). ``orgs`` as read
+    by :func:`_rule_orgs` (model instances or :class:`_OrgRow`)."""
     book = _book(root, orgs)
     numbers_of = {org.pk: book.for_path(org.path) for org in orgs}
     closed: dict[int, tuple[int, int]] = {}
-    stale: list[Organisation] = []
+    stale: list[Any] = []
     parts: list[tuple[int, Q]] | None = None
     if months:
         prints = kept.Prints(year, months)
@@ -466,10 +499,39 @@ def cadence_rollup(
         ),
         parts,
     )
-    buckets = held[OPEN_PART]
     if stale:
         closed.update(_closed_counts(held[CLOSED_PART], stale, numbers_of, year, today))
         kept.store_later(year, [(o.pk, fingerprints[o.pk], *closed[o.pk]) for o in stale])
+    return numbers_of, closed, held[OPEN_PART]
+
+
+def cadence_rollup(
+    *,
+    user: Any,
+    root: Organisation | int,
+    year: int,
+    today: dt.date,
+    page: Any = None,
+    light: str = "",
+    sort: str = "light",
+    grouped: bool = False,
+    keep: bool = True,
+) -> Rollup:
+    """Every organisation of the subtree that has cadence rules, with its light, and the totals
+    of red/amber/green over all of them. ``page`` (a number) cuts the rows to one page of 50;
+    ``None`` gives every row (the export). ``light`` filters the rows, not the totals.
+    ``grouped``: the rows in their communities (tree order), sorted within each, and
+    ``groups`` holding each community's rows of the page with its subtotals over all its
+    organisations — no more queries than without.
+
+    ``keep``: use (and refresh) what :mod:`~dangjian.meetings.cadence_kept` keeps of the closed
+    periods and evaluate only the open ones; ``False`` evaluates every period from the meetings
+    (the same result, slower)."""
+    pk = root.pk if isinstance(root, Organisation) else root
+    root = get_visible_or_404(Organisation.objects, user, pk=pk)
+    months = kept.closed_months(year, today) if keep else 0
+    orgs = list(_rule_orgs(user, root, year, months))
+    numbers_of, closed, buckets = _evaluated_closed(user, root, orgs, year, today, months)
     on = _year_bounds(year, today)[1]
     leader_counts = _leader_counts(user, root_path=root.path, on=on)
     out: list[OrgCadence] = []
@@ -481,14 +543,12 @@ def cadence_rollup(
         numbers = numbers_of[org.pk]
         checks = cad.checks_for(org.kind)
         counts, _found = cad.tally(buckets.get(org.pk, ()), checks, numbers, memo)
-        evaluation = cad.evaluate(
-            org_kind=org.kind,
+        evaluation = _evaluate(
+            org,
+            counts,
+            numbers,
             year=year,
             today=today,
-            counts=counts,
-            numbers=numbers,
-            established_on=org.established_on,
-            full_members=org.full,
             cells=False,
             only=cad.OPEN if months else "",
             kept=closed.get(org.pk, (0, 0)),
@@ -523,6 +583,67 @@ def cadence_rollup(
             before = out[result.page.start_index() - 2]
             result.groups[0].continued = before.community.pk == result.groups[0].org.pk
     return result
+
+
+class _OrgRow(NamedTuple):
+    """What the lights need of an organisation: a plain row, not a model instance (a county has
+    tens of thousands of organisations; making the instances cost more than judging them)."""
+
+    pk: int
+    path: str
+    code: str
+    kind: str
+    established_on: dt.date | None
+    full: int
+    kept_row: str | None = None
+    kept_stamp: str | None = None
+
+
+def cadence_lights(
+    *, user: Any, root: Organisation, year: int, today: dt.date
+) -> list[tuple[str, str]]:
+    """(path, light) of every organisation of the subtree that has cadence rules, in tree order:
+    the lights of :func:`cadence_rollup` (kept closed periods and all) without its rows, for the
+    counts of a whole county (the dashboard). ``root`` must be visible to ``user``.
+
+    Organisations judged alike get one evaluation: the same rule numbers, kind, committee or
+    not, kept counts and counts of the open periods, and a founding date that decides nothing
+    this year (on or before 1 January: every period evaluated starts on or after it) — most
+    organisations of a county, whose evaluation would otherwise be most of the page."""
+    months = kept.closed_months(year, today)
+    fields = ["pk", "path", "code", "kind", "established_on", "full"]
+    if months:
+        fields += ["kept_row", "kept_stamp"]
+    read = _rule_orgs(user, root, year, months, full=_full_members_up_to_a_committee())
+    orgs = [_OrgRow(*r) for r in read.values_list(*fields)]
+    numbers_of, closed, buckets = _evaluated_closed(user, root, orgs, year, today, months)
+    first = dt.date(year, 1, 1)
+    memo: dict[Any, Any] = {}
+    lights: dict[tuple[Any, ...], str] = {}
+    out = []
+    for org in orgs:
+        numbers = numbers_of[org.pk]
+        held = buckets.get(org.pk)
+        counts = cad.tally(held, cad.checks_for(org.kind), numbers, memo)[0] if held else {}
+        need = int(numbers("org.branch_committee_threshold")["min_full_members"])
+        since = org.established_on if org.established_on and org.established_on > first else None
+        kept_counts = closed.get(org.pk, (0, 0))
+        key = (id(numbers), org.kind, since, org.full >= need, kept_counts, *sorted(counts.items()))
+        light = lights.get(key)
+        if light is None:
+            light = lights[key] = _evaluate(
+                org,
+                counts,
+                numbers,
+                year=year,
+                today=today,
+                cells=False,
+                only=cad.OPEN if months else "",
+                kept=kept_counts,
+                memo=memo,
+            ).light
+        out.append((org.path, light))
+    return out
 
 
 def default_org(user: Any) -> Organisation | None:

@@ -33,6 +33,7 @@ PAGE_TITLES = {
     "baseline": "空页面 /healthz",
     "cadence_rollup": "按期召开汇总（千支部街道）",
     "dashboard": "数据看板（街道）",
+    "dashboard_county": "数据看板（全县）",
     "home_community": "首页待办（社区书记）",
     "nolife": "连续不参加组织生活名单（社区）",
     "assessment_street": "“五个好”考核（街道各社区）",
