@@ -262,6 +262,8 @@ def roster_import(job: BackgroundExport) -> dict[str, Any]:
     from dangjian.roster import services as roster
     from dangjian.roster import uploads
 
+    from .services import note_progress
+
     p = job.params
     user = job.requested_by
     org = Organisation.objects.filter(pk=p["org"], is_active=True).first()
@@ -279,6 +281,9 @@ def roster_import(job: BackgroundExport) -> dict[str, Any]:
             mapping={int(k): v for k, v in p["mapping"].items()},
             filename=p["filename"],
             header_row=sheet.header_row,
+            # the progress page reads it while the import is under way, outside its transaction
+            progress=lambda done, total: note_progress(job, done=done, total=total),
+            release_rows=True,  # the sheet is not needed while the members are written
         )
     except (PermissionDenied, ValidationError) as exc:
         raise Refused("；".join(getattr(exc, "messages", [str(exc)]))) from None

@@ -20,6 +20,7 @@ import os
 import secrets
 import threading
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -392,6 +393,61 @@ def _run_apply(
         raise
     finally:
         beat.stopped.set()
+        _progress_path(job).unlink(missing_ok=True)
+
+
+# -- an import's progress -------------------------------------------------------------------
+# An import writes in one transaction, which the progress page cannot see until it commits (and
+# on SQLite the import holds the write lock: no other connection could update the row either).
+# How far it is goes to a small file beside the exports instead, named like a temporary file so
+# that ``sweep`` removes what a dead run left and never a live run's.
+
+
+@dataclass(frozen=True)
+class Written:
+    """Members written so far of those to write (not yet committed)."""
+
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done * 100 // self.total) if self.total else 0
+
+    @property
+    def done_display(self) -> str:
+        return f"{self.done:,}"
+
+    @property
+    def total_display(self) -> str:
+        return f"{self.total:,}"
+
+
+def _progress_path(job: BackgroundExport) -> Path:
+    return exports_dir() / f"{_temp_prefix(job.pk)}{job.attempt}-progress{TEMP_SUFFIX}"
+
+
+def note_progress(job: BackgroundExport, *, done: int, total: int) -> None:
+    """Called by the import after each written chunk; replaced whole, so a reader never sees
+    half a file."""
+    path = _progress_path(job)
+    temp = path.with_name(f"{_temp_prefix(job.pk)}{job.attempt}-progress-new{TEMP_SUFFIX}")
+    fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="ascii") as out:
+        out.write(f"{done} {total}")
+    os.replace(temp, path)
+
+
+def import_progress(job: BackgroundExport) -> Written | None:
+    """How far a running import's current attempt has written (None: still checking the rows,
+    or not running)."""
+    if job.status != Status.RUNNING or job.makes_file:
+        return None
+    try:
+        done, total = (int(x) for x in _progress_path(job).read_text(encoding="ascii").split())
+    except (OSError, ValueError):
+        return None
+    return Written(done, total)
 
 
 # -- handing out ----------------------------------------------------------------------------

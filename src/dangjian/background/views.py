@@ -45,6 +45,7 @@ def _context(job: BackgroundExport) -> dict:
         "result": result,
         "members_url": members_url,
         "more_problems": max(0, result.get("problem_count", 0) - len(result.get("problems", []))),
+        "written": services.import_progress(job),
     }
 
 

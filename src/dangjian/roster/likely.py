@@ -25,6 +25,7 @@ from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
+from dangjian.core import crypto
 from dangjian.members.labels import name_key
 from dangjian.members.models import Member, State
 
@@ -40,7 +41,7 @@ class Row(Protocol):
     n: int  # the row number as Excel shows it
     name: str
     birth_date: dt.date | None
-    id_hash: str | None
+    number: str  # the ID number, normalised
 
 
 def warnings(
@@ -51,7 +52,7 @@ def warnings(
     problem: Any,
 ) -> list[Any]:
     """``problem(row, column, reason)`` for each likely duplicate among ``rows`` — the members
-    the import would create (row number, ``name``, ``birth_date`` and ``id_hash``) — in row
+    the import would create (row number, ``name``, ``birth_date`` and ``number``) — in row
     order. ``label``: the file's own column headers by field."""
     column = label.get("name", FIELDS["name"][0])
     out: list[tuple[int, str]] = []
@@ -68,7 +69,7 @@ def warnings(
             first[key] = r
             continue
         later.setdefault(key, []).append(r)
-        if (seen.id_hash or "") != r.id_hash:
+        if seen.number != r.number:
             out.append(
                 (
                     r.n,
@@ -122,6 +123,6 @@ def _on_register(
             if key not in first:
                 continue
             for r in (first[key], *later.get(key, ())):
-                if (r.id_hash or "") != m.id_hash:
+                if crypto.blind_index(r.number) != m.id_hash:
                     found.append((r.n, m))
     return found
