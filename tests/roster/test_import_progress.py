@@ -4,7 +4,6 @@ and a failure while writing still writes nothing."""
 
 from __future__ import annotations
 
-import datetime as dt
 import threading
 
 import pytest
@@ -17,24 +16,7 @@ from dangjian.roster import reader, services
 from dangjian.roster.columns import detect
 
 from .files import good_rows, xlsx
-
-TODAY = dt.date(2026, 11, 24)
-BRANCH = "文化东路第一楼栋党支部"
-
-
-def run(cast, data, **kw):
-    sheet = reader.read(data, "名册.xlsx")
-    return services.import_rows(
-        acting_user=cast.comm_a_sec,
-        org=cast.comm_a,
-        headers=sheet.headers,
-        rows=sheet.rows,
-        mapping=detect(sheet.headers),
-        filename="名册.xlsx",
-        header_row=sheet.header_row,
-        today=TODAY,
-        **kw,
-    )
+from .test_import_speed_paths import BRANCH, TODAY, run
 
 
 def test_it_reports_each_written_chunk_with_the_members_written_so_far(cast, monkeypatch):

@@ -30,7 +30,8 @@ SQLITE = connection.vendor == "sqlite"
 BRANCH = "文化东路第一楼栋党支部"
 
 
-def run(cast, data, *, dry_run=False):
+def run(cast, data, **kw):
+    """Import the sheet ``data`` into community A as its secretary (``kw``: dry_run, progress…)."""
     sheet = reader.read(data, "名册.xlsx")
     return services.import_rows(
         acting_user=cast.comm_a_sec,
@@ -40,8 +41,8 @@ def run(cast, data, *, dry_run=False):
         mapping=detect(sheet.headers),
         filename="名册.xlsx",
         header_row=sheet.header_row,
-        dry_run=dry_run,
         today=TODAY,
+        **kw,
     )
 
 

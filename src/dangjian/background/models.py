@@ -11,7 +11,27 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
-class BackgroundExport(models.Model):
+class ShownProgress:
+    """``done`` of ``total`` as the progress page shows them: a percentage for the bar and the
+    numbers grouped the way the secretary reads them on paper (1,234), whatever the locale."""
+
+    done: int
+    total: int
+
+    @property
+    def percent(self) -> int:
+        return min(100, self.done * 100 // self.total) if self.total else 0
+
+    @property
+    def done_display(self) -> str:
+        return f"{self.done:,}"
+
+    @property
+    def total_display(self) -> str:
+        return f"{self.total:,}"
+
+
+class BackgroundExport(ShownProgress, models.Model):
     """One requested export. Only its owner ever sees it (page, progress, file).
 
     ``attempt`` counts the runs: a re-run after an interruption takes the next number, and a
@@ -86,18 +106,7 @@ class BackgroundExport(models.Model):
 
     @property
     def percent(self) -> int:
-        if self.status == self.Status.DONE:
-            return 100
-        return min(100, self.done * 100 // self.total) if self.total else 0
-
-    @property
-    def done_display(self) -> str:
-        """1,234: grouped the way the secretary reads it on paper, whatever the locale."""
-        return f"{self.done:,}"
-
-    @property
-    def total_display(self) -> str:
-        return f"{self.total:,}"
+        return 100 if self.status == self.Status.DONE else super().percent
 
     @property
     def makes_file(self) -> bool:

@@ -34,7 +34,7 @@ from dangjian.core import audit
 from dangjian.core.models import AuditEntry
 
 from .kinds import KINDS, ROSTER_IMPORT, Refused
-from .models import BackgroundExport
+from .models import BackgroundExport, ShownProgress
 
 logger = logging.getLogger(__name__)
 
@@ -404,23 +404,11 @@ def _run_apply(
 
 
 @dataclass(frozen=True)
-class Written:
+class Written(ShownProgress):
     """Members written so far of those to write (not yet committed)."""
 
     done: int
     total: int
-
-    @property
-    def percent(self) -> int:
-        return min(100, self.done * 100 // self.total) if self.total else 0
-
-    @property
-    def done_display(self) -> str:
-        return f"{self.done:,}"
-
-    @property
-    def total_display(self) -> str:
-        return f"{self.total:,}"
 
 
 def _progress_path(job: BackgroundExport) -> Path:

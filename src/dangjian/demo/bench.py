@@ -377,11 +377,8 @@ BENCH_COMMUNITY_USER = "bench_community"
 
 def community_client(street: Any) -> tuple[Any, Client]:
     """The street's biggest community and a logged-in client of its secretary (made here)."""
-    from django.contrib.auth import get_user_model
-
     from dangjian.orgs.models import Organisation
 
-    User = get_user_model()
     communities = list(
         Organisation.objects.filter(
             path__startswith=street.path, kind__in=COMMUNITY_KINDS, is_active=True
@@ -392,14 +389,23 @@ def community_client(street: Any) -> tuple[Any, Client]:
         key=lambda c: Member.objects.filter(org__path__startswith=c.path).count(),
         default=street,
     )
-    user = User.objects.filter(username=BENCH_COMMUNITY_USER).first()
+    return community, _client_of(BENCH_COMMUNITY_USER, community, Grant.Role.SECRETARY)
+
+
+def _client_of(username: str, org: Any, role: str) -> Client:
+    """A logged-in client of the benchmark's account ``username`` (made if missing), holding
+    ``role`` on ``org`` and nothing else."""
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    user = User.objects.filter(username=username).first()
     if user is None:
-        user = User.objects.create_user(BENCH_COMMUNITY_USER, password=None)
+        user = User.objects.create_user(username, password=None)
     Grant.objects.filter(user=user).delete()
-    Grant.objects.create(user=user, org=community, role=Grant.Role.SECRETARY)
+    Grant.objects.create(user=user, org=org, role=role)
     client = Client()
     client.force_login(user)
-    return community, client
+    return client
 
 
 #: A county viewer made for the benchmark (as 县委组织部 is): the county-wide dashboard is theirs.
@@ -408,18 +414,8 @@ BENCH_COUNTY_USER = "bench_county"
 
 def county_viewer_client(street: Any) -> tuple[Any, Client]:
     """The street's county and a logged-in client of a viewer of the whole county (made here)."""
-    from django.contrib.auth import get_user_model
-
-    User = get_user_model()
     county = street.parent or street
-    user = User.objects.filter(username=BENCH_COUNTY_USER).first()
-    if user is None:
-        user = User.objects.create_user(BENCH_COUNTY_USER, password=None)
-    Grant.objects.filter(user=user).delete()
-    Grant.objects.create(user=user, org=county, role=Grant.Role.VIEWER)
-    client = Client()
-    client.force_login(user)
-    return county, client
+    return county, _client_of(BENCH_COUNTY_USER, county, Grant.Role.VIEWER)
 
 
 def run_here(
