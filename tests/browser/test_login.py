@@ -1,4 +1,5 @@
 import pytest
+from playwright.sync_api import expect
 
 from ..conftest import login
 
@@ -12,5 +13,8 @@ def test_a_community_secretary_logs_in_and_sees_only_their_community(cast, live_
     assert page.get_by_text("迎宾路社区党总支").count() == 0
     page.click("nav >> text=党员管理")
     page.click("nav >> text=党员信息库")
+    # the click starts a navigation; count() does not wait for it, expect() does
+    page.wait_for_url(lambda url: "/members/" in url)
     rows = page.locator("#member-table tbody tr")
-    assert rows.count() == 1 and "张三" in rows.first.inner_text()
+    expect(rows).to_have_count(1)
+    assert "张三" in rows.first.inner_text()
