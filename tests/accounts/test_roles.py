@@ -131,8 +131,8 @@ def test_the_roles_list_costs_the_same_queries_for_5_and_50_grants(
     # session, user (with profile, devices and own member record: accounts.backends), admin
     # paths, paginator count, org choices, the navigation's grants, the page of grants (with
     # user and org). The session is not rewritten: it was renewed within the minute.
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert c.get("/accounts/roles/").status_code == 200
     grow_to(50)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(6):
         assert c.get("/accounts/roles/").status_code == 200

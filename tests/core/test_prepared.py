@@ -29,6 +29,7 @@ ANNOTATIONS = (
     "_member_name",
     "_office",
     "_grant",
+    "_grants",
     "_is_contact",
     "_has_area_duty",
 )

@@ -49,3 +49,31 @@ def test_nested_grants_collapse_to_the_top_one(cast):
 def test_a_deactivated_user_reaches_nothing(cast):
     cast.comm_a_sec.is_active = False
     assert not Member.objects.visible_to(cast.comm_a_sec).exists()
+
+
+def test_the_scope_of_a_user_loaded_with_their_grants_is_the_scope_read_apart(cast):
+    """The request's user carries their grants (accounts.backends ``_grants``): the scope made
+    from them equals the one read from the grants table, for several grants, a grant on an
+    inactive organisation, none at all, and after ``forget_scope``."""
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangjian.accounts.backends import ModelBackend
+
+    Grant.objects.create(user=cast.street_sec, org=cast.comm_b, role=Grant.Role.VIEWER)
+    Grant.objects.create(user=cast.street_sec, org=cast.county, role=Grant.Role.VIEWER)
+    Organisation.objects.filter(pk=cast.county.pk).update(is_active=False)
+    users = [cast.street_sec, cast.comm_a_sec, cast.member_user, cast.outsider]
+    for user in users:
+        apart = scope_for(get_user_model().objects.get(pk=user.pk))
+        loaded = ModelBackend().get_user(user.pk)
+        with CaptureQueriesContext(connection) as ctx:
+            assert scope_for(loaded) == apart, user
+        assert not ctx.captured_queries, user
+    loaded = ModelBackend().get_user(cast.street_sec.pk)
+    scope_for(loaded)
+    Grant.objects.filter(user=cast.street_sec, org=cast.comm_b).delete()
+    forget_scope(loaded)
+    assert cast.comm_b.path not in scope_for(loaded).view_paths
+    assert cast.comm_b.path not in scope_for(ModelBackend().get_user(cast.street_sec.pk)).view_paths

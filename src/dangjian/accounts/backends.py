@@ -1,8 +1,8 @@
 """The password backend, loading the logged-in user of each request with what every page asks
 of them at once: their profile (name, whether the second factor is required), whether they
-paired an authenticator, their own member record (for their scope) and the name and role the
-header shows (:mod:`dangjian.accounts.identity`). Three statements fewer
-on every page than Django's ``ModelBackend.get_user``."""
+paired an authenticator, their own member record and grants (for their scope) and the name and
+role the header shows (:mod:`dangjian.accounts.identity`). Four statements fewer on every page
+than Django's ``ModelBackend.get_user``."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ def _user_query(user_id: Any, today: dt.date) -> QuerySet:
     from dangjian.grid.models import AreaDuty, DutyRole
     from dangjian.members.models import Member
 
-    from .identity import grant_subquery, office_subquery
+    from .identity import grant_subquery, grants_joined, office_subquery
 
     own = Member.objects.filter(user=OuterRef("pk")).order_by("pk")
     return (
@@ -39,6 +39,8 @@ def _user_query(user_id: Any, today: dt.date) -> QuerySet:
             _member_name=Subquery(own.values("name")[:1]),
             _office=Subquery(office_subquery(OuterRef("pk"), today)[:1]),
             _grant=Subquery(grant_subquery(OuterRef("pk"))[:1]),
+            # every grant as "role:path" for the user's scope (core.access.scope_for)
+            _grants=Subquery(grants_joined(OuterRef("pk"))),
             _is_contact=Exists(Department.contacts.through.objects.filter(user=OuterRef("pk"))),
             _has_area_duty=Exists(
                 AreaDuty.objects.current(today).filter(user=OuterRef("pk"), role=DutyRole.CADRE)

@@ -89,6 +89,21 @@ def grant_subquery(user_ref: Any) -> QuerySet:
     )
 
 
+def grants_joined(user_ref: Any) -> QuerySet:
+    """The account's grants on active organisations, as one ``"role:path;role:path"`` (NULL
+    for none): read with the user, so a page's scope costs no statement of its own."""
+    from dangjian.accounts.models import Grant
+    from dangjian.core.aggregates import Joined
+
+    return (
+        Grant.objects.filter(user=user_ref, org__is_active=True)
+        .order_by()
+        .values("user")
+        .annotate(v=Joined(Concat("role", Value(SEP), "org__path")))
+        .values("v")
+    )
+
+
 def _loaded(user: Any) -> tuple[str | None, str | None, str | None]:
     if hasattr(user, "_office"):
         return getattr(user, "_member_name", None), user._office, getattr(user, "_grant", None)

@@ -69,6 +69,22 @@ def _drop_nested(paths: set[str]) -> tuple[str, ...]:
     return tuple(sorted(out))
 
 
+def _grants_of(user: Any) -> list[tuple[str, str]]:
+    """``(role, org path)`` of the user's grants on active organisations: as loaded with the
+    user (``_grants``, :mod:`dangjian.accounts.backends`), else read."""
+    from dangjian.accounts.models import Grant
+
+    if hasattr(user, "_grants"):
+        from dangjian.accounts.identity import SEP
+        from dangjian.core.aggregates import JOIN_SEP
+
+        joined = user._grants or ""
+        return [tuple(g.split(SEP, 1)) for g in joined.split(JOIN_SEP) if g]  # type: ignore[misc]
+    return list(
+        Grant.objects.filter(user=user, org__is_active=True).values_list("role", "org__path")
+    )
+
+
 def scope_for(user: Any) -> Scope:
     """The user's scope, computed once per request and cached on the user object."""
     if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -85,9 +101,7 @@ def scope_for(user: Any) -> Scope:
         view: set[str] = set()
         change: set[str] = set()
         roles: set[str] = set()
-        for role, path in Grant.objects.filter(user=user, org__is_active=True).values_list(
-            "role", "org__path"
-        ):
+        for role, path in _grants_of(user):
             roles.add(role)
             view.add(path)
             if role in Grant.CHANGING_ROLES:
@@ -116,6 +130,8 @@ def scope_for(user: Any) -> Scope:
 def forget_scope(user: Any) -> None:
     if hasattr(user, "_dangjian_scope"):
         del user._dangjian_scope
+    if hasattr(user, "_grants"):  # as loaded with the user: read them again
+        del user._grants
 
 
 class ScopedQuerySet(models.QuerySet):
