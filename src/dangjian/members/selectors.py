@@ -19,6 +19,7 @@ from django.db.models import (
     Q,
     QuerySet,
     Subquery,
+    Value,
 )
 from django.db.models.expressions import RawSQL
 from django.utils import timezone
@@ -28,6 +29,7 @@ from dangjian.core.access import subtree_q
 from dangjian.core.search import fold_query
 from dangjian.orgs.models import COMMUNITY_KINDS, UPPER_KINDS, Office, Organisation, OrgKind
 
+from . import paging
 from .models import Member, MemberCategory, MemberEvent, State, Status
 
 #: Sortable columns of the list: the name a URL uses → the ORM ordering. Nothing else is
@@ -96,9 +98,13 @@ def members_visible(
         # the FTS table only pays over a wide scope: within a street the scope's own rows are
         # read in a few milliseconds, while "wang" names a tenth of a city's members to the FTS
         # table (at 1,000,000 members: 3.8 ms by the scope, 367 ms through the index)
-        found = _fts_found(q, using=qs.db) if wide else None
+        found, dense = _fts_lookup(q, using=qs.db) if wide else (None, False)
         qs = qs.filter(_search_q(q, prefix="", found=found))
         indexed_search = found is not None
+        if dense:
+            # a common syllable over a county: the page is read in the order shown and stops
+            # after its rows, and the matches are counted only up to a cap (members.paging)
+            qs = qs.alias(**{paging.BROAD: Value(True)})
     if state and state != ANY_STATE:
         if indexed_search:
             # SQLite guesses "state = ?" picks ten rows and would read every member through
@@ -254,19 +260,25 @@ def _fts_found(q: str, *, using: str) -> RawSQL | None:
     enough that reading every key costs less than visiting the members it names (at 1,000,000
     members "wang", a tenth of the city: 373 ms through the FTS table, 128 ms by the LIKE; a
     two-letter "li" likewise). One small statement on the vocabulary decides."""
+    return _fts_lookup(q, using=using)[0]
+
+
+def _fts_lookup(q: str, *, using: str) -> tuple[RawSQL | None, bool]:
+    """``_fts_found``, and whether the query was found too common for the FTS table (it names
+    more than ``DENSE_SHARE`` of all members)."""
     fts = _fts_match_for(q, using=using)
     if fts is None:
-        return None
+        return None, False
     match, params, estimate, estimate_params = fts
     with connections[using].cursor() as cur:
         cur.execute(f"SELECT ({estimate}), (SELECT max(id) FROM members_member)", estimate_params)
         named, size = cur.fetchone()
     if named > DENSE_SHARE * (size or 0):
-        return None
+        return None, True
     return RawSQL(
         f"SELECT rowid FROM {FTS_TABLE} WHERE {match} UNION ALL SELECT member_id FROM {FTS_PENDING}",
         params,
-    )
+    ), False
 
 
 def _member_search_table(using: str) -> bool:

@@ -33,7 +33,7 @@ from .forms import (
     MemberRegisterForm,
 )
 from .models import EMPLOYER_RELATED, HOME_RELATED, Category, EventKind, Member, Mode, State, Status
-from .paging import CountedPaginator, counted_in_page
+from .paging import search_paginator
 
 PAGE_SIZE = 50
 
@@ -95,7 +95,7 @@ def member_list(request: HttpRequest) -> HttpResponse:
     form, filters, org_rows = _list_query(request)
     qs = selectors.with_list_data(selectors.members_visible(user=request.user, **filters))
     if filters["q"]:
-        paginator: Paginator = CountedPaginator(counted_in_page(qs), PAGE_SIZE)
+        paginator: Paginator = search_paginator(qs, PAGE_SIZE)
     else:
         paginator = Paginator(qs, PAGE_SIZE)
     page = paginator.get_page(request.GET.get("page"))
