@@ -167,3 +167,24 @@ def test_the_year_ledger_shows_due_and_paid_per_month(cast, payer):
     row = rows[payer.pk]
     assert row.due[:3] == [D("40.00")] * 3 and row.paid[:3] == [True, True, False]
     assert row.due_total == D("480.00") and row.unpaid == 10
+
+
+def test_streaks_of_several_members_are_read_in_one_statement(
+    cast, payer, django_assert_num_queries
+):
+    """The first base, the months paid, the reasons and the admission of every member asked
+    about come in one statement (four parts of one UNION ALL), with the same streaks."""
+    _pay(cast, payer, dt.date(2026, 1, 1), 4)
+    services.reason_record(
+        acting_user=cast.comm_a_sec,
+        member=payer,
+        from_month=dt.date(2026, 7, 1),
+        to_month=dt.date(2026, 8, 1),
+        reason="住院治疗，支部同意缓交",
+    )
+    no_base = make_member(org=cast.branch_a)
+    with django_assert_num_queries(1):
+        streaks = selectors.unpaid_streaks([payer.pk, no_base.pk, 999_999], today=TODAY)
+    assert streaks == {payer.pk: 2, no_base.pk: 0, 999_999: 0}
+    with django_assert_num_queries(0):
+        assert selectors.unpaid_streaks([], today=TODAY) == {}

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, DateField, F, IntegerField, Min, QuerySet, Sum, Value
+from django.db.models.functions import Cast
 
 from dangjian.core.access import subtree_q
 from dangjian.members.models import Member, State
@@ -32,33 +33,70 @@ def members_of(*, user: Any, org: Organisation) -> QuerySet[Member]:
     )
 
 
+#: The parts of ``unpaid_streaks``'s one statement.
+_BASE, _PAID, _EXCUSED, _JOINED = range(4)
+
+
 def unpaid_streaks(
     member_ids: Iterable[int], *, today: dt.date, window: int = 24
 ) -> dict[int, int]:
     """For each member: how many months in a row, up to last month, are unpaid with no reason
-    recorded — counting only months after admission and after a dues base was first set. Three
-    queries for any number of members."""
+    recorded — counting only months after admission and after a dues base was first set. One
+    statement for any number of members: the first base, the months paid, the reasons and the
+    day of admission, each part tagged, as one ``UNION ALL``."""
     ids = list(member_ids)
+    if not ids:
+        return {}
     last = add_months(month_of(today), -1)
     start = add_months(last, -(window - 1))
-    first_base = {}
-    for mid, m in (
+    no_date = Cast(Value(None), output_field=DateField())  # typed: PostgreSQL unites dates
+
+    def tagged(qs: QuerySet, tag: int, month: Any, until: Any = no_date) -> QuerySet:
+        return qs.annotate(
+            _tag=Value(tag, output_field=IntegerField()), _m=month, _until=until
+        ).values_list("_tag", "_mid", "_m", "_until")
+
+    base = tagged(
         DuesBase.objects.filter(member_id__in=ids)
-        .order_by("member_id", "from_month")
-        .values_list("member_id", "from_month")
-    ):
-        first_base.setdefault(mid, m)
-    paid = defaultdict(set)
-    for mid, m in PaidMonth.objects.filter(
-        member_id__in=ids, month__gte=start, month__lte=last
-    ).values_list("member_id", "month"):
-        paid[mid].add(m)
-    excused = defaultdict(list)
-    for mid, a, b in ArrearsReason.objects.filter(
-        member_id__in=ids, to_month__gte=start
-    ).values_list("member_id", "from_month", "to_month"):
-        excused[mid].append((a, b))
-    joined = dict(Member.objects.filter(pk__in=ids).values_list("pk", "joined_on"))
+        .order_by()
+        .values(_mid=F("member_id"))
+        .annotate(_first=Min("from_month")),
+        _BASE,
+        F("_first"),
+    )
+    paid_q = tagged(
+        PaidMonth.objects.filter(member_id__in=ids, month__gte=start, month__lte=last)
+        .order_by()
+        .annotate(_mid=F("member_id")),
+        _PAID,
+        F("month"),
+    )
+    excused_q = tagged(
+        ArrearsReason.objects.filter(member_id__in=ids, to_month__gte=start)
+        .order_by()
+        .annotate(_mid=F("member_id")),
+        _EXCUSED,
+        F("from_month"),
+        F("to_month"),
+    )
+    joined_q = tagged(
+        Member.objects.filter(pk__in=ids).order_by().annotate(_mid=F("pk")),
+        _JOINED,
+        F("joined_on"),
+    )
+    first_base: dict[int, dt.date] = {}
+    paid: dict[int, set[dt.date]] = defaultdict(set)
+    excused: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    joined: dict[int, dt.date] = {}
+    for tag, mid, m, until in base.union(paid_q, excused_q, joined_q, all=True):
+        if tag == _BASE:
+            first_base[mid] = m
+        elif tag == _PAID:
+            paid[mid].add(m)
+        elif tag == _EXCUSED:
+            excused[mid].append((m, until))
+        elif m is not None:
+            joined[mid] = m
     out = {}
     for mid in ids:
         since = first_base.get(mid)
