@@ -77,7 +77,8 @@ class CountedPaginator(Paginator):
             return super().get_page(number)
         rows = list(self.object_list[bottom : bottom + self.per_page])
         if rows:
-            self.count = getattr(rows[0], TOTAL)
+            first = rows[0]  # a model instance, or a dict of ``values()``
+            self.count = first[TOTAL] if isinstance(first, dict) else getattr(first, TOTAL)
             return self._get_page(rows, number, self)
         return super().get_page(number)  # past the end (or nothing found): count, last page
 

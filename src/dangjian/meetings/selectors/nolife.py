@@ -30,7 +30,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db.models import (
     Case,
     DateField,
@@ -320,17 +320,21 @@ def _listed(sc: _Scope, today: dt.date) -> tuple[QuerySet, dict[int, dt.date | N
     return qs, work
 
 
+#: What a row of the list is made from, read with the member (``_rows``).
+ROW_FIELDS = ("pk", "name", "org_id", "household__path", "nl_since", "nl_last")
+
+
 def _rows(
-    user: Any, sc: _Scope, qs: QuerySet, work: dict[int, dt.date | None], today: dt.date
+    user: Any, sc: _Scope, found: list[dict], work: dict[int, dt.date | None], today: dt.date
 ) -> list[Row]:
-    """The rows of the members of ``qs`` (a page, or the whole list for an export) with the
-    meetings missed, the unpaid months and the cases: a fixed number of queries."""
+    """The rows of the members ``found`` (``ROW_FIELDS`` of a page, or of the whole list for an
+    export) with the meetings missed, the unpaid months and the cases: a fixed number of
+    queries."""
     from dangjian.dues.selectors import unpaid_streaks
 
     rows: list[Row] = []
-    for pk, name, org_id, home, since, seen in qs.values_list(
-        "pk", "name", "org_id", "household__path", "nl_since", "nl_last"
-    ):
+    for member in found:
+        pk, name, org_id, home, since, seen = (member[f] for f in ROW_FIELDS)
         start = sc.starts[org_id]
         no_life = since <= start and (seen is None or seen < start)
         row = Row(
@@ -389,7 +393,7 @@ def no_life_list(
     page of the list reads ``no_life_page``."""
     sc = _scope(user=user, org=org, today=today, member_id=member_id)
     qs, work = _listed(sc, today)
-    rows = _rows(user, sc, qs, work, today)
+    rows = _rows(user, sc, list(qs.values(*ROW_FIELDS)), work, today)
     return NoLifeList(root=sc.root, today=today, sections=_sections(rows), rule=rules.get(RULE))
 
 
@@ -397,11 +401,14 @@ def no_life_page(
     *, user: Any, org: Organisation | int, today: dt.date, page: Any, per_page: int
 ) -> tuple[NoLifeList, Page]:
     """One page of the list: counted and sliced in the database, the details read for the
-    page's rows only — the same number of queries for 50 members or 50,000."""
+    page's rows only — the same number of queries for 50 members or 50,000. On SQLite the
+    count comes with the page's rows (``members.paging``), elsewhere it is a statement apart."""
+    from dangjian.members.paging import CountedPaginator, counted_in_page
+
     sc = _scope(user=user, org=org, today=today)
     qs, work = _listed(sc, today)
-    p = Paginator(qs.values_list("pk", flat=True), per_page).get_page(page)
-    rows = _rows(user, sc, qs.filter(pk__in=list(p.object_list)), work, today)
+    p = CountedPaginator(counted_in_page(qs.values(*ROW_FIELDS)), per_page).get_page(page)
+    rows = _rows(user, sc, list(p.object_list), work, today)
     p.object_list = rows
     return (
         NoLifeList(root=sc.root, today=today, sections=_sections(rows), rule=rules.get(RULE)),
