@@ -76,3 +76,22 @@ def test_no_todo_provider_grows_with_the_branches(cast):
     many = _per_provider(cast)
     grew = {k: (few[k], many[k]) for k in few if few[k] != many[k]}
     assert not grew
+
+
+#: SQL statements of the home page of a community secretary and of a street secretary
+#: (issue 21: 38 and 36 before the 待办 counts were read in one statement and the cadence
+#: roll-up once for the panel and a street's overview).
+COMMUNITY_HOME = 32
+STREET_HOME = 29
+
+
+def test_a_community_secretarys_home_page_reads_at_most_its_statements(cast, client):
+    client.force_login(cast.comm_a_sec)
+    _grow(cast, 5)
+    assert _home(client) <= COMMUNITY_HOME
+
+
+def test_a_street_secretarys_home_page_reads_at_most_its_statements(cast, client):
+    client.force_login(cast.street_sec)
+    _grow(cast, 5)
+    assert _home(client) <= STREET_HOME

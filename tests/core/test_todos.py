@@ -63,3 +63,72 @@ def test_commitments_awaiting_a_step_and_units_behind_are_listed(cast):
         for t in todos_for(user=cast.comm_a_sec, org=cast.comm_a, today=december.replace(month=4))
     }
     assert not any("驻区单位" in x for x in spring)  # not nagged before the last quarter
+
+
+def _counted_one_by_one(*, user, orgs, today):
+    """The panel as it was before issue 21: every provider asked and every count read alone."""
+    from dangjian.core.todos import DANGER, INFO, WARNING, Counting, _providers
+
+    out = []
+    for org in orgs:
+        items = []
+        for provider in _providers():
+            later = getattr(provider, "later", None)
+            found = (
+                later(user=user, org=org, today=today)
+                if later
+                else provider(user=user, org=org, today=today)
+            )
+            if isinstance(found, Counting):
+                found = found.build([qs.count() for qs in found.counts])
+            items.extend(t for t in found if t.count)
+        order = {DANGER: 0, WARNING: 1, INFO: 2}
+        out.append(sorted(items, key=lambda t: order.get(t.level, 3)))
+    return out
+
+
+def test_the_panel_counts_everything_in_one_statement_and_the_same_as_one_by_one(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangjian.commitments.models import State
+    from dangjian.core.todos import todos_for_all
+    from tests.commitments.factories import draft, put_in
+
+    _late_applicant(cast)
+    put_in(draft(cast), State.APPLIED)
+    december = dt.date(2026, 12, 1)  # the factories write 2026 commitments
+    orgs = [cast.comm_a, cast.comm_b, cast.street_a, cast.branch_a]
+    expected = _counted_one_by_one(user=cast.admin, orgs=orgs, today=december)
+    with CaptureQueriesContext(connection) as ctx:
+        got = todos_for_all(user=cast.admin, orgs=orgs, today=december)
+    assert got == expected
+    assert "1 条党员承诺待支部议诺" in {t.label for t in got[0]}
+    assert not any("党员承诺" in t.label for t in got[1])
+    batches = [q for q in ctx.captured_queries if q["sql"].startswith("SELECT (SELECT COUNT(*)")]
+    assert len(batches) == 1
+    for org, items in zip(orgs, got, strict=True):
+        assert todos_for(user=cast.admin, org=org, today=december) == items
+
+
+def test_a_provider_may_give_a_number_already_known_among_its_counts(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from dangjian.core.todos import Counting, Todo, settle
+    from dangjian.members.models import Member
+
+    def build(counts):
+        return [Todo(f"{n}", n, "/") for n in counts]
+
+    plain = [Todo("已数", 5, "/")]
+    with CaptureQueriesContext(connection) as ctx:
+        got = settle(
+            [
+                Counting([Member.objects.all(), 7, Member.objects.none()], build),
+                plain,
+                Counting([3], build),
+            ]
+        )
+    assert [[t.count for t in items] for items in got] == [[Member.objects.count(), 7, 0], [5], [3]]
+    assert len(ctx.captured_queries) == 1

@@ -10,28 +10,36 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangjian.core.access import CHANGE, scope_for
-from dangjian.core.todos import INFO, Todo
+from dangjian.core.todos import INFO, Counting, Found, Todo, counts_later
 
 from .models import State
-from .selectors import commitments_visible, state_counts
+from .selectors import commitments_visible
 
 
-def todos(*, user: Any, org: Any, today: dt.date) -> list[Todo]:
+@counts_later
+def todos(*, user: Any, org: Any, today: dt.date) -> Found:
     if not scope_for(user).reaches_path(org.path, CHANGE):
         return []
-    counts = state_counts(commitments_visible(user=user, org=org, year=today.year))
+    visible = commitments_visible(user=user, org=org, year=today.year)
     url = reverse("commitments:list")
-    return [
-        Todo(
-            _("%(n)d 条党员承诺待支部议诺") % {"n": counts.get(State.APPLIED, 0)},
-            counts.get(State.APPLIED, 0),
-            f"{url}?org={org.pk}&state={State.APPLIED}",
-            INFO,
-        ),
-        Todo(
-            _("%(n)d 条党员承诺待上级审诺") % {"n": counts.get(State.DELIBERATED, 0)},
-            counts.get(State.DELIBERATED, 0),
-            f"{url}?org={org.pk}&state={State.DELIBERATED}",
-            INFO,
-        ),
-    ]
+
+    def build(counts: list[int]) -> list[Todo]:
+        applied, deliberated = counts
+        return [
+            Todo(
+                _("%(n)d 条党员承诺待支部议诺") % {"n": applied},
+                applied,
+                f"{url}?org={org.pk}&state={State.APPLIED}",
+                INFO,
+            ),
+            Todo(
+                _("%(n)d 条党员承诺待上级审诺") % {"n": deliberated},
+                deliberated,
+                f"{url}?org={org.pk}&state={State.DELIBERATED}",
+                INFO,
+            ),
+        ]
+
+    return Counting(
+        [visible.filter(state=State.APPLIED), visible.filter(state=State.DELIBERATED)], build
+    )

@@ -116,12 +116,14 @@ def _members(user: Any, org: Organisation, lines: dict[str, Line], length: int) 
 def _cadence(
     user: Any, org: Organisation, lines: dict[str, Line], length: int, today: dt.date
 ) -> None:
-    """Organisations overdue: the roll-up of the whole subtree (a fixed number of queries)."""
+    """Organisations overdue: the roll-up of the whole subtree (a fixed number of queries; the
+    same roll-up as the 待办 panel's, read once for both on the home page)."""
     from dangjian.meetings import cadence as cad
-    from dangjian.meetings.selectors.cadence import cadence_rollup
+    from dangjian.meetings.todos import rollup_of
 
-    rollup = cadence_rollup(user=user, root=org, year=today.year, today=today, light=cad.RED)
-    for prefix, n in Counter(r.org.path[:length] for r in rollup.rows).items():
+    rollup = rollup_of(user=user, org=org, today=today)
+    red = (r for r in rollup.rows if r.light == cad.RED)
+    for prefix, n in Counter(r.org.path[:length] for r in red).items():
         if prefix in lines:
             lines[prefix].behind = n
 

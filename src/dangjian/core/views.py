@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from . import rules
 from .access import scope_for
 from .selectors import audit_visible, looked_at_me
-from .todos import todos_for
+from .todos import one_page, todos_for_all
 
 PAGE_SIZE = 50
 #: How many of a user's organisations get their 待办 items on the home page.
@@ -21,6 +21,11 @@ TODO_CARDS = 3
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
+    with one_page():  # what the 待办 panel and a street's overview both need, read once
+        return _home(request)
+
+
+def _home(request: HttpRequest) -> HttpResponse:
     scope = scope_for(request.user)
     if not scope.is_staff_role and scope.member_id:
         return redirect("memberapp:home")
@@ -38,14 +43,16 @@ def home(request: HttpRequest) -> HttpResponse:
     roots = org_roots_for(user=request.user)
     today = timezone.localdate()
     summaries = org_summaries(orgs=roots)
+    # what is due, for the first few (a user holds a handful of grants at most): every count of
+    # every card in one statement
+    todos = todos_for_all(user=request.user, orgs=roots[:TODO_CARDS], today=today)
     cards = [
         {
             "org": org,
             "counts": summaries.get(org.pk, {}),
             "coverage": coverage_for(user=request.user, org=org, gaps=False),
             "warnings": len(warnings_in(user=request.user, org=org)),
-            # what is due, for the first few (a user holds a handful of grants at most)
-            "todos": todos_for(user=request.user, org=org, today=today) if i < TODO_CARDS else None,
+            "todos": todos[i] if i < TODO_CARDS else None,
             # a street's (town's, county's) figures per community below it, grouped queries
             "overview": town_overview(user=request.user, org=org, today=today)
             if i < TODO_CARDS

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangjian.core import rules
-from dangjian.core.todos import DANGER, INFO, WARNING, Todo
+from dangjian.core.todos import DANGER, INFO, WARNING, Todo, once
 from dangjian.orgs.models import BRANCH_KINDS, COMMUNITY_KINDS
 
 from . import cadence as cad
@@ -23,8 +23,17 @@ from .selectors.talks import missing_count as talks_missing
 TALKS_PRESSING_DAYS = 92
 
 
+def rollup_of(*, user: Any, org: Any, today: dt.date) -> Any:
+    """The year's cadence roll-up of ``org``'s subtree (every row, all lights), read once per
+    page: a street's overview counts its red rows (core/town_overview.py)."""
+    return once(
+        ("cadence_rollup", user.pk, org.pk, today),
+        lambda: cadence_rollup(user=user, root=org, year=today.year, today=today),
+    )
+
+
 def todos(*, user: Any, org: Any, today: dt.date) -> list[Todo]:
-    rollup = cadence_rollup(user=user, root=org, year=today.year, today=today)
+    rollup = rollup_of(user=user, org=org, today=today)
     out = [
         Todo(
             _("%(n)d 个组织的“三会一课”已逾期") % {"n": rollup.totals.get(cad.RED, 0)},

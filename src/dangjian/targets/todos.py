@@ -4,7 +4,8 @@
   once today is on or after the signing date of rule ``targets.sign_by``.
 * For a community: its letter of this year still awaiting signature (a draft).
 
-Counting queries only: one per organisation.
+Counting only: a street's count is one query; a community's is read with the other providers'
+counts, in the panel's one counting statement.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import rules
 from dangjian.core.access import CHANGE, scope_for
-from dangjian.core.todos import INFO, WARNING, Todo
+from dangjian.core.todos import INFO, WARNING, Counting, Found, Todo, counts_later
 from dangjian.orgs.models import COMMUNITY_KINDS, UPPER_KINDS
 
 from .models import Letter, Status
@@ -30,7 +31,8 @@ def sign_by(*, org: Any, year: int) -> dt.date:
     return dt.date(year, month, day)
 
 
-def todos(*, user: Any, org: Any, today: dt.date) -> list[Todo]:
+@counts_later
+def todos(*, user: Any, org: Any, today: dt.date) -> Found:
     scope = scope_for(user)
     url = f"{reverse('targets:home')}?org={org.pk}&year={today.year}"
     if org.kind in UPPER_KINDS:
@@ -47,6 +49,16 @@ def todos(*, user: Any, org: Any, today: dt.date) -> list[Todo]:
             )
         ]
     if org.kind in COMMUNITY_KINDS and scope.reaches_path(org.path):
-        n = Letter.objects.filter(community=org, year=today.year, status=Status.DRAFT).count()
-        return [Todo(_("%(y)d 年度党建工作目标责任书待签订") % {"y": today.year}, n, url, INFO)]
+        drafts = Letter.objects.filter(community=org, year=today.year, status=Status.DRAFT)
+        return Counting(
+            [drafts],
+            lambda counts: [
+                Todo(
+                    _("%(y)d 年度党建工作目标责任书待签订") % {"y": today.year},
+                    counts[0],
+                    url,
+                    INFO,
+                )
+            ],
+        )
     return []
