@@ -81,8 +81,8 @@ def test_no_todo_provider_grows_with_the_branches(cast):
 #: SQL statements of the home page of a community secretary and of a street secretary
 #: (issue 21: 38 and 36 before the 待办 counts were read in one statement and the cadence
 #: roll-up once for the panel and a street's overview).
-COMMUNITY_HOME = 32
-STREET_HOME = 29
+COMMUNITY_HOME = 26
+STREET_HOME = 27
 
 
 def test_a_community_secretarys_home_page_reads_at_most_its_statements(cast, client):

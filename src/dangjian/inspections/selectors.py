@@ -133,12 +133,16 @@ def overdue_for(*, user: Any, org: Organisation, today: dt.date) -> int:
     """Overdue open tasks that concern ``org``: of inspections of ``org`` or below it, made by
     ``org`` or an organisation above it — so the inspected organisation, every level between,
     and the inspecting one each see them, and no level above the inspecting one. One query."""
+    return overdue_followups(user=user, org=org, today=today).count()
+
+
+def overdue_followups(*, user: Any, org: Organisation, today: dt.date) -> QuerySet[FollowUp]:
+    """The overdue open tasks :func:`overdue_for` counts."""
     return (
         FollowUp.objects.visible_to(user)
         .overdue(today)
         .filter(subtree_q("finding__inspection__inspected__path", org.path))
         .filter(finding__inspection__inspecting__path__in=ancestor_paths(org.path))
-        .count()
     )
 
 

@@ -1,6 +1,7 @@
 """The 督查整改 item of the home page's 待办 panel (see core/todos.py): open rectification tasks
 past their deadline (rule ``inspection.followup``), for the inspected organisation, every level
-above it up to the inspecting one, and the inspecting one — counted in one query."""
+above it up to the inspecting one, and the inspecting one — counted with the other providers'
+counts in the panel's one statement."""
 
 from __future__ import annotations
 
@@ -10,20 +11,24 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangjian.core.todos import DANGER, Todo
+from dangjian.core.todos import DANGER, Counting, Found, Todo, counts_later
 
-from .selectors import overdue_for
+from .selectors import overdue_followups
 
 
-def todos(*, user: Any, org: Any, today: dt.date) -> list[Todo]:
-    n = overdue_for(user=user, org=org, today=today)
-    if not n:
-        return []
-    return [
-        Todo(
-            _("%(n)d 项督查整改任务逾期未完成") % {"n": n},
-            n,
-            f"{reverse('inspections:home')}?org={org.pk}&state=overdue",
-            DANGER,
-        )
-    ]
+@counts_later
+def todos(*, user: Any, org: Any, today: dt.date) -> Found:
+    def build(counts: list[int]) -> list[Todo]:
+        (n,) = counts
+        if not n:
+            return []
+        return [
+            Todo(
+                _("%(n)d 项督查整改任务逾期未完成") % {"n": n},
+                n,
+                f"{reverse('inspections:home')}?org={org.pk}&state=overdue",
+                DANGER,
+            )
+        ]
+
+    return Counting([overdue_followups(user=user, org=org, today=today)], build)

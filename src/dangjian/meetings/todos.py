@@ -9,15 +9,15 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangjian.core import rules
-from dangjian.core.todos import DANGER, INFO, WARNING, Todo, once
+from dangjian.core.todos import DANGER, INFO, WARNING, Counting, Found, Todo, counts_later, once
 from dangjian.orgs.models import BRANCH_KINDS, COMMUNITY_KINDS
 
 from . import cadence as cad
 from .selectors.cadence import cadence_rollup
-from .selectors.lectures import missing_count as lecture_missing
+from .selectors.lectures import missing_to_count as lectures_missing
 from .selectors.lost import lost_list
-from .selectors.nolife import no_life_count
-from .selectors.talks import missing_count as talks_missing
+from .selectors.nolife import no_life_listed
+from .selectors.talks import missing_to_count as talks_missing
 
 #: Talks still to hold are pressing in the last quarter of their period (year end).
 TALKS_PRESSING_DAYS = 92
@@ -32,7 +32,8 @@ def rollup_of(*, user: Any, org: Any, today: dt.date) -> Any:
     )
 
 
-def todos(*, user: Any, org: Any, today: dt.date) -> list[Todo]:
+@counts_later
+def todos(*, user: Any, org: Any, today: dt.date) -> Found:
     rollup = rollup_of(user=user, org=org, today=today)
     out = [
         Todo(
@@ -51,30 +52,46 @@ def todos(*, user: Any, org: Any, today: dt.date) -> list[Todo]:
     # The art. 9 list is counted in the database (a fixed number of queries): asked for a
     # community or a branch, not for a whole street or county (their secretaries open the list
     # per community).
-    if org.kind in COMMUNITY_KINDS or org.kind in BRANCH_KINDS:
-        n = no_life_count(user=user, org=org, today=today)
-        out.append(
+    if org.kind not in COMMUNITY_KINDS and org.kind not in BRANCH_KINDS:
+        return out
+    # counted with the other providers' counts, in the panel's one statement
+    counts = [
+        no_life_listed(user=user, org=org, today=today),
+        talks_missing(user=user, org=org, today=today),
+        lectures_missing(user=user, org=org, today=today),
+    ]
+    lost = lost_list(user=user, org=org, today=today)
+
+    def build(counts: list[int]) -> list[Todo]:
+        n, n_talks, n_lecture = counts
+        return [
+            *out,
             Todo(
                 _("%(n)d 名党员长期未参加组织生活") % {"n": n},
                 n,
                 f"{reverse('meetings:no_life')}?org={org.pk}",
                 WARNING,
-            )
-        )
-        out.extend(_rule_todos(user=user, org=org, today=today))
-    return out
+            ),
+            *_rule_todos(
+                org=org,
+                today=today,
+                n_lost=len(lost.proposals),
+                n_talks=n_talks,
+                n_lecture=n_lecture,
+            ),
+        ]
+
+    return Counting(counts, build)
 
 
-def _rule_todos(*, user: Any, org: Any, today: dt.date) -> list[Todo]:
+def _rule_todos(
+    *, org: Any, today: dt.date, n_lost: int, n_talks: int, n_lecture: int
+) -> list[Todo]:
     """Lost-contact decisions due (rule ``member.lost_contact``), members nobody talked with
     this period (``meeting.heart_talk``) and branch secretaries who have not given their own
     lecture this year (``meeting.party_lecture``) — the last two pressing near the period's
-    end. The lecture count is one query."""
-    lost = lost_list(user=user, org=org, today=today)
-    n_lost = len(lost.proposals)
-    n_talks = talks_missing(user=user, org=org, today=today)
+    end."""
     ends = cad.period_of(today, str(rules.value("meeting.heart_talk", "period", org=org))).end
-    n_lecture = lecture_missing(user=user, org=org, today=today)
     year_end = dt.date(today.year, 12, 31)
     return [
         Todo(

@@ -116,14 +116,15 @@ def tenants(
 
 def expiring_count(*, user: Any, org: Organisation, today: dt.date, days: int) -> int:
     """Current tenants under ``org`` whose permit expires by ``today + days`` (1 query)."""
-    return (
-        _where(Tenant.objects.visible_to(user), "dwelling__", org, None)
-        .filter(
-            move_out__isnull=True,
-            permit_expires__isnull=False,
-            permit_expires__lte=today + dt.timedelta(days=days),
-        )
-        .count()
+    return expiring(user=user, org=org, today=today, days=days).count()
+
+
+def expiring(*, user: Any, org: Organisation, today: dt.date, days: int) -> QuerySet[Tenant]:
+    """Current tenants under ``org`` whose permit expires by ``today + days`` (to count)."""
+    return _where(Tenant.objects.visible_to(user), "dwelling__", org, None).filter(
+        move_out__isnull=True,
+        permit_expires__isnull=False,
+        permit_expires__lte=today + dt.timedelta(days=days),
     )
 
 

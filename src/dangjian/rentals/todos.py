@@ -1,6 +1,7 @@
 """The 流动人口台帐's item of the home page's 待办 panel (see core/todos.py): tenants still living
 in a dwelling whose residence permit (居住证) expires within rule ``grid.permit_reminder`` days,
-or has expired. At most 2 queries: the user's cadre duties (cached per request) and the count."""
+or has expired. The user's cadre duties (cached per request), and the count read with the other
+providers' counts in the panel's one statement."""
 
 from __future__ import annotations
 
@@ -10,23 +11,28 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangjian.core.todos import WARNING, Todo
+from dangjian.core.todos import WARNING, Counting, Found, Todo, counts_later
 from dangjian.grid.access import reaches_grid
 from dangjian.orgs.models import COMMUNITY_KINDS
 
 from . import selectors
 
 
-def todos(*, user: Any, org: Any, today: dt.date) -> list[Todo]:
+@counts_later
+def todos(*, user: Any, org: Any, today: dt.date) -> Found:
     if org.kind not in COMMUNITY_KINDS or not reaches_grid(user):
         return []
     days = selectors.reminder_days(org)
-    n = selectors.expiring_count(user=user, org=org, today=today, days=days)
-    return [
-        Todo(
-            _("%(n)d 名流动人口的居住证 %(d)d 天内到期") % {"n": n, "d": days},
-            n,
-            f"{reverse('rentals:tenants')}?org={org.pk}",
-            WARNING,
-        )
-    ]
+
+    def build(counts: list[int]) -> list[Todo]:
+        (n,) = counts
+        return [
+            Todo(
+                _("%(n)d 名流动人口的居住证 %(d)d 天内到期") % {"n": n, "d": days},
+                n,
+                f"{reverse('rentals:tenants')}?org={org.pk}",
+                WARNING,
+            )
+        ]
+
+    return Counting([selectors.expiring(user=user, org=org, today=today, days=days)], build)

@@ -105,11 +105,15 @@ def overdue_q(today: dt.date) -> Q:
 
 def overdue_count(*, user: Any, community: Organisation, today: dt.date) -> int:
     """Open requests past their deadline in the community — one query."""
+    return overdue_requests(user=user, community=community, today=today).count()
+
+
+def overdue_requests(*, user: Any, community: Organisation, today: dt.date) -> QuerySet[Request]:
+    """Open requests past their deadline in the community (to count)."""
     return (
         Request.objects.visible_to(user)
         .filter(subtree_q("community__path", community.path))
         .filter(overdue_q(today))
-        .count()
     )
 
 

@@ -1,4 +1,5 @@
-"""The service desk's item of the home page's 待办 panel: overdue requests (one query)."""
+"""The service desk's item of the home page's 待办 panel: overdue requests, counted with the
+other providers' counts in the panel's one statement (see core/todos.py)."""
 
 from __future__ import annotations
 
@@ -9,21 +10,26 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangjian.core.access import CHANGE, scope_for
-from dangjian.core.todos import DANGER, Todo
+from dangjian.core.todos import DANGER, Counting, Found, Todo, counts_later
 from dangjian.orgs.models import COMMUNITY_KINDS
 
-from .selectors import overdue_count
+from .selectors import overdue_requests
 
 
-def todos(*, user: Any, org: Any, today: dt.date) -> list[Todo]:
+@counts_later
+def todos(*, user: Any, org: Any, today: dt.date) -> Found:
     if org.kind not in COMMUNITY_KINDS or not scope_for(user).reaches_path(org.path, CHANGE):
         return []
-    n = overdue_count(user=user, community=org, today=today)
-    return [
-        Todo(
-            _("%(n)d 张便民服务工单已超过办理时限") % {"n": n},
-            n,
-            f"{reverse('servicedesk:home')}?org={org.pk}&state=overdue",
-            DANGER,
-        )
-    ]
+
+    def build(counts: list[int]) -> list[Todo]:
+        (n,) = counts
+        return [
+            Todo(
+                _("%(n)d 张便民服务工单已超过办理时限") % {"n": n},
+                n,
+                f"{reverse('servicedesk:home')}?org={org.pk}&state=overdue",
+                DANGER,
+            )
+        ]
+
+    return Counting([overdue_requests(user=user, community=org, today=today)], build)

@@ -149,14 +149,15 @@ def community_rows(
 
 def unsigned_count(*, org: Organisation, year: int) -> int:
     """Active communities below ``org`` without a signed letter for ``year`` (1 query)."""
+    return unsigned(org=org, year=year).count()
+
+
+def unsigned(*, org: Organisation, year: int) -> QuerySet[Organisation]:
+    """Active communities below ``org`` without a signed letter for ``year`` (to count)."""
     from dangjian.core.access import subtree_q
     from dangjian.orgs.models import COMMUNITY_KINDS
 
     signed = Letter.objects.filter(year=year, status=Status.SIGNED).values("community_id")
-    return (
-        Organisation.objects.filter(
-            subtree_q("path", org.path), kind__in=list(COMMUNITY_KINDS), is_active=True
-        )
-        .exclude(pk__in=signed)
-        .count()
-    )
+    return Organisation.objects.filter(
+        subtree_q("path", org.path), kind__in=list(COMMUNITY_KINDS), is_active=True
+    ).exclude(pk__in=signed)

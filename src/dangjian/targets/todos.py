@@ -4,8 +4,7 @@
   once today is on or after the signing date of rule ``targets.sign_by``.
 * For a community: its letter of this year still awaiting signature (a draft).
 
-Counting only: a street's count is one query; a community's is read with the other providers'
-counts, in the panel's one counting statement.
+Counting only, with the other providers' counts in the panel's one statement.
 """
 
 from __future__ import annotations
@@ -22,7 +21,7 @@ from dangjian.core.todos import INFO, WARNING, Counting, Found, Todo, counts_lat
 from dangjian.orgs.models import COMMUNITY_KINDS, UPPER_KINDS
 
 from .models import Letter, Status
-from .selectors import unsigned_count
+from .selectors import unsigned
 
 
 def sign_by(*, org: Any, year: int) -> dt.date:
@@ -38,16 +37,18 @@ def todos(*, user: Any, org: Any, today: dt.date) -> Found:
     if org.kind in UPPER_KINDS:
         if not scope.reaches_path(org.path, CHANGE) or today < sign_by(org=org, year=today.year):
             return []
-        n = unsigned_count(org=org, year=today.year)
-        return [
-            Todo(
-                _("%(n)d 个社区还没有签订 %(y)d 年度党建工作目标责任书")
-                % {"n": n, "y": today.year},
-                n,
-                url,
-                WARNING,
-            )
-        ]
+        return Counting(
+            [unsigned(org=org, year=today.year)],
+            lambda counts: [
+                Todo(
+                    _("%(n)d 个社区还没有签订 %(y)d 年度党建工作目标责任书")
+                    % {"n": counts[0], "y": today.year},
+                    counts[0],
+                    url,
+                    WARNING,
+                )
+            ],
+        )
     if org.kind in COMMUNITY_KINDS and scope.reaches_path(org.path):
         drafts = Letter.objects.filter(community=org, year=today.year, status=Status.DRAFT)
         return Counting(

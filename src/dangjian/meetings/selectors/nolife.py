@@ -418,9 +418,14 @@ def no_life_page(
 
 def no_life_count(*, user: Any, org: Organisation | int, today: dt.date) -> int:
     """How many members the list holds (the home page's 待办), counted in the database."""
+    return no_life_listed(user=user, org=org, today=today).count()
+
+
+def no_life_listed(*, user: Any, org: Organisation | int, today: dt.date) -> QuerySet[Member]:
+    """The members the list holds, as one queryset (to count)."""
     sc = _scope(user=user, org=org, today=today)
     qs, _work = _listed(sc, today)
-    return qs.count()
+    return qs
 
 
 def _add_missed(

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, OuterRef, Subquery
+from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -125,6 +125,13 @@ def talk_cadence(
 def missing_count(*, user: Any, org: Organisation, today: dt.date) -> int:
     """How many members of ``org``'s subtree are still to be talked with this period — one
     query (the home page's 待办 counts; with locality overrides it reads the full cadence)."""
+    missing = missing_to_count(user=user, org=org, today=today)
+    return missing if isinstance(missing, int) else missing.count()
+
+
+def missing_to_count(*, user: Any, org: Organisation, today: dt.date) -> QuerySet[Member] | int:
+    """The members :func:`missing_count` counts, to count — or, with locality overrides, their
+    number (read from the full cadence)."""
     if rules.override_org_codes():
         return talk_cadence(user=user, org=org, today=today, with_talks=False).missing_count
     numbers = rules.effective(RULE)
@@ -146,7 +153,6 @@ def missing_count(*, user: Any, org: Organisation, today: dt.date) -> int:
         .filter(subtree_q("org__path", org.path), state=State.ACTIVE)
         .annotate(n=Coalesce(Subquery(talks), 0))
         .filter(n__lt=int(numbers["min_count"]))
-        .count()
     )
 
 
