@@ -14,7 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dangjian.assessment import scoring
-from dangjian.assessment.indicators import Ctx, Good, get
+from dangjian.assessment.indicators import Ctx, Good
 from dangjian.commitments.evaluation import BASIC, EXCELLENT, FAIL, PASS
 from dangjian.commitments.models import Commitment, State, Step
 from dangjian.core import rules
@@ -24,6 +24,7 @@ from dangjian.dues import services as dues
 from dangjian.dues.months import add_months
 from dangjian.members.models import Category, EventKind, Status
 from dangjian.members.services import member_record_event
+from tests.assessment.both_paths import measured
 from tests.development.factories import make_candidate
 from tests.factories import make_member
 
@@ -36,7 +37,7 @@ def year() -> int:
 
 
 def measure(key: str, community, year: int, today: dt.date | None = None):
-    return get(key).measure(Ctx.of(community, year, today))
+    return measured(key, Ctx.of(community, year, today))
 
 
 def by_label(m) -> dict[str, object]:

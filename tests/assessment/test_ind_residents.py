@@ -12,12 +12,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from dangjian.assessment import scoring
-from dangjian.assessment.indicators import Ctx, Good, Record, get, residents
+from dangjian.assessment.indicators import Ctx, Good, Record, residents
 from dangjian.commitments import services as commitments
 from dangjian.commitments.models import Rating, Tier
 from dangjian.core import rules
 from dangjian.servicedesk import services as desk
 from dangjian.servicedesk.models import Channel, Request, State, Step
+from tests.assessment.both_paths import measured
 
 pytestmark = pytest.mark.django_db
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -29,7 +30,7 @@ def year() -> int:
 
 
 def measure(key: str, community, year: int, today: dt.date | None = None):
-    return get(key).measure(Ctx.of(community, year, today))
+    return measured(key, Ctx.of(community, year, today))
 
 
 def request(cast, *, received: dt.date, deadline: dt.date, done: dt.date | None = None,

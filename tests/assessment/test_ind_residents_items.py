@@ -17,6 +17,7 @@ from dangjian.assessment.indicators import Ctx, get, residents
 from dangjian.commitments import services_board
 from dangjian.deeds.models import Deed
 from dangjian.openness.models import ItemKind, ItemRating, PublicItem
+from tests.assessment.both_paths import measured
 
 pytestmark = pytest.mark.django_db
 BEIJING = ZoneInfo("Asia/Shanghai")
@@ -28,7 +29,7 @@ def year() -> int:
 
 
 def measure(community, year: int):
-    return get("residents.satisfaction").measure(Ctx.of(community, year, None))
+    return measured("residents.satisfaction", Ctx.of(community, year, None))
 
 
 def item(community, title: str) -> PublicItem:

@@ -16,13 +16,14 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from dangjian.assessment.indicators import Ctx, get
+from dangjian.assessment.indicators import Ctx
 from dangjian.checkin.models import CheckIn, Pairing
 from dangjian.cobuild.models import StarRating
 from dangjian.core import rules
 from dangjian.households.models import Difficulty, Kind
 from dangjian.mediation.models import Case
 from dangjian.orgs.models import PlaceKind
+from tests.assessment.both_paths import measured
 from tests.factories import make_member, make_place
 from tests.grid.visits_fixtures import add_visits, corridor_in, make_household
 from tests.meetings.factories import make_unit
@@ -32,7 +33,7 @@ _n = itertools.count(1)
 
 
 def measure(key, community, *, today=dt.date(YEAR + 1, 3, 1)):
-    return get(key).measure(Ctx.of(community, YEAR, today))
+    return measured(key, Ctx.of(community, YEAR, today))
 
 
 @pytest.fixture

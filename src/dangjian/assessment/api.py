@@ -137,7 +137,7 @@ def _page(rows: list[Organisation]) -> list[dict[str, Any]]:
     cards = {
         card.community.pk: card
         for y, communities in by_year.items()
-        for card in scoring.scorecards(communities, y)
+        for card in scoring.scorecards(communities, y, counts_only=True)
     }
     return [_score_row(cards[c.pk]) for c in rows]
 

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
+from functools import cached_property
 from typing import Any
 
 from django.utils import timezone
@@ -83,9 +84,10 @@ class Line:
     def key(self) -> str:
         return self.indicator.key
 
-    @property
+    @cached_property
     def score(self) -> Decimal | None:
-        """0–1: the ratio against the target, capped at 1; ``None`` when nothing was due."""
+        """0–1: the ratio against the target, capped at 1; ``None`` when nothing was due (once:
+        a line's measure is final, and a street's table asks for every score many times)."""
         m = self.measure
         if not m.denominator:
             return None
@@ -179,22 +181,32 @@ def scorecard(
 
 
 def scorecards(
-    communities: list[Any], year: int, *, today: dt.date | None = None
+    communities: list[Any],
+    year: int,
+    *,
+    today: dt.date | None = None,
+    counts_only: bool = False,
+    above: Any = None,
 ) -> list[Scorecard]:
     """The scorecards of several communities (a street's table, its .xlsx, the API's page), each
     equal to :func:`scorecard` of the community, measured together: every indicator reads all
-    the communities in the same few queries, so the cost does not grow with the communities."""
+    the communities in the same few queries, so the cost does not grow with the communities.
+
+    ``counts_only`` (the table, which shows points only): each line's measure carries its
+    records' sums, not the records (:class:`~.indicators.base.Tally`) — the same figures,
+    points, total and level. ``above``: an organisation above the communities the caller has
+    read already (the table's street), spared a query when it is their nearest common one."""
     if not communities:
         return []
     today = today or timezone.localdate()
     ctxs = [Ctx.of(c, year, today) for c in communities]
     numbers = {c.pk: Numbers.for_org(c) for c in communities}
-    batch = Batch(ctxs)
+    batch = Batch(ctxs, counts_only=counts_only, root=above)
     measures: dict[str, dict[int, Measure]] = {}
     for ind in all_indicators():
         wanted = [c for c in ctxs if numbers[c.community.pk].weight(ind.key) > 0]
         if wanted:
-            sub = batch if len(wanted) == len(ctxs) else Batch(wanted)
+            sub = batch if len(wanted) == len(ctxs) else batch.sub(wanted)
             measures[ind.key] = ind.measure_all(sub)
     cards = []
     for ctx in ctxs:

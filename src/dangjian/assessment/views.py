@@ -34,8 +34,8 @@ PAGE_SIZE = 50
 
 
 # ---- the table of communities ------------------------------------------------------------
-def _table_org(request: HttpRequest) -> Organisation | None:
-    return rows_.table_org(request.user, request.GET.get("org", ""))
+def _table_org(request: HttpRequest, among: list[Organisation] = ()) -> Organisation | None:
+    return rows_.table_org(request.user, request.GET.get("org", ""), among=among)
 
 
 def _communities(request: HttpRequest, org: Organisation) -> list[Organisation]:
@@ -59,7 +59,8 @@ def home(request: HttpRequest) -> HttpResponse:
     """The communities of a street/town/county with their five goods, total and level; a community
     secretary is sent to their own scorecard."""
     year = rows_.year_of(request.GET.get("year"))
-    org = _table_org(request)
+    uppers = _upper_orgs(request)  # the picker's, read first: the table's is usually one of them
+    org = _table_org(request, among=uppers)
     if org is None:
         return render(request, "assessment/home.html", {"org": None, "year": year})
     if org.is_community:
@@ -67,7 +68,7 @@ def home(request: HttpRequest) -> HttpResponse:
     sort = request.GET.get("sort", "name")
     sort = sort if sort in rows_.SORTS else "name"
     communities = _communities(request, org)
-    table = rows_.community_rows(communities, year, sort=sort)
+    table = rows_.community_rows(communities, year, sort=sort, above=org)
     return render(
         request,
         "assessment/home.html",
@@ -75,7 +76,7 @@ def home(request: HttpRequest) -> HttpResponse:
             "org": org,
             "year": year,
             "years": rows_.year_choices(year),
-            "orgs": _upper_orgs(request),
+            "orgs": uppers,
             "sort": sort,
             "rows": table,
             "goods": rows_.good_labels(),
@@ -95,7 +96,7 @@ def export(request: HttpRequest) -> FileResponse:
         raise Http404
     sort = request.GET.get("sort", "name")
     table = rows_.community_rows(
-        _communities(request, org), year, sort=sort if sort in rows_.SORTS else "name"
+        _communities(request, org), year, sort=sort if sort in rows_.SORTS else "name", above=org
     )
     return exports.table(request.user, org, year, table)
 

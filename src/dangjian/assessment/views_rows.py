@@ -66,9 +66,12 @@ def year_choices(selected: int) -> list[int]:
     return years
 
 
-def table_org(user: Any, raw: str | int | None) -> Organisation | None:
+def table_org(user: Any, raw: str | int | None, *, among: Any = ()) -> Organisation | None:
     """The organisation a table is about: the one asked for (out of scope → 404), else the
-    top-most one the user is responsible for. ``None``: the user has no grant (no data)."""
+    top-most one the user is responsible for. ``None``: the user has no grant (no data).
+
+    ``among``: organisations already read that the user may see (active, ``visible_to``: the
+    page's picker); the one asked for is taken from them when it is there, without a query."""
     scope = scope_for(user)
     raw = str(raw or "")
     if not scope.is_staff_role:
@@ -76,6 +79,9 @@ def table_org(user: Any, raw: str | int | None) -> Organisation | None:
             raise Http404
         return None
     if raw:
+        for o in among:
+            if raw.isdigit() and o.pk == int(raw):
+                return o
         try:
             return Organisation.objects.visible_to(user).get(
                 pk=int(raw) if raw.isdigit() else 0, is_active=True
@@ -124,7 +130,7 @@ class LineRow:
 
     @property
     def count(self) -> int:
-        return len(self.line.measure.records)
+        return self.line.measure.count
 
     @property
     def percent(self) -> Decimal | None:
@@ -199,10 +205,16 @@ class CommunityRow:
 
 
 def community_rows(
-    communities: list[Any], year: int, *, sort: str = "name", today: dt.date | None = None
+    communities: list[Any],
+    year: int,
+    *,
+    sort: str = "name",
+    today: dt.date | None = None,
+    above: Any = None,
 ) -> list[CommunityRow]:
-    """The table: one scorecard per community, all measured together (``scoring.scorecards``)."""
-    cards = scoring.scorecards(list(communities), year, today=today)
+    """The table: one scorecard per community, all measured together and counts only (it shows
+    points, not records: ``scoring.scorecards``). ``above``: the table's organisation."""
+    cards = scoring.scorecards(list(communities), year, today=today, counts_only=True, above=above)
     rows = [CommunityRow(card.community, card) for card in cards]
     if sort in ("total", "-total"):
         scored = [r for r in rows if r.total is not None]

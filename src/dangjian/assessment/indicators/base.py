@@ -15,7 +15,7 @@ never depends on who is looking.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
@@ -67,23 +67,63 @@ class Record:
         return Decimal(1 if self.ok else 0)
 
 
+class Tally:
+    """What a street's table needs of an indicator's records: their sums, not the records.
+
+    The table shows each community's points only, so its batch is measured *counts only*
+    (:attr:`Batch.counts_only`): every indicator judges each record exactly as for the
+    drill-down — the same reads, the same ``ok``, ``points`` and ``out_of`` — and adds them up
+    here instead of building the record's label, note and link. ``add`` takes the arguments a
+    :class:`Record` takes for them, so both paths count the same (tested: the table's points
+    equal the full records' for every indicator of a generated city)."""
+
+    __slots__ = ("earned", "met", "n", "out_of")
+
+    def __init__(self) -> None:
+        self.n = 0  # records
+        self.met = 0  # records met
+        self.earned: Decimal | int = 0
+        self.out_of: Decimal | int = 0
+
+    def add(self, ok: bool, points: Decimal | int | None = None, out_of: Decimal | int = 1) -> None:
+        self.n += 1
+        if ok:
+            self.met += 1
+        self.earned += (1 if ok else 0) if points is None else points
+        self.out_of += out_of
+
+
 @dataclass
 class Measure:
-    """An indicator's figure for one community and year, with the records behind it."""
+    """An indicator's figure for one community and year, with the records behind it — or, for a
+    street's table (counts only), with their sums alone (``tally``; ``records`` then empty)."""
 
     key: str
     records: list[Record] = field(default_factory=list)
     note: str = ""  # one line shown under the figure: "按 2026 年 1–11 月计"
+    tally: Tally | None = None
 
     @cached_property
     def _sums(self) -> tuple[Decimal, Decimal]:
         """Both sums in one pass, once: a street's table asks each figure of every community
         dozens of times (points, total, level), and a measure's records are final once built."""
+        if self.tally is not None:
+            return Decimal(self.tally.earned), Decimal(self.tally.out_of)
         earned, out_of = Decimal(0), Decimal(0)
         for r in self.records:
             earned += r.earned
             out_of += r.out_of
         return earned, out_of
+
+    @property
+    def count(self) -> int:
+        """How many records were counted."""
+        return self.tally.n if self.tally is not None else len(self.records)
+
+    @property
+    def met(self) -> int:
+        """How many of them were met."""
+        return self.tally.met if self.tally is not None else sum(1 for r in self.records if r.ok)
 
     @property
     def numerator(self) -> Decimal:
@@ -132,13 +172,21 @@ class Batch:
     records — so a table costs the same for 2 communities as for 50. A single community is a
     batch of one: the scorecard and the drill-down go through the very same code.
 
-    Every context shares ``year`` and ``today``."""
+    Every context shares ``year`` and ``today``.
 
-    def __init__(self, ctxs: list[Ctx]) -> None:
+    ``counts_only`` (a street's table): each measure carries its records' sums (a
+    :class:`Tally`) instead of the records — see :meth:`sink`. ``root``: the organisation above
+    the communities, when the caller has it already (the table's street): :attr:`root` then
+    needs no query if it is the nearest one above them all."""
+
+    def __init__(self, ctxs: list[Ctx], *, counts_only: bool = False, root: Any = None) -> None:
         assert ctxs, "a batch measures at least one community"
         first = ctxs[0]
         assert all(c.year == first.year and c.today == first.today for c in ctxs)
         self.ctxs = ctxs
+        self.counts_only = counts_only
+        self._root_hint = root
+        self._shared: dict[str, Any] = {}
         self.year, self.start, self.end, self.today = (
             first.year,
             first.start,
@@ -200,10 +248,74 @@ class Batch:
                 common = common[:n]
         if not common:
             return None
+        hint = self._root_hint
+        if hint is not None and hint.path == "/".join(common) + "/":
+            return hint
         return Organisation.objects.get(pk=int(common[-1]))
 
+    def shared(self, name: str, read: Callable[[], Any]) -> Any:
+        """What several indicators of the batch read alike (one table, different filters),
+        read once for all of them: ``read()`` the first time ``name`` is asked for."""
+        if name not in self._shared:
+            self._shared[name] = read()
+        return self._shared[name]
+
+    def sub(self, ctxs: list[Ctx]) -> Batch:
+        """Some of the communities, measured the same way."""
+        return Batch(ctxs, counts_only=self.counts_only, root=self._root_hint)
+
     def empty(self, key: str, note: str = "") -> dict[int, Measure]:
-        return {pk: Measure(key=key, note=note) for pk in self.by_pk}
+        return {
+            pk: Measure(key=key, note=note, tally=Tally() if self.counts_only else None)
+            for pk in self.by_pk
+        }
+
+    def sink(self) -> Sink:
+        """Where an indicator puts each community's records (or, counts only, their sums)."""
+        return Sink(self)
+
+
+class Sink:
+    """Each community's records of one indicator, or — for a batch measured counts only — just
+    their sums. An indicator judges each record, then::
+
+        if sink.count(pk, ok, points, out_of):  # counts only: added up, nothing more to do
+            sink.add(pk, Record(label=..., ok=ok, points=points, out_of=out_of, ...))
+
+    so the record's label, note and link are built only when the records are wanted, and the
+    figures of both paths come from the same ``ok``, ``points`` and ``out_of``."""
+
+    def __init__(self, b: Batch) -> None:
+        self.full = not b.counts_only
+        self.records: dict[int, list[Record]] = {pk: [] for pk in b.by_pk}
+        self.tallies: dict[int, Tally] = {pk: Tally() for pk in b.by_pk}
+
+    def count(
+        self, pk: int, ok: bool, points: Decimal | int | None = None, out_of: Decimal | int = 1
+    ) -> bool:
+        """Counts one record of community ``pk``; ``True`` when the record itself is wanted."""
+        if self.full:
+            return True
+        self.tallies[pk].add(ok, points, out_of)
+        return False
+
+    def add(self, pk: int, record: Record) -> None:
+        self.records[pk].append(record)
+
+    def measure(
+        self,
+        key: str,
+        pk: int,
+        note: str = "",
+        *,
+        sort: Callable[[Record], Any] | None = None,
+    ) -> Measure:
+        if not self.full:
+            return Measure(key=key, note=note, tally=self.tallies[pk])
+        records = self.records[pk]
+        if sort is not None:
+            records.sort(key=sort)
+        return Measure(key=key, records=records, note=note)
 
 
 def one(many: Callable[[Batch], dict[int, Measure]]) -> Callable[[Ctx], Measure]:
@@ -252,6 +364,22 @@ def url_of(name: str) -> Callable[[int], str]:
     marker = 918273645  # an id no route can confuse with the rest of its path
     head, tail = reverse(name, args=[marker]).split(str(marker))
     return lambda pk: f"{head}{int(pk)}{tail}"
+
+
+def in_ids(model: Any, field: str, ids: Iterable[int]) -> Any:
+    """A filter ``field IN (ids)`` with the ids written into the statement as numbers — for the
+    long lists of a street (the ~2,800 members of its communities): Django prepares each item of
+    an ``__in`` list as a parameter, one by one (8 ms for those members, twice a table), where
+    integers need nothing. ``ids`` must not be empty (there is nothing to read then)."""
+    from django.db import connection
+    from django.db.models import BooleanField
+    from django.db.models.expressions import RawSQL
+
+    qn = connection.ops.quote_name
+    column = f"{qn(model._meta.db_table)}.{qn(model._meta.get_field(field).column)}"
+    listed = ",".join(str(int(i)) for i in ids)  # int(): nothing but numbers reaches the SQL
+    assert listed, "in_ids needs at least one id"
+    return RawSQL(f"{column} IN ({listed})", [], output_field=BooleanField())
 
 
 def system_user() -> Any:

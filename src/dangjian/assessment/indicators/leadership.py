@@ -20,7 +20,7 @@ from dangjian.orgs.models import BRANCH_KINDS, Office, Organisation
 from dangjian.orgs.selectors.tree import member_counts
 from dangjian.orgs.selectors.warnings import WarningKind, org_warnings
 
-from .base import Batch, Ctx, Good, Indicator, Measure, Record, url_of
+from .base import Batch, Ctx, Good, Indicator, Measure, Record, Sink, url_of
 
 
 def as_of_note(ctx: Ctx) -> str:
@@ -69,7 +69,9 @@ def _committee(b: Batch) -> dict[int, Measure]:
         if not any(o.pk == community.pk for o in mine[community.pk]):
             mine[community.pk].insert(0, community)
     branches = [o for o in orgs if o.kind in BRANCH_KINDS and b.owner(o.path) is not None]
-    counts = member_counts(orgs=branches)
+    # with the communities in the list, the members are read by the communities' subtrees (a
+    # handful of prefixes) rather than one prefix per branch: the same counts, a far smaller query
+    counts = member_counts(orgs=[*b.communities, *branches])
     threshold = numbers_by_org(
         "org.branch_committee_threshold", root=b.communities[0], orgs=branches
     )
@@ -83,12 +85,14 @@ def _committee(b: Batch) -> dict[int, Measure]:
     }
     found = org_warnings(orgs=[o for here in judged.values() for o in here], on=b.end)
     detail = url_of("orgs:detail")
+    sink = b.sink()
     out = {}
     for ctx in b.ctxs:
-        records = []
         for org in judged[ctx.community.pk]:
             warnings = found.get(org.pk, [])
             bad = [w for w in warnings if w.kind in FAILING]
+            if not sink.count(ctx.community.pk, not bad):
+                continue
             if bad:
                 note = "；".join(w.message for w in bad)
             else:
@@ -103,22 +107,14 @@ def _committee(b: Batch) -> dict[int, Measure]:
                 }
             else:
                 label = org.name
-            records.append(
-                Record(
-                    label=label,
-                    ok=not bad,
-                    url=detail(org.pk),
-                    note=note,
-                )
+            sink.add(
+                ctx.community.pk, Record(label=label, ok=not bad, url=detail(org.pk), note=note)
             )
-        out[ctx.community.pk] = Measure(
-            key="lead.committee",
-            records=records,
-            note=_("%(span)s；班子和任期按 %(d)s 的任职记录，党员人数按当前名册")
-            % {
-                "span": as_of_note(ctx),
-                "d": ctx.end.isoformat(),
-            },
+        out[ctx.community.pk] = sink.measure(
+            "lead.committee",
+            ctx.community.pk,
+            _("%(span)s；班子和任期按 %(d)s 的任职记录，党员人数按当前名册")
+            % {"span": as_of_note(ctx), "d": ctx.end.isoformat()},
         )
     return out
 
@@ -164,10 +160,14 @@ def _community_secretary_lectures(
 
 
 def _lecture_record(
-    ctx: Ctx, org: Organisation, office: Office, need: int, days: list, *, page: str
-) -> Record:
-    """``page``: the cadence page's URL, reversed once for the batch."""
+    ctx: Ctx, org: Organisation, office: Office, need: int, days: list, *, page: str, sink: Sink
+) -> None:
+    """Counts one secretary's lectures in ``sink`` (with the record, when the records are
+    wanted). ``page``: the cadence page's URL, reversed once for the batch."""
     done = len(days) >= need
+    pk = ctx.community.pk
+    if not sink.count(pk, done):
+        return
     if office.member_id is None:
         # the lectures selector's own rule: a secretary not on the register cannot be matched
         note = _("书记只登记了姓名，未关联党员档案，无法核对其讲党课的记录；应讲 %(need)d 次。") % {
@@ -175,12 +175,15 @@ def _lecture_record(
         }
     else:
         note = _("讲党课 %(n)d 次，应讲 %(need)d 次。") % {"n": len(days), "need": need}
-    return Record(
-        label=_("%(org)s 书记 %(name)s") % {"org": org.name, "name": office.holder_name},
-        ok=done,
-        url=f"{page}?org={org.pk}&year={ctx.year}",
-        note=note,
-        day=days[-1] if days else None,
+    sink.add(
+        pk,
+        Record(
+            label=_("%(org)s 书记 %(name)s") % {"org": org.name, "name": office.holder_name},
+            ok=done,
+            url=f"{page}?org={org.pk}&year={ctx.year}",
+            note=note,
+            day=days[-1] if days else None,
+        ),
     )
 
 
@@ -191,7 +194,7 @@ def _lectures(b: Batch) -> dict[int, Measure]:
     from dangjian.meetings.selectors.lectures import NUMBER, RULE, secretary_lectures
     from dangjian.meetings.selectors.rulenums import numbers_by_org
 
-    records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
+    sink = b.sink()
     page = reverse("meetings:cadence")
     own = [c for c in b.communities if c.kind not in BRANCH_KINDS]
     if own:
@@ -202,9 +205,7 @@ def _lectures(b: Batch) -> dict[int, Measure]:
                 office, days = secretaries[community.pk]
                 n = int(need[community.pk][NUMBER])
                 ctx = b.by_pk[community.pk]
-                records[community.pk].append(
-                    _lecture_record(ctx, community, office, n, days, page=page)
-                )
+                _lecture_record(ctx, community, office, n, days, page=page, sink=sink)
     roots = [b.root] if b.root is not None else b.communities
     for root in roots:
         result = secretary_lectures(user=b.user, org=root, year=b.year, today=b.end)
@@ -214,13 +215,9 @@ def _lectures(b: Batch) -> dict[int, Measure]:
                 continue  # no secretary in office: lead.committee counts that
             days = [day for _pk, day in row.lectures]
             ctx = b.by_pk[owner]
-            records[owner].append(
-                _lecture_record(ctx, row.org, row.office, row.need, days, page=page)
-            )
+            _lecture_record(ctx, row.org, row.office, row.need, days, page=page, sink=sink)
     return {
-        ctx.community.pk: Measure(
-            key="lead.lectures", records=records[ctx.community.pk], note=as_of_note(ctx)
-        )
+        ctx.community.pk: sink.measure("lead.lectures", ctx.community.pk, as_of_note(ctx))
         for ctx in b.ctxs
     }
 
@@ -233,31 +230,25 @@ def _staffing(b: Batch) -> dict[int, Measure]:
     from dangjian.staff.selectors import staffing
 
     out = {}
+    sink = b.sink()
     for community, row in zip(b.communities, staffing(b.communities, on=b.end), strict=True):
-        url = _with_query("staff:home", org=community.pk)
-        records = [
-            Record(
-                label=label,
-                ok=have >= need,
-                url=url,
-                note=(
-                    _("现有 %(have)d 名，应不少于 %(need)d 名。")
-                    if have >= need
-                    else _("现有 %(have)d 名，应不少于 %(need)d 名，缺 %(missing)d 名。")
-                )
-                % {"have": have, "need": need, "missing": missing},
-            )
-            for _key, label, have, need, missing in row.rows
-            if need > 0  # a quota a locality set to 0 asks for nothing
-        ]
-        out[community.pk] = Measure(
-            key="lead.staffing",
-            records=records,
-            note=_("%(rule)s；按 %(d)s 在岗人员计")
-            % {
-                "rule": rules.get(row.rule_id).title,
-                "d": b.end.isoformat(),
-            },
+        url = _with_query("staff:home", org=community.pk) if sink.full else ""
+        for _key, label, have, need, missing in row.rows:
+            if need <= 0:
+                continue  # a quota a locality set to 0 asks for nothing
+            if not sink.count(community.pk, have >= need):
+                continue
+            note = (
+                _("现有 %(have)d 名，应不少于 %(need)d 名。")
+                if have >= need
+                else _("现有 %(have)d 名，应不少于 %(need)d 名，缺 %(missing)d 名。")
+            ) % {"have": have, "need": need, "missing": missing}
+            sink.add(community.pk, Record(label=label, ok=have >= need, url=url, note=note))
+        out[community.pk] = sink.measure(
+            "lead.staffing",
+            community.pk,
+            _("%(rule)s；按 %(d)s 在岗人员计")
+            % {"rule": rules.get(row.rule_id).title, "d": b.end.isoformat()},
         )
     return out
 
@@ -288,9 +279,11 @@ def _training(b: Batch) -> dict[int, Measure]:
         checked = staff_compliance(staff, year=b.year, org=b.communities[0])
     school = {"county": _("县委党校"), "town": _("镇党校")}
     member_url = url_of("training:member")
-    records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
+    sink = b.sink()
     for t in checked:
         s = t.staff
+        if not sink.count(s.community_id, t.met):
+            continue
         roster = _with_query("staff:home", org=s.community_id)
         note = "；".join(
             _("%(school)s %(n)d 次，应 %(need)d 次（每次不少于 %(days)d 天）")
@@ -302,18 +295,17 @@ def _training(b: Batch) -> dict[int, Measure]:
             }
             for c in t.checks
         )
-        records[s.community_id].append(
+        sink.add(
+            s.community_id,
             Record(
                 label=_("%(name)s（%(kind)s）") % {"name": s.name, "kind": s.get_kind_display()},
                 ok=t.met,
                 url=member_url(s.member_id) if s.member_id else roster,
                 note=note + "。",
-            )
+            ),
         )
     return {
-        ctx.community.pk: Measure(
-            key="lead.training", records=records[ctx.community.pk], note=as_of_note(ctx)
-        )
+        ctx.community.pk: sink.measure("lead.training", ctx.community.pk, as_of_note(ctx))
         for ctx in b.ctxs
     }
 

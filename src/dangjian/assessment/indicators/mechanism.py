@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import BooleanField, Case, Q, Value, When
 from django.urls import reverse
@@ -41,7 +42,7 @@ def _cadence(b: Batch) -> dict[int, Measure]:
     # ended too; on 31 December itself they are still open, as the cadence page shows them
     over = b.today > b.end
     as_of = b.end + dt.timedelta(days=1) if over else b.end
-    records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
+    sink = b.sink()
     # translated once, not for each of the street's thousands of cells
     held = _("已开 %(n)d 次，应开 %(need)d 次。")
     missed = _("已开 %(n)d 次，应开 %(need)d 次，逾期未开。")
@@ -60,11 +61,14 @@ def _cadence(b: Batch) -> dict[int, Measure]:
                 for cell in line.cells:
                     if cell.status not in (cad.DONE, cad.OVERDUE):
                         continue
+                    done = cell.status == cad.DONE
+                    if not sink.count(owner, done):
+                        continue
                     period = cell.period
                     if period not in labels:
                         labels[period] = period.label
-                    done = cell.status == cad.DONE
-                    records[owner].append(
+                    sink.add(
+                        owner,
                         Record(
                             label=f"{org.name} {year}年{labels[period]} {line.title}",
                             ok=done,
@@ -72,44 +76,79 @@ def _cadence(b: Batch) -> dict[int, Measure]:
                             note=(held if done else missed)
                             % {"n": cell.count, "need": line.required},
                             day=period.end,
-                        )
+                        ),
                     )
     out = {}
     for ctx in b.ctxs:
         note = as_of_note(ctx)
         if not over:
             note += _("；本期尚未结束且未开的不计")
-        out[ctx.community.pk] = Measure(
-            key="mech.cadence", records=records[ctx.community.pk], note=note
-        )
+        out[ctx.community.pk] = sink.measure("mech.cadence", ctx.community.pk, note)
     return out
 
 
 # ---- mech.coverage -----------------------------------------------------------------------------
+class PlaceRow(NamedTuple):
+    """A building, corridor or area (片区/网格) of a community, as :func:`community_places` reads
+    it; ``covered`` is the coverage page's test (always false for an area)."""
+
+    pk: int
+    kind: str
+    name: str
+    parent_id: int | None
+    community_id: int
+    covered: bool
+    path: str
+
+
+def community_places(b: Batch) -> list[PlaceRow]:
+    """Every building, corridor and area of the batch's communities in one read, in tree order —
+    shared by the coverage (buildings and corridors) and the grid visits (areas), which read the
+    same table with different filters. Each building and corridor is tested with an indexed
+    look-up of its links (``per_place``): with ``EXISTS`` PostgreSQL hashed every link of the
+    city four times; an area's CASE stops at its kind and tests nothing. No join to the parent
+    (a corridor's label names its building): PostgreSQL then hashed every place of the city."""
+    from dangjian.orgs.selectors.coverage import building_covered, corridor_covered
+
+    def read() -> list[PlaceRow]:
+        kinds = [PlaceKind.BUILDING, PlaceKind.CORRIDOR, PlaceKind.GRID]
+        rows = (
+            Place.objects.filter(community__in=b.pks, kind__in=kinds)
+            .annotate(
+                covered=Case(
+                    When(
+                        Q(kind=PlaceKind.BUILDING) & building_covered(per_place=True),
+                        then=Value(True),
+                    ),
+                    When(
+                        Q(kind=PlaceKind.CORRIDOR) & corridor_covered(per_place=True),
+                        then=Value(True),
+                    ),
+                    default=Value(False),
+                    output_field=BooleanField(),
+                )
+            )
+            .order_by("path")
+            .values_list("pk", "kind", "name", "parent_id", "community_id", "covered", "path")
+        )
+        return [PlaceRow(*row) for row in rows]
+
+    return b.shared("places", read)
+
+
 def _coverage(b: Batch) -> dict[int, Measure]:
     """Each building and corridor of each community, covered or not by the coverage page's own
     test (a building branch or the grid's branch; a corridor group or the building's). One
-    query for any number of communities, testing each place by an indexed look-up of its links
-    (``per_place``): with ``EXISTS`` PostgreSQL hashed every link of the city four times."""
-    from dangjian.orgs.selectors.coverage import building_covered, corridor_covered
-
-    places = (
-        Place.objects.filter(community__in=b.pks, kind__in=[PlaceKind.BUILDING, PlaceKind.CORRIDOR])
-        .annotate(
-            covered=Case(
-                When(
-                    Q(kind=PlaceKind.BUILDING) & building_covered(per_place=True), then=Value(True)
-                ),
-                When(
-                    Q(kind=PlaceKind.CORRIDOR) & corridor_covered(per_place=True), then=Value(True)
-                ),
-                default=Value(False),
-                output_field=BooleanField(),
-            )
-        )
-        .order_by("path")
-        .values_list("pk", "kind", "name", "parent__name", "community_id", "covered")
-    )
+    query for any number of communities (:func:`community_places`, shared with the grid
+    visits)."""
+    read = community_places(b)
+    places = [p for p in read if p.kind != PlaceKind.GRID]
+    names: dict[int, str] = {}  # a corridor's building, for its label
+    if not b.counts_only:
+        names = {p.pk: p.name for p in read}
+        elsewhere = {p.parent_id for p in places if p.parent_id not in names}
+        if elsewhere:  # a building the read did not hold (none in a well-kept tree)
+            names.update(Place.objects.filter(pk__in=elsewhere).values_list("pk", "name"))
     # translated and reversed once, not for each of a street's hundreds of places
     url = url_of("orgs:place")
     building_label, corridor_label = _("楼栋 %(name)s"), _("楼道 %(name)s")
@@ -119,28 +158,26 @@ def _coverage(b: Batch) -> dict[int, Measure]:
         (False, True): _("已有党小组覆盖。"),
         (False, False): _("没有党小组覆盖（空白点）。"),
     }
-    records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
-    for pk, kind, name, parent_name, community_id, covered in places:
+    sink = b.sink()
+    for pk, kind, name, parent_id, community_id, covered, _path in places:
         building = kind == PlaceKind.BUILDING
         covered = bool(covered)
+        if not sink.count(community_id, covered):
+            continue
         if building:
             label = building_label % {"name": name}
         else:
             # corridors are often named after their building already ("1号楼1单元")
+            parent_name = names[parent_id]
             if not name.startswith(parent_name):
                 name = f"{parent_name} {name}"
             label = corridor_label % {"name": name}
-        records[community_id].append(
-            Record(label=label, ok=covered, url=url(pk), note=notes[(building, covered)])
+        sink.add(
+            community_id,
+            Record(label=label, ok=covered, url=url(pk), note=notes[(building, covered)]),
         )
-    return {
-        pk: Measure(
-            key="mech.coverage",
-            records=here,
-            note=_("按当前的楼栋、楼道和组织覆盖情况计"),
-        )
-        for pk, here in records.items()
-    }
+    note = _("按当前的楼栋、楼道和组织覆盖情况计")
+    return {pk: sink.measure("mech.coverage", pk, note) for pk in b.pks}
 
 
 # ---- mech.funds --------------------------------------------------------------------------------
@@ -162,42 +199,53 @@ def _funds(b: Batch) -> dict[int, Measure]:
             report = fund_vs_rule(user=b.user, org=root, year=year)
             found.update({r.org.pk: r for r in report.rows if r.org.pk in with_ledger})
     out = {}
+    sink = b.sink()
     for ctx in b.ctxs:
         community = ctx.community
-        label = _("%(org)s %(y)d 年办公和活动经费") % {"org": community.name, "y": year}
-        if community.pk not in with_ledger:
-            record = Record(
-                label=label,
-                ok=False,
-                url=_with_query("funds:home", org=community.pk, year=year),
-                note=_("没有收支台帐，无法核对经费是否到位。"),
-                points=0,
+        row = found.get(community.pk) if community.pk in with_ledger else None
+        if row is None:
+            ok, share = False, Decimal(0)
+        else:
+            ok = row.received >= row.required
+            share = (
+                Decimal(1) if row.required <= 0 else min(row.received, row.required) / row.required
             )
-            out[community.pk] = Measure(key="mech.funds", records=[record], note=as_of_note(ctx))
-            continue
-        row = found[community.pk]
-        required, received = row.required, row.received
-        share = Decimal(1) if required <= 0 else min(received, required) / required
-        params = {
-            "got": f"{received:,.2f}",
-            "need": f"{required:,.2f}",
-            "short": f"{row.shortfall:,.2f}",
-            "type": row.type_label,
-        }
-        note = (
-            _("已拨付 %(got)s 元，%(type)s应不少于 %(need)s 元。")
-            if received >= required
-            else _("已拨付 %(got)s 元，%(type)s应不少于 %(need)s 元，缺 %(short)s 元。")
-        ) % params
-        record = Record(
+        if sink.count(community.pk, ok, share):
+            sink.add(community.pk, _funds_record(community, year, row, ok, share))
+        out[community.pk] = sink.measure("mech.funds", community.pk, as_of_note(ctx))
+    return out
+
+
+def _funds_record(community, year: int, row, ok: bool, share: Decimal) -> Record:  # noqa: ANN001
+    """The record of one community's funds (``row``: its line of the funds report; ``None``
+    when it keeps no ledger)."""
+    label = _("%(org)s %(y)d 年办公和活动经费") % {"org": community.name, "y": year}
+    if row is None:
+        return Record(
             label=label,
-            ok=received >= required,
-            url=_with_query("funds:rules", org=community.pk, year=year),
-            note=note,
+            ok=False,
+            url=_with_query("funds:home", org=community.pk, year=year),
+            note=_("没有收支台帐，无法核对经费是否到位。"),
             points=share,
         )
-        out[community.pk] = Measure(key="mech.funds", records=[record], note=as_of_note(ctx))
-    return out
+    params = {
+        "got": f"{row.received:,.2f}",
+        "need": f"{row.required:,.2f}",
+        "short": f"{row.shortfall:,.2f}",
+        "type": row.type_label,
+    }
+    note = (
+        _("已拨付 %(got)s 元，%(type)s应不少于 %(need)s 元。")
+        if ok
+        else _("已拨付 %(got)s 元，%(type)s应不少于 %(need)s 元，缺 %(short)s 元。")
+    ) % params
+    return Record(
+        label=label,
+        ok=ok,
+        url=_with_query("funds:rules", org=community.pk, year=year),
+        note=note,
+        points=share,
+    )
 
 
 INDICATORS: list[Indicator] = [

@@ -12,7 +12,8 @@ so the figures agree with that app's pages:
   counted up to the last month that had ended by ``ctx.end``. A month is *paid on time* when it
   was paid by ``ctx.end`` and not later than the back-payment limit of rule
   ``dues.back_payment`` (the same test the payment service warns with). Points = months paid on
-  time, out of the months owed. Five queries for any number of members.
+  time, out of the months owed. Five queries for any number of members (two when none of them
+  has a dues base: nothing more is read about members who cannot owe).
 * ``members.development`` — one record per development *step with a deadline* that fell due in
   the year (``development.timing``): the talk after the application (``dev.applicant_talk``),
   the approval after admission (``dev.approval``) and 转正 at the end of probation
@@ -33,13 +34,14 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from bisect import bisect_left
 from collections import defaultdict
 
 from django.db.models import F, Min, Q
 
 from dangjian.core import rules
 
-from .base import Batch, Ctx, Good, Indicator, Measure, Record, url_of
+from .base import Batch, Ctx, Good, Indicator, Measure, Record, in_ids, url_of
 
 
 def _cn(day: dt.date) -> str:
@@ -68,7 +70,7 @@ def _months_list(months: list[dt.date]) -> str:
 
 
 def measure_dues(b: Batch) -> dict[int, Measure]:
-    from dangjian.dues.models import ArrearsReason, PaidMonth
+    from dangjian.dues.models import ArrearsReason
     from dangjian.dues.months import add_months, month_of, months_between
     from dangjian.members.models import Member, MemberEvent, State
 
@@ -110,21 +112,13 @@ def measure_dues(b: Batch) -> dict[int, Measure]:
     # up by the index (65–100 ms for a street at 200,000 members, against 8; more in a larger
     # city, as the tables grow).
     ids = sorted(seen)
-    # Every event of those members up to the last month's end, wherever it was: where each
-    # member's latest event at a month's end put them tells whether they were on the register
-    # that month (members.selectors.register_on, one month at a time).
-    timeline: dict[int, list[tuple[dt.date, int, str]]] = defaultdict(list)
-    for mid, day, org_id, state in (
-        MemberEvent.objects.filter(member_id__in=ids, date__lte=ends[-1])
-        .order_by("member_id", "date", "seq", "id")
-        .values_list("member_id", "date", "org_id", "state")
-    ):
-        timeline[mid].append((day, org_id, state))
+    if not ids:
+        return b.empty(key, note)
     # each member's name, month of admission and first dues base, in one read
     person: dict[int, tuple[str, dt.date]] = {}
     first_base: dict[int, dt.date] = {}
     for mid, name, joined, since in (
-        Member.objects.filter(pk__in=ids)
+        Member.objects.filter(in_ids(Member, "id", ids))
         .order_by()
         .annotate(since=Min("dues_bases__from_month", filter=Q(dues_bases__from_month__lte=last)))
         .values_list("pk", "name", "joined_on", "since")
@@ -132,61 +126,95 @@ def measure_dues(b: Batch) -> dict[int, Measure]:
         person[mid] = (name, joined)
         if since is not None:
             first_base[mid] = since
+    # only those with a dues base can owe (the ledger shows the others nothing owed): nothing
+    # more is read about the others
+    ids = [mid for mid in ids if mid in first_base]
+    if not ids:
+        return b.empty(key, note)
+    # Every event of those members up to the last month's end, wherever it was: where each
+    # member's latest event at a month's end put them tells whether they were on the register
+    # that month (members.selectors.register_on, one month at a time).
+    timeline: dict[int, list[tuple[dt.date, int, str]]] = defaultdict(list)
+    for mid, day, org_id, state in (
+        MemberEvent.objects.filter(in_ids(MemberEvent, "member", ids), date__lte=ends[-1])
+        .order_by("member_id", "date", "seq", "id")
+        .values_list("member_id", "date", "org_id", "state")
+    ):
+        timeline[mid].append((day, org_id, state))
     # (community, member) → the months the member was on that community's register
     on_register: dict[tuple[int, int], list[dt.date]] = defaultdict(list)
     org_name: dict[tuple[int, int], str] = {}
-    month_ends = list(zip(months, ends, strict=True))
+    # Each event decides where its member was at the end of every month from the first month
+    # ending on or after it to the month before the next event's (an event followed by another
+    # in the same month decides nothing): found by bisection, not month by month.
+    active = State.ACTIVE
     for mid, rows in timeline.items():
-        joined = month_of(person[mid][1])
-        i, n, here = 0, len(rows), None  # here: (community, member) of the latest event, if on it
-        for month, end in month_ends:
-            if i < n and rows[i][0] <= end:
-                while i < n and rows[i][0] <= end:
-                    i += 1
-                _day, org_id, state = rows[i - 1]
-                here = None
-                if state == State.ACTIVE and org_id in owner_of:
-                    here = (owner_of[org_id], mid)
-                    org_name[here] = names[org_id]
-            if here is not None and month >= joined:
-                on_register[here].append(month)
-    # only those with a dues base can owe (the ledger shows the others nothing owed)
-    ids = sorted({mid for _c, mid in on_register if mid in first_base})
-    paid: dict[int, dict[dt.date, dt.date]] = defaultdict(dict)
-    for mid, month, paid_on in PaidMonth.objects.filter(
-        member_id__in=ids, month__gte=b.start, month__lte=last, payment__paid_on__lte=b.end
-    ).values_list("member_id", "month", "payment__paid_on"):
-        paid[mid][month] = paid_on
+        first = bisect_left(months, month_of(person[mid][1]))  # counted from admission
+        starts = [bisect_left(ends, day) for day, _org, _state in rows]
+        starts.append(len(months))
+        for i, (_day, org_id, state) in enumerate(rows):
+            a, z = starts[i], starts[i + 1]
+            if a >= z or state != active or org_id not in owner_of:
+                continue  # superseded that month, or off the communities' registers
+            here = (owner_of[org_id], mid)
+            org_name[here] = names[org_id]
+            if max(a, first) < z:
+                on_register[here].extend(months[max(a, first) : z])
+    ids = sorted({mid for _c, mid in on_register})
+    backs = {
+        ctx.community.pk: int(
+            rules.value("dues.back_payment", "max_back_months", org=ctx.community)
+        )
+        for ctx in b.ctxs
+    }
+    # Each member's months paid (by ``end``) and, for each back-payment limit, those paid on
+    # time — as bit masks over ``months`` (``bit``): one grouped row per member, not a row per
+    # month paid (some 27,000 for a street of 2,800 members).
+    bit = {month: 1 << k for k, month in enumerate(months)}
+    paid = _paid_masks(ids, months, bit, set(backs.values()), b) if ids else {}
     excused: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
-    for mid, a, z in ArrearsReason.objects.filter(
-        member_id__in=ids, from_month__lte=last, to_month__gte=b.start
-    ).values_list("member_id", "from_month", "to_month"):
-        excused[mid].append((a, z))
+    if ids:
+        for mid, a, z in ArrearsReason.objects.filter(
+            in_ids(ArrearsReason, "member", ids), from_month__lte=last, to_month__gte=b.start
+        ).values_list("member_id", "from_month", "to_month"):
+            excused[mid].append((a, z))
     dues_url = url_of("dues:member")
+    mine: dict[int, list[int]] = defaultdict(list)
+    for c, mid in on_register:
+        mine[c].append(mid)
+    sink = b.sink()
     out = {}
     for ctx in b.ctxs:
         cpk = ctx.community.pk
-        back = int(rules.value("dues.back_payment", "max_back_months", org=ctx.community))
-        mine = [mid for c, mid in on_register if c == cpk]
-        records = []
-        for mid in sorted(mine, key=lambda m: (org_name[(cpk, m)], person[m][0], m)):
+        back = backs[cpk]
+        here = mine[cpk]
+        if sink.full:  # the drill-down's order; the sums need none
+            here = sorted(here, key=lambda m: (org_name[(cpk, m)], person[m][0], m))
+        for mid in here:
             since = first_base.get(mid)
             if since is None:
                 continue  # no dues base: the ledger shows nothing owed
             owed, on_time, unpaid, late, reasoned = [], [], [], [], []
+            paid_mask, on_time_masks = paid.get(mid, (0, {}))
+            on_time_mask, excused_here = on_time_masks.get(back, 0), excused.get(mid)
             for month in on_register[(cpk, mid)]:
                 if month < since:
                     continue
-                paid_on = paid[mid].get(month)
-                if paid_on is not None and not add_months(month, back) < month_of(paid_on):
+                if on_time_mask & bit[month]:
                     owed.append(month)
                     on_time.append(month)
-                elif any(a <= month <= z for a, z in excused[mid]) and paid_on is None:
+                elif (
+                    not paid_mask & bit[month]
+                    and excused_here
+                    and any(a <= month <= z for a, z in excused_here)
+                ):
                     reasoned.append(month)
                 else:
                     owed.append(month)
-                    (late if paid_on is not None else unpaid).append(month)
+                    (late if paid_mask & bit[month] else unpaid).append(month)
             if not owed:
+                continue
+            if not sink.count(cpk, len(on_time) == len(owed), len(on_time), len(owed)):
                 continue
             parts = [f"应交 {len(owed)} 个月，按时交纳 {len(on_time)} 个月"]
             if unpaid:
@@ -195,7 +223,8 @@ def measure_dues(b: Batch) -> dict[int, Measure]:
                 parts.append(f"补交超过 {back} 个月：{_months_list(late)}")
             if reasoned:
                 parts.append(f"有正当理由未交（不计）：{_months_list(reasoned)}")
-            records.append(
+            sink.add(
+                cpk,
                 Record(
                     label=f"{person[mid][0]}（{org_name[(cpk, mid)]}）",
                     ok=len(on_time) == len(owed),
@@ -203,9 +232,58 @@ def measure_dues(b: Batch) -> dict[int, Measure]:
                     note="；".join(parts),
                     points=len(on_time),
                     out_of=len(owed),
-                )
+                ),
             )
-        out[cpk] = Measure(key=key, records=records, note=note)
+        out[cpk] = sink.measure(key, cpk, note)
+    return out
+
+
+def _paid_masks(
+    ids: list[int], months: list[dt.date], bit: dict[dt.date, int], backs: set[int], b: Batch
+) -> dict[int, tuple[int, dict[int, int]]]:
+    """member → (months paid by ``b.end``, {back-payment limit: months paid on time}), each a
+    bit mask over ``months``. A month is paid on time when paid not later than ``back`` months
+    after it (rule ``dues.back_payment``): paid before the first day of month + back + 1."""
+    from django.db.models import Case, IntegerField, Sum, Value, When
+
+    from dangjian.dues.models import PaidMonth
+    from dangjian.dues.months import add_months
+
+    paid = PaidMonth.objects.filter(
+        in_ids(PaidMonth, "member", ids),
+        month__gte=months[0],
+        month__lte=months[-1],
+        payment__paid_on__lte=b.end,
+    ).order_by()
+
+    def mask(on_time_for: int | None) -> Sum:
+        """The sum of the bits of the months paid (on time for ``on_time_for``, if given): a
+        month is paid at most once, so the sum is the mask."""
+        return Sum(
+            Case(
+                *[
+                    When(
+                        month=month,
+                        **(
+                            {"payment__paid_on__lt": add_months(month, on_time_for + 1)}
+                            if on_time_for is not None
+                            else {}
+                        ),
+                        then=Value(bit[month]),
+                    )
+                    for month in months
+                ],
+                default=Value(0),
+                output_field=IntegerField(),
+            )
+        )
+
+    order = sorted(backs)
+    sums = {"paid": mask(None)} | {f"on_time_{i}": mask(back) for i, back in enumerate(order)}
+    out: dict[int, tuple[int, dict[int, int]]] = {}
+    for row in paid.values("member_id").annotate(**sums):
+        on_time = {back: row[f"on_time_{i}"] for i, back in enumerate(order)}
+        out[row["member_id"]] = (row["paid"], on_time)
     return out
 
 
@@ -271,6 +349,7 @@ def measure_development(b: Batch) -> dict[int, Measure]:
         .order_by("applied_on", "pk")
     )
     found: dict[int, list[tuple[dt.date, int, Record]]] = {pk: [] for pk in b.pks}
+    sink = b.sink()
     detail = url_of("development:detail")
     for c in people:
         owner = b.owner(c.org.path)
@@ -286,14 +365,16 @@ def measure_development(b: Batch) -> dict[int, Measure]:
                 continue  # still has time
             if done is None and c.stopped_on is not None and c.stopped_on <= due:
                 continue  # development stopped before the step fell due: nothing owed
+            if not sink.count(owner, ok):
+                continue
             label = f"{c.name} {Step(step).label}"
             found[owner].append((due, c.pk, Record(label=label, ok=ok, url=url, note=why, day=due)))
     out = {}
     for ctx in b.ctxs:
-        mine = sorted(found[ctx.community.pk], key=lambda f: (f[0], f[1]))
-        out[ctx.community.pk] = Measure(
-            key="members.development", records=[f[2] for f in mine], note=_period_note(ctx)
-        )
+        pk = ctx.community.pk
+        for _due, _pk, record in sorted(found[pk], key=lambda f: (f[0], f[1])):
+            sink.add(pk, record)
+        out[pk] = sink.measure("members.development", pk, _period_note(ctx))
     return out
 
 
@@ -313,27 +394,28 @@ def measure_commitments(b: Batch) -> dict[int, Measure]:
         .select_related("commitment__member")
         .order_by("on", "pk")
     )
-    records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
+    sink = b.sink()
     detail = url_of("commitments:detail")
     for s in concluded:
         owner = b.owner(s.org_path)
         if owner is None:
             continue
         c = s.commitment
+        if not sink.count(owner, c.grade in (EXCELLENT, PASS)):
+            continue
         score = f"综合得分 {c.score}，" if c.score is not None else ""
-        records[owner].append(
+        sink.add(
+            owner,
             Record(
                 label=f"{c.member.name}：{c.title}（{c.year} 年度）",
                 ok=c.grade in (EXCELLENT, PASS),
                 url=detail(c.pk),
                 note=f"{score}评定为{c.grade or '（未评定）'}",
                 day=s.on,
-            )
+            ),
         )
     return {
-        ctx.community.pk: Measure(
-            key="members.commitments", records=records[ctx.community.pk], note=_period_note(ctx)
-        )
+        ctx.community.pk: sink.measure("members.commitments", ctx.community.pk, _period_note(ctx))
         for ctx in b.ctxs
     }
 
@@ -368,7 +450,7 @@ def measure_deeds(b: Batch) -> dict[int, Measure]:
             .order_by()
         ):
             deeds[(b.owner(path), mid)].add((deed_id, day))
-    records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
+    sink = b.sink()
     checkin_url = url_of("checkin:detail")
     wants = {
         c.pk: int(rules.value("cobuild.member_deeds", "min_per_year", org=c)) for c in b.communities
@@ -381,8 +463,11 @@ def measure_deeds(b: Batch) -> dict[int, Measure]:
         since = max(ctx.start, c.checked_in_on)
         until = min(ctx.end, c.ended_on) if c.ended_on else ctx.end
         n = len({d for d, day in deeds[(cpk, c.member_id)] if since <= day <= until})
+        if not sink.count(cpk, n >= wanted):
+            continue
         ended = f"，{_cn(c.ended_on)} 解除报到" if c.ended_on and c.ended_on <= ctx.end else ""
-        records[cpk].append(
+        sink.add(
+            cpk,
             Record(
                 label=c.member.name,
                 ok=n >= wanted,
@@ -390,12 +475,10 @@ def measure_deeds(b: Batch) -> dict[int, Measure]:
                 note=f"{_cn(c.checked_in_on)} 报到{ended}；{ctx.year} 年办实事 {n} 件"
                 f"（应不少于 {wanted} 件）",
                 day=c.checked_in_on,
-            )
+            ),
         )
     return {
-        ctx.community.pk: Measure(
-            key="members.deeds", records=records[ctx.community.pk], note=_period_note(ctx)
-        )
+        ctx.community.pk: sink.measure("members.deeds", ctx.community.pk, _period_note(ctx))
         for ctx in b.ctxs
     }
 

@@ -31,7 +31,7 @@ from django.utils import timezone
 
 from dangjian.core import rules
 
-from .base import Batch, Ctx, Good, Indicator, Measure, Record, url_of
+from .base import Batch, Ctx, Good, Indicator, Measure, Record, Sink, url_of
 
 
 def satisfied_from(community) -> int:  # noqa: ANN001
@@ -70,7 +70,7 @@ def measure_requests(b: Batch) -> dict[int, Measure]:
         .order_by("deadline", "pk")
         .only("pk", "received_on", "deadline", "done_on", "category", "community_id")
     )
-    records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
+    sink = b.sink()
     detail = url_of("servicedesk:detail")
     for r in rows:
         owner = b.owner(r.community_path)
@@ -80,26 +80,30 @@ def measure_requests(b: Batch) -> dict[int, Measure]:
         if done is None:
             if r.deadline >= cutoff:
                 continue  # still in time
-            ok, note = False, f"时限 {_cn(r.deadline)}，逾期未办结"
+            ok = False
         else:
             late = (done - r.deadline).days
             ok = late <= 0
+        if not sink.count(owner, ok):
+            continue
+        if done is None:
+            note = f"时限 {_cn(r.deadline)}，逾期未办结"
+        else:
             note = f"时限 {_cn(r.deadline)}，{_cn(done)} 办结" + (
                 f"，超时 {late} 天" if late > 0 else ""
             )
-        records[owner].append(
+        sink.add(
+            owner,
             Record(
                 label=f"{r.number} {r.category_label}",
                 ok=ok,
                 url=detail(r.pk),
                 note=note,
                 day=r.deadline,
-            )
+            ),
         )
     return {
-        ctx.community.pk: Measure(
-            key="residents.requests", records=records[ctx.community.pk], note=_period_note(ctx)
-        )
+        ctx.community.pk: sink.measure("residents.requests", ctx.community.pk, _period_note(ctx))
         for ctx in b.ctxs
     }
 
@@ -109,14 +113,19 @@ def _local_day(at: dt.datetime) -> dt.date:
     return timezone.localtime(at).date() if timezone.is_aware(at) else at.date()
 
 
-def _source(many: Callable[[Batch], dict[int, list[Record]]]):  # noqa: ANN202
-    """A source of ratings that reads every community of a batch at once; given one community's
+def _source(many: Callable[[Batch, Sink], None]):  # noqa: ANN202
+    """A source of ratings that reads every community of a batch at once and counts each rating
+    in a :class:`Sink` (with its record when the records are wanted); given one community's
     :class:`Ctx` it answers that community's records (a batch of one)."""
 
-    def source(at: Ctx | Batch) -> Any:
+    def source(at: Ctx | Batch, sink: Sink | None = None) -> Any:
         if isinstance(at, Ctx):
-            return many(Batch([at]))[at.community.pk]
-        return many(at)
+            b = Batch([at])
+            sink = b.sink()
+            many(b, sink)
+            return sink.records[at.community.pk]
+        assert sink is not None
+        return many(at, sink)
 
     source.batched = True
     source.__name__ = many.__name__
@@ -124,18 +133,8 @@ def _source(many: Callable[[Batch], dict[int, list[Record]]]):  # noqa: ANN202
     return source
 
 
-def _by_community(b: Batch, found) -> dict[int, list[Record]]:  # noqa: ANN001
-    """``found``: (organisation path, record) pairs → each community's records."""
-    out: dict[int, list[Record]] = {pk: [] for pk in b.pks}
-    for path, record in found:
-        owner = b.owner(path)
-        if owner is not None:
-            out[owner].append(record)
-    return out
-
-
 @_source
-def request_ratings(b: Batch) -> dict[int, list[Record]]:
+def request_ratings(b: Batch, sink: Sink) -> None:
     """Ratings of each community's service requests given in the year (the 评价 step)."""
     from django.db.models import F
 
@@ -154,31 +153,27 @@ def request_ratings(b: Batch) -> dict[int, list[Record]]:
         .order_by("at", "pk")
     )
     thresholds = {c.pk: satisfied_from(c) for c in b.communities}
-    found = []
     detail = url_of("servicedesk:detail")
     for s in steps:
         r = s.request
         owner = b.owner(s.community_path)
-        if owner is None:
+        if owner is None or not sink.count(owner, r.satisfaction >= thresholds[owner]):
             continue
         who = "居民自评" if r.rated_by_resident else "回访记录"
-        found.append(
-            (
-                s.community_path,
-                Record(
-                    label=f"工单 {r.number} {r.category_label}",
-                    ok=r.satisfaction >= thresholds[owner],
-                    url=detail(r.pk),
-                    note=f"满意度 {r.satisfaction}/5（{who}）",
-                    day=_local_day(s.at),
-                ),
-            )
+        sink.add(
+            owner,
+            Record(
+                label=f"工单 {r.number} {r.category_label}",
+                ok=r.satisfaction >= thresholds[owner],
+                url=detail(r.pk),
+                note=f"满意度 {r.satisfaction}/5（{who}）",
+                day=_local_day(s.at),
+            ),
         )
-    return _by_community(b, found)
 
 
 @_source
-def commitment_ratings(b: Batch) -> dict[int, list[Record]]:
+def commitment_ratings(b: Batch, sink: Sink) -> None:
     """Residents' ratings (居民评议) of each community's members' commitments given in the
     year."""
     from django.db.models import F
@@ -198,26 +193,25 @@ def commitment_ratings(b: Batch) -> dict[int, list[Record]]:
         .select_related("commitment__member")
         .order_by("at", "pk")
     )
-    found = []
     detail = url_of("commitments:detail")
     for rt in ratings:
         owner = b.owner(rt.org_path)
         if owner is None:
             continue
-        c, basic = rt.commitment, basics[owner]
-        found.append(
-            (
-                rt.org_path,
-                Record(
-                    label=f"承诺 {c.member.name}：{c.title}",
-                    ok=rt.score >= basic,
-                    url=detail(c.pk),
-                    note=f"居民评议 {rt.score} 分（{basic} 分以上为满意或基本满意）",
-                    day=_local_day(rt.at),
-                ),
-            )
+        basic = basics[owner]
+        if not sink.count(owner, rt.score >= basic):
+            continue
+        c = rt.commitment
+        sink.add(
+            owner,
+            Record(
+                label=f"承诺 {c.member.name}：{c.title}",
+                ok=rt.score >= basic,
+                url=detail(c.pk),
+                note=f"居民评议 {rt.score} 分（{basic} 分以上为满意或基本满意）",
+                day=_local_day(rt.at),
+            ),
         )
-    return _by_community(b, found)
 
 
 def _item_url(item) -> str:  # noqa: ANN001
@@ -237,7 +231,7 @@ def _item_url(item) -> str:  # noqa: ANN001
 
 
 @_source
-def item_ratings(b: Batch) -> dict[int, list[Record]]:
+def item_ratings(b: Batch, sink: Sink) -> None:
     """Residents' ratings (扫码评价) of the activities and services each community published on
     its public board, given in the year (1–5, as on a service request)."""
     from dangjian.openness.models import ItemRating
@@ -253,29 +247,25 @@ def item_ratings(b: Batch) -> dict[int, list[Record]]:
         .select_related("item__community__public_board")
         .order_by("at", "pk")
     )
-    found = []
     for rt in ratings:
-        path = rt.item.community.path
-        owner = b.owner(path)
-        if owner is None:
+        owner = b.owner(rt.item.community.path)
+        if owner is None or not sink.count(owner, rt.score >= thresholds[owner]):
             continue
-        found.append(
-            (
-                path,
-                Record(
-                    label=f"公开活动 {rt.item.title}",
-                    ok=rt.score >= thresholds[owner],
-                    url=_item_url(rt.item),
-                    note=f"满意度 {rt.score}/5（居民扫码评价）",
-                    day=_local_day(rt.at),
-                ),
-            )
+        sink.add(
+            owner,
+            Record(
+                label=f"公开活动 {rt.item.title}",
+                ok=rt.score >= thresholds[owner],
+                url=_item_url(rt.item),
+                note=f"满意度 {rt.score}/5（居民扫码评价）",
+                day=_local_day(rt.at),
+            ),
         )
-    return _by_community(b, found)
 
 
 #: Where residents' ratings come from: each takes a community's context and returns its
-#: records; those made with ``_source`` also take a batch and return each community's records.
+#: records; those made with ``_source`` also take a batch and a :class:`Sink` and count each
+#: community's ratings in it.
 SOURCES: list[Callable[[Any], Any]] = [
     request_ratings,
     commitment_ratings,
@@ -284,19 +274,24 @@ SOURCES: list[Callable[[Any], Any]] = [
 
 
 def measure_satisfaction(b: Batch) -> dict[int, Measure]:
-    records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
+    sink = b.sink()
     for source in SOURCES:
         if getattr(source, "batched", False):
-            for pk, found in source(b).items():
-                records[pk].extend(found)
+            source(b, sink)
         else:
             for ctx in b.ctxs:
-                records[ctx.community.pk].extend(source(ctx))
+                pk = ctx.community.pk
+                for r in source(ctx):
+                    if sink.count(pk, r.ok, r.points, r.out_of):
+                        sink.add(pk, r)
     out = {}
     for ctx in b.ctxs:
-        mine = sorted(records[ctx.community.pk], key=lambda r: r.day or ctx.start)
-        out[ctx.community.pk] = Measure(
-            key="residents.satisfaction", records=mine, note=_period_note(ctx)
+        start = ctx.start
+        out[ctx.community.pk] = sink.measure(
+            "residents.satisfaction",
+            ctx.community.pk,
+            _period_note(ctx),
+            sort=lambda r, start=start: r.day or start,
         )
     return out
 

@@ -17,7 +17,7 @@ from django.urls import reverse
 
 from dangjian.core import rules
 
-from .base import Batch, Ctx, Good, Indicator, Measure, Record, url_of
+from .base import Batch, Ctx, Good, Indicator, Measure, Record, Sink, url_of
 
 
 # ---- 共驻共建星级 ------------------------------------------------------------------------------
@@ -51,12 +51,12 @@ def cobuild(b: Batch) -> dict[int, Measure]:
     decided = {s.unit_id: s for s in StarRating.objects.filter(unit__in=units, year=b.year)}
     out = {}
     detail = url_of("cobuild:unit")
+    sink = b.sink()
     for ctx in b.ctxs:
         community = ctx.community
         top = int(rules.value("cobuild.stars", "max", org=community))
         good_from = int(rules.value("cobuild.stars", "good_from", org=community))
         numbers = _numbers(community)
-        records = []
         for u in units:
             if community.pk not in where[u.pk]:
                 continue
@@ -67,82 +67,85 @@ def cobuild(b: Batch) -> dict[int, Measure]:
             else:
                 proposal = star_rules.propose(counts[u.pk], numbers)
                 stars, note, day = proposal.stars, f"建议 {proposal.stars} 星（尚未评定）", None
-            records.append(
-                Record(
-                    label=u.name,
-                    ok=stars >= good_from,
-                    url=detail(u.pk),
-                    note=f"{note}；{good_from} 星及以上为达标",
-                    day=day,
-                    points=stars,
-                    out_of=top,
+            if sink.count(community.pk, stars >= good_from, stars, top):
+                sink.add(
+                    community.pk,
+                    Record(
+                        label=u.name,
+                        ok=stars >= good_from,
+                        url=detail(u.pk),
+                        note=f"{note}；{good_from} 星及以上为达标",
+                        day=day,
+                        points=stars,
+                        out_of=top,
+                    ),
                 )
-            )
-        records.sort(key=lambda r: r.label)
-        out[community.pk] = Measure(
-            key="results.cobuild",
-            records=records,
-            note=f"{ctx.year} 年星光榜，满分 {top} 星",
+        out[community.pk] = sink.measure(
+            "results.cobuild",
+            community.pk,
+            f"{ctx.year} 年星光榜，满分 {top} 星",
+            sort=lambda r: r.label,
         )
     return out
 
 
 # ---- 片区走访 ----------------------------------------------------------------------------------
-def _visit_records(ctx: Ctx, area, required: int, cells) -> list[Record]:  # noqa: ANN001
-    """The records of one area: ``cells`` are (period, visits, households)."""
-    base = reverse("grid:visit_list")
-    records = []
+def _visit_records(ctx: Ctx, area, required: int, cells, sink: Sink) -> None:  # noqa: ANN001
+    """Counts the records of one area in ``sink``: ``cells`` are (period, visits, households)."""
+    base = reverse("grid:visit_list") if sink.full else ""
+    pk = ctx.community.pk
     for period, visits, households in cells:
         if period.end > ctx.end:
             continue  # not due yet
+        if not sink.count(pk, visits >= required):
+            continue
         query = {"org": ctx.community.pk, "area": area.pk}
         if period.start.month == period.end.month:
             query["month"] = f"{period.start:%Y-%m}"
-        records.append(
+        sink.add(
+            pk,
             Record(
                 label=f"{area.name} {period.label}",
                 ok=visits >= required,
                 url=f"{base}?{urlencode(query)}",
                 note=f"走访 {visits} 次（{households} 户），应不少于 {required} 次",
                 day=period.end,
-            )
+            ),
         )
-    return records
 
 
-def _grid_visits_one(ctx: Ctx) -> list[Record]:
+def _grid_visits_one(ctx: Ctx, sink: Sink) -> None:
     """One community through the visits page's own coverage (``grid.selectors_visits``)."""
     from dangjian.grid.selectors_visits import coverage
 
     cov = coverage(user=ctx.user, community=ctx.community, year=ctx.year, today=ctx.end)
-    records = []
     for row in cov.rows:
         cells = [(c.period, c.visits, c.households) for c in row.cells]
-        records += _visit_records(ctx, row.area, cov.required, cells)
-    return records
+        _visit_records(ctx, row.area, cov.required, cells, sink)
 
 
 def grid_visits(b: Batch) -> dict[int, Measure]:
     """Each area (片区/网格) of each community and each period of the rule ``grid.area_visits``
     that ended by ``end``: met when the area was visited as often as the rule asks — counted as
     the visits page's coverage counts them (``grid.selectors_visits.coverage``), for every
-    community in two queries."""
+    community in two queries (the areas' shared with the coverage indicator)."""
     from django.db.models import Count
     from django.db.models.functions import ExtractMonth, Substr
 
     from dangjian.grid.models import Visit
-    from dangjian.grid.services import places_reached
     from dangjian.meetings.cadence import MONTH, period_of, periods_in
     from dangjian.orgs.models import PlaceKind
 
-    areas = list(
-        places_reached(b.user).filter(community__in=b.pks, kind=PlaceKind.GRID).order_by("path")
-    )
+    from .mechanism import community_places
+
+    # the areas (grid.services.places_reached for the system user, who reaches every place), read
+    # with the buildings and corridors of the coverage indicator
+    areas = [p for p in community_places(b) if p.kind == PlaceKind.GRID]
     widths = {len(a.path) for a in areas}
-    records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
+    sink = b.sink()
     if len(widths) > 1:  # grids of different depths: each community on its own
         for ctx in b.ctxs:
-            records[ctx.community.pk] = _grid_visits_one(ctx)
+            _grid_visits_one(ctx, sink)
     elif areas:
         (width,) = widths
         # (month, visits, households) of each area, looked up by the area's path
@@ -168,12 +171,10 @@ def grid_visits(b: Batch) -> dict[int, Measure]:
                     cell[0] += n
                     cell[1] += hh  # exact for monthly periods; a sum otherwise (as the page)
                 cells = [(p, *per.get(p.key, (0, 0))) for p in periods]
-                records[community.pk] += _visit_records(ctx, area, required, cells)
+                _visit_records(ctx, area, required, cells, sink)
     return {
-        ctx.community.pk: Measure(
-            key="results.grid_visits",
-            records=records[ctx.community.pk],
-            note=f"按截至 {ctx.end:%Y-%m-%d} 已结束的各期计",
+        ctx.community.pk: sink.measure(
+            "results.grid_visits", ctx.community.pk, f"按截至 {ctx.end:%Y-%m-%d} 已结束的各期计"
         )
         for ctx in b.ctxs
     }
@@ -191,7 +192,7 @@ def cases(b: Batch) -> dict[int, Measure]:
     from dangjian.mediation.models import Kind
     from dangjian.mediation.selectors import cases as cases_of
 
-    records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
+    sink = b.sink()
     detail = url_of("mediation:detail")
     roots = [b.root] if b.root is not None else b.communities
     for root in roots:
@@ -210,30 +211,33 @@ def cases(b: Batch) -> dict[int, Measure]:
             if not in_year:
                 continue  # due in another year, or not due yet
             ok = closed is not None and closed <= deadline
+            if not sink.count(owner, ok):
+                continue
             if closed is None:
                 note = f"未办结，时限 {deadline:%Y-%m-%d}"
             elif ok:
                 note = f"{closed:%Y-%m-%d} 办结，时限 {deadline:%Y-%m-%d}"
             else:
                 note = f"{closed:%Y-%m-%d} 办结，超过时限 {deadline:%Y-%m-%d}"
-            records[owner].append(
+            sink.add(
+                owner,
                 Record(
                     label=f"{case.number} {case.get_kind_display()}",
                     ok=ok,
                     url=detail(case.pk),
                     note=note,
                     day=closed or deadline,
-                )
+                ),
             )
     out = {}
     for ctx in b.ctxs:
         days = {
             k: int(rules.value("grid.case_deadline", k, org=ctx.community)) for k in Kind.values
         }
-        out[ctx.community.pk] = Measure(
-            key="results.cases",
-            records=records[ctx.community.pk],
-            note=f"信访 {days[Kind.PETITION]} 日、调解 {days[Kind.MEDIATION]} 日内办结为按时",
+        out[ctx.community.pk] = sink.measure(
+            "results.cases",
+            ctx.community.pk,
+            f"信访 {days[Kind.PETITION]} 日、调解 {days[Kind.MEDIATION]} 日内办结为按时",
         )
     return out
 
@@ -277,7 +281,7 @@ def households(b: Batch) -> dict[int, Measure]:
             household_id__in=list(ends), since__lte=b.end
         ).values_list("household_id", "since", "until", "checkin__ended_on"):
             pairings[hid].append((since, until, ended))
-    records: dict[int, list[Record]] = {pk: [] for pk in b.pks}
+    sink = b.sink()
     detail = url_of("households:detail")
     needs = {
         c.pk: int(rules.value("households.pairing", "min_members", org=c)) for c in b.communities
@@ -291,20 +295,20 @@ def households(b: Batch) -> dict[int, Measure]:
             for since, until, ended in pairings[h.pk]
             if since <= on and (until is None or until >= on) and (ended is None or ended >= on)
         )
-        records[owner].append(
-            Record(
-                label=_place_label(h),
-                ok=n >= need,
-                url=detail(h.pk),
-                note=f"{on:%Y-%m-%d} 有结对党员 {n} 名，应不少于 {need} 名",
-                day=on,
+        if sink.count(owner, n >= need):
+            sink.add(
+                owner,
+                Record(
+                    label=_place_label(h),
+                    ok=n >= need,
+                    url=detail(h.pk),
+                    note=f"{on:%Y-%m-%d} 有结对党员 {n} 名，应不少于 {need} 名",
+                    day=on,
+                ),
             )
-        )
     return {
-        ctx.community.pk: Measure(
-            key="results.households",
-            records=records[ctx.community.pk],
-            note=f"按 {ctx.end:%Y-%m-%d} 的结对情况计",
+        ctx.community.pk: sink.measure(
+            "results.households", ctx.community.pk, f"按 {ctx.end:%Y-%m-%d} 的结对情况计"
         )
         for ctx in b.ctxs
     }
