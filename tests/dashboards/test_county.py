@@ -16,6 +16,7 @@ from django.test import TestCase
 from django.utils import timezone
 
 from dangjian.accounts.models import Grant
+from dangjian.dashboards import charts, snapshots
 from dangjian.dashboards import selectors as dash
 from dangjian.meetings import cadence as cad
 from dangjian.meetings.models import Meeting, MeetingKind
@@ -108,3 +109,25 @@ def test_the_county_dashboard_counts_under_each_street_what_the_rollup_lists_the
     }
     assert got == expected
     assert sum(sum(c.values()) for c in got.values()) == len(rollup.rows) > 20
+
+
+def _drawn(d):
+    """Every chart of the page as drawn: rows with their labels, numbers and links."""
+    return [
+        (c.key, c.title, c.series, [(r.label, r.values, r.urls, r.url) for r in c.rows])
+        for c in charts.charts(d)
+    ]
+
+
+def test_the_county_s_kept_figures_are_its_live_figures(county):
+    root, viewer = county
+    today = timezone.localdate()
+    s, queued = snapshots.request_build(user=viewer, org=root, year=today.year)
+    assert queued and snapshots.run_build(s.pk, s.attempt)["members"] > 500
+    s.refresh_from_db()
+    live = dash.dashboard(user=viewer, org=root, year=today.year, today=today)
+    kept = snapshots.load(s.data)
+    assert kept == live
+    assert snapshots.dump(kept) == snapshots.dump(live)
+    assert _drawn(kept) == _drawn(live)
+    assert sum(sum(b.lights.values()) for b in kept.buckets) > 20

@@ -1,4 +1,9 @@
-"""The dashboard through the API: the same figures as the page, chart by chart, as JSON."""
+"""The dashboard through the API: the same figures as the page, chart by chart, as JSON.
+
+A wide organisation's figures (a county: :mod:`.snapshots`) are those kept by the worker, as on
+the page, with ``as_of`` the time they were counted (a build is queued when they are missing or
+old, as a page visit does); until the first build is done they are counted in the request.
+``as_of`` is ``null`` for figures counted in the request."""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ import datetime as dt
 from django.utils import timezone
 from ninja import Router, Schema
 
-from . import charts, selectors
+from . import charts, selectors, snapshots
 from .views import year_from
 
 router = Router(tags=["数据看板"])
@@ -39,6 +44,7 @@ class DashboardOut(Schema):
     org: OrgOut
     year: int
     on: dt.date
+    as_of: dt.datetime | None = None
     members: int
     children: list[OrgOut]
     charts: list[ChartOut]
@@ -53,13 +59,19 @@ def dashboard(request, org: int | None = None, year: int | None = None):
     """Figures of an organisation's subtree for a year, broken down by the organisations right
     below it (404 for one the caller may not see; the caller's top organisation by default)."""
     found = selectors.org_for(user=request.auth, raw="" if org is None else str(org))
-    d = selectors.dashboard(
-        user=request.auth, org=found, year=year_from(year), today=timezone.localdate()
-    )
+    year = year_from(year)
+    as_of, d = None, None
+    if snapshots.served_from_snapshot(found):
+        kept = snapshots.for_page(user=request.auth, org=found, year=year)
+        as_of, d = kept.built_at, kept.dashboard
+    if d is None:
+        as_of = None
+        d = selectors.dashboard(user=request.auth, org=found, year=year, today=timezone.localdate())
     return DashboardOut(
         org=_org(d.org),
         year=d.year,
         on=d.on,
+        as_of=as_of,
         members=d.members,
         children=[_org(c) for c in d.children],
         charts=[

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import functools
 from urllib.parse import urlencode
 
-from django.urls import reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.translation import gettext as _
 
 from dangjian.members.models import Category, Education
@@ -19,9 +20,16 @@ from .selectors import NO_EDUCATION, Bucket, Dashboard
 from .svg import BLUE, BROWN, GREEN, PURPLE, RED, SLATE, Chart, Row
 
 
+@functools.lru_cache(maxsize=64)
+def _path(name: str, prefix: str, urlconf: object) -> str:
+    return reverse(name, urlconf=urlconf)
+
+
 def _url(name: str, **params: object) -> str:
+    # a county's page links thousands of cells to a handful of pages: each path is reversed
+    # once (per script prefix and URLconf), not once a cell
     query = urlencode({k: v for k, v in params.items() if v not in (None, "")})
-    return reverse(name) + (f"?{query}" if query else "")
+    return _path(name, get_script_prefix(), get_urlconf()) + (f"?{query}" if query else "")
 
 
 def dashboard_url(org: Organisation, year: int) -> str:

@@ -5,4 +5,6 @@ from . import views
 app_name = "dashboards"
 urlpatterns = [
     path("", views.home, name="home"),
+    path("status/", views.status, name="status"),
+    path("refresh/", views.refresh, name="refresh"),
 ]

@@ -418,6 +418,28 @@ def county_viewer_client(street: Any) -> tuple[Any, Client]:
     return county, _client_of(BENCH_COUNTY_USER, county, Grant.Role.VIEWER)
 
 
+def build_county_snapshot(county: Any, client: Client) -> dict[str, Any]:
+    """The county's dashboard is served from the figures the worker keeps (dashboards.snapshots):
+    the first visit queues their count. Count them here as the worker would, timed, so that the
+    timed requests read warm kept figures as every visit but the first does."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from dangjian.dashboards import snapshots
+    from dangjian.dashboards.models import Snapshot
+
+    user = get_user_model().objects.get(username=BENCH_COUNTY_USER)
+    client.get(f"/dashboards/?org={county.pk}")  # what a first visit does: queue the count
+    s, _queued = snapshots.request_build(user=user, org=county, year=timezone.localdate().year)
+    t = time.perf_counter()
+    result = snapshots.run_build(s.pk, s.attempt)
+    ms = round((time.perf_counter() - t) * 1000, 1)
+    s = Snapshot.objects.defer("data").get(pk=s.pk)
+    if s.state != Snapshot.State.IDLE or s.built_at is None:
+        raise RuntimeError(f"全县数据看板统计失败：{s.error or result}")
+    return {"snapshot_build_ms": ms, "snapshot_members": result.get("members")}
+
+
 def run_here(
     *,
     members: int,
@@ -519,7 +541,8 @@ def run_here(
             None,
             None,
         ),
-        # the county's dashboard: every member and organisation of the city; timed a few
+        # the county's dashboard: read from the figures kept by the worker, counted first
+        # (every member and organisation of the city: ``snapshot_build_ms``); timed a few
         # times only, like the assessment table
         (
             "dashboard_county",
@@ -546,7 +569,12 @@ def run_here(
         log(f"[{connection.vendor}] {name}")
         try:
             with _quiet_logs():
-                pages[name] = time_page(client, urls, warmup=warmup, check=check)
+                built = build_county_snapshot(county, client) if name == "dashboard_county" else {}
+                if built:
+                    log(
+                        f"[{connection.vendor}] 全县数据看板统计用时 {built['snapshot_build_ms']} ms"
+                    )
+                pages[name] = {**time_page(client, urls, warmup=warmup, check=check), **built}
         except Exception as exc:  # reported, and the run fails at the end (see the command)
             pages[name] = {"error": f"{type(exc).__name__}: {exc}"[:500], "example_url": urls[0]}
         if floor:
