@@ -105,6 +105,13 @@ class Counting:
 Found = Counting | list[Todo]
 
 
+def one_count(
+    qs: QuerySet, *, label: Callable[[int], str], url: str, level: str = WARNING
+) -> Counting:
+    """A provider's one count and the one item it makes, ``label(n)`` (nothing for none)."""
+    return Counting([qs], lambda counts: [Todo(label(n), n, url, level) for n in counts if n])
+
+
 def counts_later(later: Callable[..., Found]) -> Provider:
     """The provider ``todos`` of a ``later`` function: its items counted at once, one statement
     for all its counts; ``todos.later`` is ``later`` itself, for the panel to batch."""

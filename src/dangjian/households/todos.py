@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from dangjian.core import rules
 from dangjian.core.access import CHANGE, scope_for, subtree_q
-from dangjian.core.todos import WARNING, Counting, Found, Todo, counts_later
+from dangjian.core.todos import WARNING, Found, counts_later, one_count
 from dangjian.orgs.models import COMMUNITY_KINDS, Place
 
 from .models import Difficulty
@@ -51,15 +51,9 @@ def todos(*, user: Any, org: Any, today: dt.date) -> Found:
     if org.kind not in COMMUNITY_KINDS or not scope_for(user).reaches_path(org.path, CHANGE):
         return []
 
-    def build(counts: list[int]) -> list[Todo]:
-        (n,) = counts
-        return [
-            Todo(
-                _("%(n)d 户困难家庭还没有结对帮扶") % {"n": n},
-                n,
-                f"{reverse('households:home')}?org={org.pk}",
-                WARNING,
-            )
-        ]
-
-    return Counting([unpaired(user=user, org=org)], build)
+    return one_count(
+        unpaired(user=user, org=org),
+        label=lambda n: _("%(n)d 户困难家庭还没有结对帮扶") % {"n": n},
+        url=f"{reverse('households:home')}?org={org.pk}",
+        level=WARNING,
+    )

@@ -11,24 +11,16 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangjian.core.todos import DANGER, Counting, Found, Todo, counts_later
+from dangjian.core.todos import DANGER, Found, counts_later, one_count
 
 from .selectors import overdue_followups
 
 
 @counts_later
 def todos(*, user: Any, org: Any, today: dt.date) -> Found:
-    def build(counts: list[int]) -> list[Todo]:
-        (n,) = counts
-        if not n:
-            return []
-        return [
-            Todo(
-                _("%(n)d 项督查整改任务逾期未完成") % {"n": n},
-                n,
-                f"{reverse('inspections:home')}?org={org.pk}&state=overdue",
-                DANGER,
-            )
-        ]
-
-    return Counting([overdue_followups(user=user, org=org, today=today)], build)
+    return one_count(
+        overdue_followups(user=user, org=org, today=today),
+        label=lambda n: _("%(n)d 项督查整改任务逾期未完成") % {"n": n},
+        url=f"{reverse('inspections:home')}?org={org.pk}&state=overdue",
+        level=DANGER,
+    )

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangjian.core.access import subtree_q
-from dangjian.core.todos import DANGER, Counting, Found, Todo, counts_later
+from dangjian.core.todos import DANGER, Found, counts_later, one_count
 
 from .models import Case
 
@@ -30,17 +30,9 @@ def overdue_count(*, user: Any, org: Any, today: dt.date) -> int:
 
 @counts_later
 def todos(*, user: Any, org: Any, today: dt.date) -> Found:
-    def build(counts: list[int]) -> list[Todo]:
-        (n,) = counts
-        if not n:
-            return []
-        return [
-            Todo(
-                _("%(n)d 件信访、矛盾纠纷超过办理时限仍未了结") % {"n": n},
-                n,
-                f"{reverse('mediation:list')}?org={org.pk}&state=overdue",
-                DANGER,
-            )
-        ]
-
-    return Counting([overdue_cases(user=user, org=org, today=today)], build)
+    return one_count(
+        overdue_cases(user=user, org=org, today=today),
+        label=lambda n: _("%(n)d 件信访、矛盾纠纷超过办理时限仍未了结") % {"n": n},
+        url=f"{reverse('mediation:list')}?org={org.pk}&state=overdue",
+        level=DANGER,
+    )

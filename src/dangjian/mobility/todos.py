@@ -10,7 +10,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangjian.core.todos import WARNING, Counting, Found, Todo, counts_later
+from dangjian.core.todos import WARNING, Found, counts_later, one_count
 from dangjian.orgs.models import BRANCH_KINDS, COMMUNITY_KINDS
 
 from .selectors import outbounds_visible
@@ -21,15 +21,9 @@ def todos(*, user: Any, org: Any, today: dt.date) -> Found:
     if org.kind not in COMMUNITY_KINDS and org.kind not in BRANCH_KINDS:
         return []
 
-    def build(counts: list[int]) -> list[Todo]:
-        (n,) = counts
-        return [
-            Todo(
-                _("%(n)d 名流动党员需要跟进（活动证到期、外出超期或久未联系）") % {"n": n},
-                n,
-                f"{reverse('mobility:list')}?org={org.pk}&warn=1",
-                WARNING,
-            )
-        ]
-
-    return Counting([outbounds_visible(user=user, org=org, warn_only=True, on=today)], build)
+    return one_count(
+        outbounds_visible(user=user, org=org, warn_only=True, on=today),
+        label=lambda n: _("%(n)d 名流动党员需要跟进（活动证到期、外出超期或久未联系）") % {"n": n},
+        url=f"{reverse('mobility:list')}?org={org.pk}&warn=1",
+        level=WARNING,
+    )

@@ -11,7 +11,7 @@ from typing import Any
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from dangjian.core.todos import WARNING, Counting, Found, Todo, counts_later
+from dangjian.core.todos import WARNING, Found, counts_later, one_count
 from dangjian.grid.access import reaches_grid
 from dangjian.orgs.models import COMMUNITY_KINDS
 
@@ -24,15 +24,9 @@ def todos(*, user: Any, org: Any, today: dt.date) -> Found:
         return []
     days = selectors.reminder_days(org)
 
-    def build(counts: list[int]) -> list[Todo]:
-        (n,) = counts
-        return [
-            Todo(
-                _("%(n)d 名流动人口的居住证 %(d)d 天内到期") % {"n": n, "d": days},
-                n,
-                f"{reverse('rentals:tenants')}?org={org.pk}",
-                WARNING,
-            )
-        ]
-
-    return Counting([selectors.expiring(user=user, org=org, today=today, days=days)], build)
+    return one_count(
+        selectors.expiring(user=user, org=org, today=today, days=days),
+        label=lambda n: _("%(n)d 名流动人口的居住证 %(d)d 天内到期") % {"n": n, "d": days},
+        url=f"{reverse('rentals:tenants')}?org={org.pk}",
+        level=WARNING,
+    )

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangjian.core.access import CHANGE, scope_for
-from dangjian.core.todos import DANGER, Counting, Found, Todo, counts_later
+from dangjian.core.todos import DANGER, Found, counts_later, one_count
 from dangjian.orgs.models import COMMUNITY_KINDS
 
 from .selectors import overdue_requests
@@ -21,15 +21,9 @@ def todos(*, user: Any, org: Any, today: dt.date) -> Found:
     if org.kind not in COMMUNITY_KINDS or not scope_for(user).reaches_path(org.path, CHANGE):
         return []
 
-    def build(counts: list[int]) -> list[Todo]:
-        (n,) = counts
-        return [
-            Todo(
-                _("%(n)d 张便民服务工单已超过办理时限") % {"n": n},
-                n,
-                f"{reverse('servicedesk:home')}?org={org.pk}&state=overdue",
-                DANGER,
-            )
-        ]
-
-    return Counting([overdue_requests(user=user, community=org, today=today)], build)
+    return one_count(
+        overdue_requests(user=user, community=org, today=today),
+        label=lambda n: _("%(n)d 张便民服务工单已超过办理时限") % {"n": n},
+        url=f"{reverse('servicedesk:home')}?org={org.pk}&state=overdue",
+        level=DANGER,
+    )

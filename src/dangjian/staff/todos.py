@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from dangjian.core.access import CHANGE, scope_for
-from dangjian.core.todos import INFO, Counting, Found, Todo, counts_later
+from dangjian.core.todos import INFO, Found, counts_later, one_count
 
 from .selectors import seconded_ending
 
@@ -20,15 +20,9 @@ def todos(*, user: Any, org: Any, today: dt.date) -> Found:
     if not scope_for(user).reaches_path(org.path, CHANGE):
         return []
 
-    def build(counts: list[int]) -> list[Todo]:
-        (n,) = counts
-        return [
-            Todo(
-                _("%(n)d 名下派干部任期将满，请安排轮换或延期") % {"n": n},
-                n,
-                f"{reverse('staff:home')}?org={org.pk}",
-                INFO,
-            )
-        ]
-
-    return Counting([seconded_ending(user=user, org=org, on=today)], build)
+    return one_count(
+        seconded_ending(user=user, org=org, on=today),
+        label=lambda n: _("%(n)d 名下派干部任期将满，请安排轮换或延期") % {"n": n},
+        url=f"{reverse('staff:home')}?org={org.pk}",
+        level=INFO,
+    )
