@@ -1,6 +1,7 @@
 """Rows made on a thread of their own while the caller writes (``core.bulk.built_ahead``), the
 new members' ids drawn before they are written (``reserve_ids``), and rows made a column at a
-time (``Table.by_column``, ``CreatedAudit.by_column``)."""
+time (``Table.by_column``, ``CreatedAudit.by_column``) and made ready for SQLite's INSERTs on the
+builder thread (``Table.ready``)."""
 
 from __future__ import annotations
 
@@ -10,10 +11,10 @@ import threading
 import time
 
 import pytest
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from dangjian.core.bulk import CreatedAudit, Table, built_ahead
+from dangjian.core.bulk import ROWS_PER_INSERT, CreatedAudit, Ready, Table, built_ahead
 from dangjian.members.models import Member, MemberCategory, Status
 from dangjian.members.services_bulk import reserve_ids
 from tests.factories import make_member
@@ -153,3 +154,65 @@ def test_the_audit_json_made_a_column_at_a_time_is_the_one_made_a_row_at_a_time(
         created(dict(zip(table.names, r, strict=True))) for r in same
     ]
     assert created.by_column([], table.names) == []
+
+
+@pytest.mark.parametrize("n", [1, ROWS_PER_INSERT, ROWS_PER_INSERT + 1, 2 * ROWS_PER_INSERT + 3])
+def test_rows_made_ready_on_another_thread_are_written_as_the_rows_themselves(cast, n):
+    table = Table(Member, timezone.now())
+    pks = list(reserve_ids(2 * n))
+
+    def rows(tag: str, ids: list[int]) -> list[tuple]:
+        return table.by_column(
+            each={
+                "id": ids,
+                "name": [f"{tag}{i}" for i in range(n)],
+                "gender": ["M"] * n,
+                "birth_date": [dt.date(1960, 1, 1) + dt.timedelta(days=i) for i in range(n)],
+                "joined_on": [dt.date(1990, 7, 1)] * n,
+                "full_on": [None if i % 2 else dt.date(1991, 7, 1) for i in range(n)],
+                "id_hash": [f"{tag}{i:060d}" for i in range(n)],
+                "org_id": [cast.branch_a.pk] * n,
+                "search_key": [f"{tag}{i} ce ce" for i in range(n)],
+            }
+        )
+
+    table.write(rows("甲", pks[:n]))
+    made: list = []
+    thread = threading.Thread(target=lambda: made.append(table.ready(rows("乙", pks[n:]))))
+    thread.start()
+    thread.join()
+    if connection.vendor == "sqlite":
+        assert isinstance(made[0], Ready) and made[0].count == n
+    assert table.write(made[0]) == n
+
+    def written(tag: str) -> list[tuple]:
+        return [
+            (name[1:], *rest)
+            for name, *rest in Member.objects.filter(name__startswith=tag)
+            .order_by("pk")
+            .values_list("name", "birth_date", "joined_on", "full_on", "org_id", "state")
+        ]
+
+    assert written("乙") == written("甲") and len(written("甲")) == n
+    with connection.cursor() as cur:  # dates kept as Django keeps them (text on SQLite)
+        cur.execute("SELECT birth_date FROM members_member WHERE id = %s", [pks[n]])
+        assert str(cur.fetchone()[0]) == "1960-01-01"
+
+
+@pytest.mark.parametrize("ready", [True, False])
+def test_a_row_the_database_refuses_is_djangos_error_and_writes_nothing(cast, ready):
+    table = Table(Member, timezone.now())
+    n = ROWS_PER_INSERT + 2  # a full statement and the rest
+    rows = table.by_column(
+        each={
+            "id": list(reserve_ids(n)),
+            "name": [f"重号{i}" for i in range(n)],
+            "birth_date": [dt.date(1960, 1, 1)] * n,
+            "joined_on": [dt.date(1990, 7, 1)] * n,
+            "id_hash": [f"{i:064d}" for i in range(n - 1)] + ["0" * 64],  # the first one again
+            "org_id": [cast.branch_a.pk] * n,
+        }
+    )
+    with pytest.raises(IntegrityError), transaction.atomic():
+        table.write(table.ready(rows) if ready else rows)
+    assert not Member.objects.filter(name__startswith="重号").exists()

@@ -58,7 +58,11 @@ def reserve_ids(n: int) -> range | list[int]:
                 "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
                 [table, n],
             )
-            return [r[0] for r in cursor.fetchall()]
+            ids = [r[0] for r in cursor.fetchall()]
+            # one after another as a rule (nothing drew from the sequence meanwhile): then a
+            # range, not a hundred thousand numbers held while the members are written
+            low, high = min(ids), max(ids)
+            return range(low, high + 1) if high - low + 1 == n else ids
         quoted = connection.ops.quote_name(table)
         cursor.execute(
             "INSERT INTO sqlite_sequence (name, seq) SELECT %s, 0 "
@@ -92,7 +96,9 @@ class BulkRegister:
         self.user_id = user.pk if user is not None else None
         self.note = note
         self.now = now = timezone.now()
-        self.ids = iter(reserve_ids(count))
+        self.reserved = reserve_ids(count)
+        self.ids = iter(self.reserved)
+        self.used = 0
         self.members = Table(Member, now)  # every row names its id (reserved above)
         self.cats = Table(MemberCategory, now, with_pk=False)
         self.events = Table(MemberEvent, now, with_pk=False)
@@ -110,6 +116,7 @@ class BulkRegister:
         pks = list(islice(self.ids, n))
         if len(pks) != n:
             raise ValueError("more members than reserved ids")
+        self.used += n
         orgs = members["org"]
         each = {name: values for name, values in members.items() if name not in self.keys}
         for name, attname in self.keys.items():
@@ -130,7 +137,7 @@ class BulkRegister:
             if text is None:
                 text = dumped[key] = json.dumps(cs)
             cats_json.append(text)
-        batch = [
+        batch: Batch = [
             (self.members, rows),
             (
                 self.cats,
@@ -184,7 +191,28 @@ class BulkRegister:
                 ),
             ),
         ]
-        return Made(pks, batch)
+        # made ready for the database here, not on the thread that writes them
+        return Made(pks, [(table, table.ready(rows)) for table, rows in batch])
+
+    def give_back(self) -> None:
+        """On SQLite, the reserved ids not made into members (``count`` was more than were
+        made: an upper bound) are given back — the AUTOINCREMENT counter is moved back to the
+        last one used, under the write lock this transaction holds since it reserved them, so no
+        other connection has drawn any since. PostgreSQL's sequence is not moved back (another
+        transaction may have drawn from it meanwhile): its unused ids are a gap, as after a
+        rolled-back insert. Call it on the thread holding the transaction, after the last
+        ``make``."""
+        reserved = self.reserved
+        if connection.vendor != "sqlite" or not isinstance(reserved, range):
+            return
+        if self.used >= len(reserved):
+            return
+        last_used = reserved.start + self.used - 1
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE sqlite_sequence SET seq = %s WHERE name = %s AND seq = %s",
+                [last_used, Member._meta.db_table, reserved[-1]],
+            )
 
 
 def bulk_register(

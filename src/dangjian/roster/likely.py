@@ -20,12 +20,11 @@ person skipped. Within the file names are compared as ``members.labels.name_key`
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
-from typing import Any, Protocol
+from collections.abc import Sequence
+from typing import Any
 
 from django.utils.translation import gettext as _
 
-from dangjian.core import crypto
 from dangjian.members.labels import name_key
 from dangjian.members.models import Member, State
 
@@ -34,82 +33,14 @@ from .columns import FIELDS
 #: names per register query (bounded parameter count on SQLite and PostgreSQL)
 CHUNK = 900
 
-
-class Row(Protocol):
-    """What is compared of a row the import would create."""
-
-    n: int  # the row number as Excel shows it
-    name: str
-    birth_date: dt.date | None
-    number: str  # the ID number, normalised
+Key = tuple[str, dt.date]
 
 
-def warnings(
-    *,
-    acting_user: Any,
-    rows: Iterable[Row],
-    label: dict[str, str],
-    problem: Any,
-) -> list[Any]:
-    """``problem(row, column, reason)`` for each likely duplicate among ``rows`` — the members
-    the import would create (row number, ``name``, ``birth_date`` and ``number``) — in row
-    order. ``label``: the file's own column headers by field."""
-    column = label.get("name", FIELDS["name"][0])
-    out: list[tuple[int, str]] = []
-    # the rows of each (name, birth date): the first, and the later ones (few) — the rows
-    # themselves, no copies: a file of a hundred thousand rows is held once
-    first: dict[tuple[str, dt.date], Row] = {}
-    later: dict[tuple[str, dt.date], list[Row]] = {}
-    for r in rows:
-        if not (r.name and r.birth_date):
-            continue
-        key = (name_key(r.name), r.birth_date)
-        seen = first.get(key)
-        if seen is None:
-            first[key] = r
-            continue
-        later.setdefault(key, []).append(r)
-        if seen.number != r.number:
-            out.append(
-                (
-                    r.n,
-                    _(
-                        "与第 %(r)d 行姓名、出生日期相同，身份证号不同：是同一人填错了号码，"
-                        "还是同名的两个人？请核对。"
-                    )
-                    % {"r": seen.n},
-                )
-            )
-    for n, member in _on_register(acting_user, first, later):
-        state = "" if member.state == State.ACTIVE else f"，{member.get_state_display()}"
-        out.append(
-            (
-                n,
-                _(
-                    "在册党员中已有同名、出生日期相同的%(name)s（%(org)s，身份证号 %(id)s%(state)s），"
-                    "身份证号不同：是同一人吗？请核对。"
-                )
-                % {
-                    "name": member.name,
-                    "org": member.org.name,
-                    "id": member.id_masked,
-                    "state": state,
-                },
-            )
-        )
-    out.sort(key=lambda x: x[0])
-    return [problem(n, column, reason) for n, reason in out]
-
-
-def _on_register(
-    acting_user: Any,
-    first: dict[tuple[str, dt.date], Row],
-    later: dict[tuple[str, dt.date], list[Row]],
-) -> list[tuple[int, Member]]:
-    """(row, member) for each visible member of a row's name and birth date, another number.
-    ``first`` / ``later``: the rows by (``name_key``, birth date), the first and the others."""
-    names = sorted({r.name for r in first.values()} | {r.name for rs in later.values() for r in rs})
-    found: list[tuple[int, Member]] = []
+def on_register(acting_user: Any, names: Sequence[str]) -> dict[Key, list[Member]]:
+    """The members the user can see (any state) whose name is one of ``names``, by
+    (``name_key``, birth date), in the order found: read before the rows are checked, so that
+    checking needs no database (one ``IN`` query per 900 names, whatever the file's length)."""
+    found: dict[Key, list[Member]] = {}
     for i in range(0, len(names), CHUNK):
         members = (
             Member.objects.visible_to(acting_user)
@@ -119,10 +50,72 @@ def _on_register(
             .order_by("pk")
         )
         for m in members:
-            key = (name_key(m.name), m.birth_date)
-            if key not in first:
-                continue
-            for r in (first[key], *later.get(key, ())):
-                if crypto.blind_index(r.number) != m.id_hash:
-                    found.append((r.n, m))
+            found.setdefault((name_key(m.name), m.birth_date), []).append(m)
     return found
+
+
+class Finder:
+    """The likely duplicates among the rows the import would create, given one by one in row
+    order (``add``) — against the rows before and against ``register`` (``on_register``) — then
+    as problems (``warnings``). No database."""
+
+    def __init__(self, register: dict[Key, list[Member]]) -> None:
+        self.register = register
+        # the first row of each (name, birth date) — its number only: the rows given are each
+        # the first of their ID number (a later one is the import's duplicate error), so a
+        # second row of the same name and birth date always has another number
+        self.first: dict[Key, int] = {}
+        self.within: list[tuple[int, str]] = []
+        self.found: list[tuple[int, Member]] = []
+
+    def add(self, n: int, name: str, birth_date: dt.date | None, hash_: str) -> None:
+        """Row ``n`` would create a member, under the ID number of blind index ``hash_`` — a
+        number no row before it has."""
+        if not (name and birth_date):
+            return
+        folded = name_key(name)
+        # the name itself when folding leaves it as it is: one string fewer a row (8 MB at a
+        # hundred thousand)
+        key = (name if folded == name else folded, birth_date)
+        seen = self.first.get(key)
+        if seen is None:
+            self.first[key] = n
+        else:
+            self.within.append(
+                (
+                    n,
+                    _(
+                        "与第 %(r)d 行姓名、出生日期相同，身份证号不同：是同一人填错了号码，"
+                        "还是同名的两个人？请核对。"
+                    )
+                    % {"r": seen},
+                )
+            )
+        for member in self.register.get(key, ()):
+            if member.id_hash != hash_:
+                self.found.append((n, member))
+
+    def warnings(self, *, label: dict[str, str], problem: Any) -> list[Any]:
+        """``problem(row, column, reason)`` for each likely duplicate, in row order. ``label``:
+        the file's own column headers by field."""
+        column = label.get("name", FIELDS["name"][0])
+        out = list(self.within)
+        for n, member in self.found:
+            state = "" if member.state == State.ACTIVE else f"，{member.get_state_display()}"
+            out.append(
+                (
+                    n,
+                    _(
+                        "在册党员中已有同名、出生日期相同的%(name)s（%(org)s，身份证号 %(id)s%(state)s），"
+                        "身份证号不同：是同一人吗？请核对。"
+                    )
+                    % {
+                        "name": member.name,
+                        "org": member.org.name,
+                        "id": member.id_masked,
+                        "state": state,
+                    },
+                )
+            )
+        out.sort(key=lambda x: x[0])
+        return [problem(n, column, reason) for n, reason in out]
