@@ -1,7 +1,7 @@
-"""A running import shows how far it has written: a determinate bar read from a small file the
-import replaces after each written chunk (its transaction is invisible to the page, and on
-SQLite holds the write lock), the indeterminate bar while the rows are still checked, and no
-file left behind by a finished or a dead run."""
+"""A running import shows how far it has got: a determinate bar read from a small file the import
+replaces after each chunk it checked and wrote (its transaction is invisible to the page, and on
+SQLite holds the write lock), the indeterminate bar until the first chunk is done, and no file
+left behind by a finished or a dead run."""
 
 from __future__ import annotations
 
@@ -26,24 +26,24 @@ def _progress_files(tmp_path) -> list[str]:
     return sorted(p.name for p in (tmp_path / "exports").glob("*progress*"))
 
 
-def test_the_page_shows_a_determinate_bar_once_the_import_writes(cast, client_for, settings):
+def test_the_page_shows_a_determinate_bar_once_a_chunk_is_checked(cast, client_for, settings):
     job, _token = queue(cast, client_for, settings, 3)
     c = client_for(cast.comm_a_sec)
     BackgroundExport.objects.filter(pk=job.pk).update(status="running", heartbeat_at=timezone.now())
     job.refresh_from_db()
     url = reverse("background:progress", args=[job.pk])
-    assert '<progress class="export-bar">' in _text(c.get(url))  # still checking: no value
+    assert '<progress class="export-bar">' in _text(c.get(url))  # no chunk done yet: no value
 
     services.note_progress(job, done=4000, total=10000)
     html = _text(c.get(url))
-    assert "已检查完毕，正在写入：4,000 / 10,000 名党员" in html
+    assert "正在检查并写入：第 4,000 / 10,000 行" in html
     assert "完成前名册中不会出现任何新党员" in html
     assert '<progress class="export-bar" max="10000" value="4000">40%</progress>' in html
     assert 'hx-trigger="every 1s"' in html and "style=" not in html
     assert _text(c.get(reverse("background:detail", args=[job.pk]))).count('value="4000"') == 1
 
 
-def test_the_worker_reports_each_written_chunk_and_leaves_no_file(
+def test_the_worker_reports_each_chunk_and_leaves_no_file(
     cast, client_for, settings, monkeypatch, tmp_path, django_capture_on_commit_callbacks
 ):
     monkeypatch.setattr(roster, "WRITE_CHUNK", 2)
@@ -65,7 +65,7 @@ def test_the_worker_reports_each_written_chunk_and_leaves_no_file(
     assert [b.groups() for b in bars if b] == [("5", "2"), ("5", "4"), ("5", "5")]
     assert _progress_files(tmp_path) == []
     html = _text(c.get(url))
-    assert "导入完成：新建 5 名党员" in html and "正在写入" not in html
+    assert "导入完成：新建 5 名党员" in html and "正在检查并写入" not in html
 
 
 def test_an_old_attempts_file_is_not_shown_and_a_dead_runs_is_swept(

@@ -283,7 +283,7 @@ def roster_import(job: BackgroundExport) -> dict[str, Any]:
             header_row=sheet.header_row,
             # the progress page reads it while the import is under way, outside its transaction
             progress=lambda done, total: note_progress(job, done=done, total=total),
-            release_rows=True,  # the sheet is not needed while the members are written
+            release_rows=True,  # each row let go once checked: the sheet is not held meanwhile
         )
     except (PermissionDenied, ValidationError) as exc:
         raise Refused("；".join(getattr(exc, "messages", [str(exc)]))) from None

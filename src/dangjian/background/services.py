@@ -405,7 +405,8 @@ def _run_apply(
 
 @dataclass(frozen=True)
 class Written(ShownProgress):
-    """Members written so far of those to write (not yet committed)."""
+    """Rows of the file checked so far of all its rows — their members written, not yet
+    committed, while the file is good (``roster.services.import_rows``'s ``progress``)."""
 
     done: int
     total: int
@@ -416,8 +417,8 @@ def _progress_path(job: BackgroundExport) -> Path:
 
 
 def note_progress(job: BackgroundExport, *, done: int, total: int) -> None:
-    """Called by the import after each written chunk; replaced whole, so a reader never sees
-    half a file."""
+    """Called by the import after each chunk it checked (and wrote); replaced whole, so a reader
+    never sees half a file."""
     path = _progress_path(job)
     temp = path.with_name(f"{_temp_prefix(job.pk)}{job.attempt}-progress-new{TEMP_SUFFIX}")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -427,8 +428,8 @@ def note_progress(job: BackgroundExport, *, done: int, total: int) -> None:
 
 
 def import_progress(job: BackgroundExport) -> Written | None:
-    """How far a running import's current attempt has written (None: still checking the rows,
-    or not running)."""
+    """How far a running import's current attempt has got (None: its first chunk is not
+    checked yet, or not running)."""
     if job.status != Status.RUNNING or job.makes_file:
         return None
     try:
